@@ -1,0 +1,16 @@
+// Each command of the r1eval program registers itself on the top-level CLI11 app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace r1eval::cli {
+
+// Registered in main.cpp in this order (the order `r1eval --help` lists them).
+void add_synth_model_command(CLI::App& app);
+void add_logits_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
+void add_detokenize_command(CLI::App& app);
+void add_grade_command(CLI::App& app);
+
+}  // namespace r1eval::cli

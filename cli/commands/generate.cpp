@@ -1,0 +1,106 @@
+// r1eval generate --model DIR (--tokens IDS | --prompt TEXT) [sampling options] [--json]
+#include <omp.h>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/token_list.h"
+#include "engine/model/generate.h"
+#include "engine/model/model.h"
+#include "engine/tokenizer/tokenizer.h"
+
+namespace r1eval::cli {
+namespace {
+
+struct GenerateCommandOptions {
+  std::string model_dir;
+  std::string tokens;
+  std::string prompt;
+  std::int64_t max_new = 128;
+  double temperature = 0.0;
+  double top_p = 1.0;
+  std::int64_t top_k = 0;
+  std::uint64_t seed = 0;
+  bool ignore_eos = false;
+  bool json = false;
+  int threads = 0;
+};
+
+double rate(std::int64_t tokens, double seconds) { return seconds > 0 ? static_cast<double>(tokens) / seconds : 0.0; }
+
+void run_generate(const GenerateCommandOptions& o) {
+  if (o.threads > 0) omp_set_num_threads(o.threads);
+  std::unique_ptr<model::Model> model = model::Model::load(o.model_dir);
+  const std::optional<tokenizer::Tokenizer> tok = tokenizer::Tokenizer::load(o.model_dir);
+
+  std::vector<std::int32_t> prompt_ids;
+  if (!o.tokens.empty()) {
+    prompt_ids = parse_token_list(o.tokens, "--tokens");
+  } else {
+    if (!tok) throw std::invalid_argument(fmt::format("--prompt needs tokenizer.json in {}; use --tokens", o.model_dir));
+    // Like Hugging Face's encode with add_bos_token: BOS, then exactly the text.
+    if (tok->bos_id()) prompt_ids.push_back(*tok->bos_id());
+    tok->encode(o.prompt, prompt_ids);
+  }
+
+  model::GenerateOptions options;
+  options.max_new_tokens = o.max_new;
+  options.sampling = model::SamplingParams{o.temperature, o.top_p, o.top_k, o.seed};
+  options.stop_at_eos = !o.ignore_eos;
+  if (tok && tok->eos_id() && *tok->eos_id() != model->config().eos_token_id) options.stop_tokens.push_back(*tok->eos_id());
+
+  // Without --json the text streams as it is generated (ids when there is no tokenizer).
+  std::optional<tokenizer::StreamDecoder> stream;
+  if (tok && !o.json) stream.emplace(*tok);
+  const auto on_token = [&](std::int32_t id) {
+    if (o.json) return;
+    const std::string piece = stream ? stream->push(id) : fmt::format("{} ", id);
+    std::fwrite(piece.data(), 1, piece.size(), stdout);
+    std::fflush(stdout);
+  };
+  const model::GenerateResult result = model::generate(*model, prompt_ids, options, on_token);
+
+  if (o.json) {
+    nlohmann::json out{{"prompt_ids", prompt_ids}, {"ids", result.tokens}, {"text", nullptr}};
+    if (tok) out["text"] = tok->decode(result.tokens);
+    out["finish_reason"] = result.finish == model::FinishReason::kStop ? "stop" : "length";
+    std::puts(out.dump().c_str());
+  } else {
+    const std::string rest = stream ? stream->finish() : std::string();
+    std::printf("%s\n", rest.c_str());
+  }
+  std::fprintf(stderr, "prefill: %lld tokens, %.1f tok/s; decode: %lld tokens, %.1f tok/s\n",
+               static_cast<long long>(result.prefill_tokens), rate(result.prefill_tokens, result.prefill_seconds),
+               static_cast<long long>(result.decode_tokens), rate(result.decode_tokens, result.decode_seconds));
+}
+
+}  // namespace
+
+void add_generate_command(CLI::App& app) {
+  auto o = std::make_shared<GenerateCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("generate", "Generate a continuation of a prompt");
+  cmd->add_option("--model", o->model_dir, "Model directory")->required();
+  auto* tokens = cmd->add_option("--tokens", o->tokens, "Prompt as comma-separated token ids");
+  auto* prompt = cmd->add_option("--prompt", o->prompt, "Prompt text (BOS is prepended)");
+  tokens->excludes(prompt);
+  cmd->add_option("--max-new", o->max_new, "Tokens to generate at most")->check(CLI::PositiveNumber);
+  cmd->add_option("--temperature", o->temperature, "0 means greedy")->check(CLI::Range(0.0, 100.0));
+  cmd->add_option("--top-p", o->top_p, "Nucleus mass to keep")->check(CLI::Range(1e-9, 1.0));
+  cmd->add_option("--top-k", o->top_k, "Candidates to keep (0: all)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", o->seed, "Sampling seed");
+  cmd->add_flag("--ignore-eos", o->ignore_eos, "Do not stop at the end-of-sentence token");
+  cmd->add_flag("--json", o->json, R"(Print {"prompt_ids", "ids", "text"} as JSON)");
+  cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->callback([o, tokens, prompt] {
+    if (tokens->count() == 0 && prompt->count() == 0) throw std::invalid_argument("generate needs --tokens or --prompt");
+    run_generate(*o);
+  });
+}
+
+}  // namespace r1eval::cli

@@ -1,0 +1,144 @@
+// `r1eval grade`: grades one answer (--gold/--pred) or a JSONL file of rows, printing one JSON verdict per line.
+// Rows: {"gold": ..., "pred": "<model output>", "problem": {...}?}; code rows {"task_id": ..., "pred": ...}
+// (their task_id reaches the grader as problem.task_id). A malformed row prints an error verdict naming its line,
+// the other rows still run, and the command exits 1 at the end.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "graders/code/code_graders.h"
+#include "graders/grader.h"
+
+namespace r1eval::cli {
+namespace {
+
+struct GradeOptions {
+  std::string grader;
+  std::string gold;
+  std::string pred;
+  std::string jsonl;
+  std::string problem;  // JSON object applied to rows that carry none
+  bool unsafe_no_sandbox = false;
+};
+
+// ordered_json keeps the documented field order: correct, extracted, outcome, detail.
+nlohmann::ordered_json verdict_json(const graders::Verdict& verdict) {
+  return {{"correct", verdict.correct},
+          {"extracted", verdict.extracted},
+          {"outcome", graders::outcome_name(verdict.outcome)},
+          {"detail", verdict.detail}};
+}
+
+nlohmann::ordered_json error_json(const std::string& message) {
+  return {{"correct", false}, {"extracted", nullptr}, {"outcome", "error"}, {"detail", message}};
+}
+
+// Builds the request of one JSONL row; throws std::invalid_argument saying what is wrong with it.
+graders::GradeRequest request_from_row(const nlohmann::json& row, const nlohmann::json& default_problem) {
+  if (!row.is_object()) throw std::invalid_argument("the row is not a JSON object");
+  const auto pred = row.find("pred");
+  if (pred == row.end()) throw std::invalid_argument("the row has no \"pred\" field");
+  if (!pred->is_string()) throw std::invalid_argument("\"pred\" must be a string");
+  graders::GradeRequest request;
+  request.completion = pred->get<std::string>();
+  request.gold = row.value("gold", nlohmann::json());
+  if (const auto problem = row.find("problem"); problem != row.end()) {
+    request.problem = *problem;
+  } else {
+    request.problem = default_problem;
+  }
+  if (const auto task = row.find("task_id"); task != row.end()) {
+    if (request.problem.is_null()) request.problem = nlohmann::json::object();
+    if (request.problem.is_object()) request.problem["task_id"] = *task;
+  }
+  return request;
+}
+
+int run_grade(const GradeOptions& options) {
+  const std::unique_ptr<graders::Grader> grader = graders::make_grader(options.grader);
+  nlohmann::json default_problem;
+  if (!options.problem.empty()) {
+    try {
+      default_problem = nlohmann::json::parse(options.problem);
+    } catch (const nlohmann::json::exception&) {
+      throw std::invalid_argument("--problem is not valid JSON");
+    }
+  }
+  if (options.jsonl.empty()) {
+    graders::GradeRequest request;
+    request.completion = options.pred;
+    request.gold = options.gold;
+    request.problem = default_problem;
+    std::cout << verdict_json(grader->grade(request)).dump() << '\n';
+    return 0;
+  }
+  std::ifstream file(options.jsonl);
+  if (!file) throw std::runtime_error("cannot open --jsonl file '" + options.jsonl + "'");
+  std::string line;
+  std::size_t line_number = 0;
+  std::size_t errors = 0;
+  while (std::getline(file, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    try {
+      nlohmann::json row;
+      try {
+        row = nlohmann::json::parse(line);
+      } catch (const nlohmann::json::parse_error& e) {
+        throw std::invalid_argument(std::string("the row is not valid JSON (") + e.what() + ")");
+      }
+      std::cout << verdict_json(grader->grade(request_from_row(row, default_problem))).dump() << '\n';
+    } catch (const std::exception& e) {
+      // Malformed rows and the grader's invalid_argument (e.g. gold missing) both land here; the run goes on.
+      ++errors;
+      const std::string message = options.jsonl + ":" + std::to_string(line_number) + ": " + e.what();
+      std::cerr << "r1eval grade: " << message << '\n';
+      std::cout << error_json(message).dump() << '\n';
+    }
+  }
+  std::cout.flush();
+  return errors == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void add_grade_command(CLI::App& app) {
+  auto options = std::make_shared<GradeOptions>();
+  CLI::App* command = app.add_subcommand("grade", "Grade answers; prints one JSON verdict per line");
+  command->add_option("--grader", options->grader, "grader name (" + [] {
+    std::string names;
+    for (const std::string& name : graders::grader_names()) names += (names.empty() ? "" : ", ") + name;
+    return names;
+  }() + ")")->required();
+  CLI::Option* gold = command->add_option("--gold", options->gold, "the gold answer");
+  CLI::Option* pred = command->add_option("--pred", options->pred, "the model output to grade");
+  CLI::Option* jsonl = command->add_option("--jsonl", options->jsonl, "a JSONL file of {\"gold\", \"pred\"} rows");
+  command->add_option("--problem", options->problem,
+                      "JSON problem record for every row without one, e.g. '{\"answer_policy\": \"gsm8k\"}'");
+  command->add_flag("--unsafe-no-sandbox", options->unsafe_no_sandbox,
+                    "run model-written code WITHOUT the sandbox (only where the self-check fails and you accept the risk)");
+  gold->needs(pred);
+  pred->needs(gold);
+  jsonl->excludes(gold);
+  jsonl->excludes(pred);
+  command->callback([options, jsonl, gold] {
+    if (jsonl->count() == 0 && gold->count() == 0) {
+      throw CLI::ValidationError("grade", "give either --gold and --pred, or --jsonl");
+    }
+    if (options->unsafe_no_sandbox) {
+      graders::code::CodeGraderSettings settings;
+      settings.sandbox.unsafe_no_sandbox = true;
+      graders::code::set_code_grader_settings(settings);
+    }
+    const int status = run_grade(*options);
+    if (status != 0) throw CLI::RuntimeError(status);
+  });
+}
+
+}  // namespace r1eval::cli

@@ -1,0 +1,70 @@
+// r1eval synth-model --preset tiny|small --seed N [--fp8] --out DIR [--force] [--tokenizer-dir DIR]
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "engine/synth/synthetic_checkpoint.h"
+
+namespace r1eval::cli {
+
+namespace {
+
+struct SynthModelArgs {
+  std::string preset;
+  std::uint64_t seed = 0;
+  bool fp8 = false;
+  std::string out;
+  bool force = false;
+  std::string tokenizer_dir;
+};
+
+void run_synth_model(const SynthModelArgs& args) {
+  const auto preset = synth::parse_preset(args.preset);
+  if (!preset) throw std::runtime_error(fmt::format("unknown preset \"{}\" (use tiny or small).", args.preset));
+  synth::SynthOptions options;
+  options.force = args.force;
+  if (!args.tokenizer_dir.empty()) options.tokenizer_dir = args.tokenizer_dir;
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto summary = synth::write_synthetic_checkpoint(*preset, args.seed, args.fp8, args.out, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::fprintf(stderr, "synth-model: wrote %s: preset %s, seed %llu, %s, %zu tensors in %zu shards, %.1f MB, %.1f s\n",
+               args.out.c_str(), args.preset.c_str(), static_cast<unsigned long long>(args.seed),
+               args.fp8 ? "FP8" : "BF16", summary.tensors, summary.shards,
+               static_cast<double>(summary.tensor_bytes) / 1e6, seconds);
+  if (summary.tokenizer_from) {
+    std::fprintf(stderr, "synth-model: tokenizer copied from %s\n", summary.tokenizer_from->c_str());
+  } else {
+    std::fprintf(stderr,
+                 "synth-model: note: no tokenizer found at %s (pass --tokenizer-dir); the checkpoint has none, so "
+                 "use token ids with it\n",
+                 synth::default_tokenizer_dir().c_str());
+  }
+}
+
+}  // namespace
+
+void add_synth_model_command(CLI::App& app) {
+  auto args = std::make_shared<SynthModelArgs>();
+  CLI::App* command = app.add_subcommand("synth-model", "Write a deterministic synthetic checkpoint (random weights, "
+                                                        "real Hugging Face layout)");
+  command->add_option("--preset", args->preset, "Model shape: tiny or small")->required()->check(
+      CLI::IsMember({"tiny", "small"}));
+  command->add_option("--seed", args->seed, "Random seed; the same seed gives byte-identical files")->required();
+  command->add_flag("--fp8", args->fp8, "Store weights as FP8 e4m3 with 128x128 block scales (as DeepSeek-R1)");
+  command->add_option("--out", args->out, "Output directory")->required();
+  command->add_flag("--force", args->force, "Write into a non-empty directory");
+  command->add_option("--tokenizer-dir", args->tokenizer_dir,
+                      "Directory with tokenizer.json and tokenizer_config.json to copy (default: the bundled "
+                      "datasets/tokenizers/deepseek-r1)");
+  command->callback([args] { run_synth_model(*args); });
+}
+
+}  // namespace r1eval::cli

@@ -1,0 +1,62 @@
+// The interface between the dispatcher (dispatch.cpp, baseline x86-64) and each kernel variant
+// (scalar_kernels.cpp, avx2_kernels.cpp, avx512_kernels.cpp). Arguments arrive validated and with defaults filled in;
+// the variant functions are single-threaded and the dispatcher splits work across OpenMP threads.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/weights/dtype.h"
+
+namespace r1eval::kernels::cpu {
+
+struct WeightView {
+  weights::DType dtype = weights::DType::F32;
+  const std::uint8_t* data = nullptr;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  const float* scale_inv = nullptr;  // F8_E4M3 only
+  std::int64_t block = 128;          // F8_E4M3 only
+  std::int64_t scale_cols = 0;       // ceil(cols / block), F8_E4M3 only
+};
+
+// y[i*ldy + (r - row_begin)] = sum_c x[i*ldx + c] * W[r, c]
+struct MatmulJob {
+  WeightView w;
+  const float* x = nullptr;
+  std::int64_t m = 0;
+  std::int64_t ldx = 0;
+  float* y = nullptr;
+  std::int64_t ldy = 0;
+  std::int64_t row_begin = 0;
+};
+
+// y[i*ldy + c] = sum_{band_begin <= r < band_end} x[i*ldx + (r - band_begin)] * W[r, c]
+struct TransposedJob {
+  WeightView w;
+  const float* x = nullptr;
+  std::int64_t m = 0;
+  std::int64_t ldx = 0;
+  float* y = nullptr;
+  std::int64_t ldy = 0;
+  std::int64_t band_begin = 0;
+  std::int64_t band_end = 0;
+};
+
+struct KernelTable {
+  // Computes the outputs of weight rows [r_begin, r_end) for every one of the job's m input rows.
+  void (*matmul_rows)(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
+  // Computes output columns [c_begin, c_end) for every one of the job's m input rows.
+  void (*matmul_transposed_cols)(const TransposedJob& job, std::int64_t c_begin, std::int64_t c_end);
+  void (*dequantize_row)(const WeightView& w, std::int64_t row, float* out);
+  float (*dot)(const float* a, const float* b, std::int64_t n);
+  void (*axpy)(float alpha, const float* x, float* y, std::int64_t n);
+  void (*rms_norm)(const float* x, const float* weight, float eps, std::int64_t n, float* out);
+  void (*silu_mul)(const float* gate, const float* up, std::int64_t n, float* out);
+  void (*softmax)(float* x, std::int64_t n);
+};
+
+extern const KernelTable kScalarTable;
+extern const KernelTable kAvx2Table;
+extern const KernelTable kAvx512Table;
+
+}  // namespace r1eval::kernels::cpu

@@ -1,0 +1,58 @@
+// The engine's hot operations. Every function here dispatches at run time to the best variant the CPU
+// supports (AVX-512, AVX2, scalar); each variant exists as a scalar reference too (see kernel_variants.h).
+//
+// Determinism contract (the engine's batch invariance rests on it): every output element is computed with a
+// reduction order that depends only on the weight matrix and the vector length, never on m, on the row range,
+// on which other rows are computed, or on the number of threads.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/kernels/weight_matrix.h"
+
+namespace r1eval::kernels {
+
+// y[i*ldy + (r - row_begin)] = sum_c x[i*ldx + c] * W[r, c]   for i < m, row_begin <= r < row_end.
+// x is float32 [m, W.cols]. Uses all OpenMP threads when the work is large enough.
+struct MatmulArgs {
+  const WeightMatrix* w = nullptr;
+  const float* x = nullptr;
+  std::int64_t m = 1;
+  std::int64_t ldx = 0;  // 0 means W.cols
+  float* y = nullptr;
+  std::int64_t ldy = 0;  // 0 means row_end - row_begin
+  std::int64_t row_begin = 0;
+  std::int64_t row_end = -1;  // -1 means W.rows
+};
+void matmul(const MatmulArgs& args);
+
+// Transposed product over a band of rows:
+// y[i*ldy + c] = sum_{r=row_begin}^{row_end-1} x[i*ldx + (r - row_begin)] * W[r, c]   for every column c.
+// Used for MLA weight absorption (q_nope through W_UK) without a transposed copy of kv_b_proj.
+struct MatmulTransposedArgs {
+  const WeightMatrix* w = nullptr;
+  const float* x = nullptr;
+  std::int64_t m = 1;
+  std::int64_t ldx = 0;  // 0 means row_end - row_begin
+  float* y = nullptr;
+  std::int64_t ldy = 0;  // 0 means W.cols
+  std::int64_t row_begin = 0;
+  std::int64_t row_end = -1;  // -1 means W.rows
+};
+void matmul_transposed(const MatmulTransposedArgs& args);
+
+// out[c] = W[row, c] dequantized to float32 (embedding lookup).
+void dequantize_row(const WeightMatrix& w, std::int64_t row, float* out);
+
+// Single-threaded vector helpers (callers parallelize over tokens/heads).
+float dot(const float* a, const float* b, std::int64_t n);
+// y += alpha * x
+void axpy(float alpha, const float* x, float* y, std::int64_t n);
+// out = x * (mean(x^2) + eps)^-1/2 * weight  (out may alias x)
+void rms_norm(const float* x, const float* weight, float eps, std::int64_t n, float* out);
+// out[i] = silu(gate[i]) * up[i]  (out may alias gate or up)
+void silu_mul(const float* gate, const float* up, std::int64_t n, float* out);
+// In-place numerically stable softmax (max subtracted, float32).
+void softmax(float* x, std::int64_t n);
+
+}  // namespace r1eval::kernels

@@ -1,0 +1,22 @@
+// A read-only view of a weight matrix in its stored (checkpoint) format.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/weights/dtype.h"
+
+namespace r1eval::kernels {
+
+// W has shape [rows, cols] = [out_features, in_features] (nn.Linear layout), row-major, contiguous.
+// For F8_E4M3, scale_inv is float32 [ceil(rows/block), ceil(cols/block)] row-major and the dequantized
+// value is fp8(W[r,c]) * scale_inv[(r/block) * ceil(cols/block) + c/block]; edge blocks may be partial.
+struct WeightMatrix {
+  weights::DType dtype = weights::DType::F32;
+  const void* data = nullptr;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  const float* scale_inv = nullptr;  // only for F8_E4M3
+  std::int64_t block = 128;          // only for F8_E4M3
+};
+
+}  // namespace r1eval::kernels

@@ -1,0 +1,358 @@
+#include "engine/model/model.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "engine/kernels/kernels.h"
+#include "engine/model/model_weights.h"
+#include "engine/model/rope.h"
+#include "engine/model/router.h"
+#include "engine/weights/checkpoint.h"
+#include "engine/weights/inventory.h"
+
+namespace r1eval::model {
+namespace {
+
+using kernels::MatmulArgs;
+using kernels::MatmulTransposedArgs;
+using weights::ModelConfig;
+
+// Heads that share one pass over a token's cache entries: each entry is loaded once for all of them.
+constexpr std::int64_t kHeadsPerAttentionTask = 8;
+
+// y[m, rows] = x[m, cols] · Wᵀ (contiguous x and y).
+void linear(const WeightMatrix& w, const float* x, std::int64_t m, float* y) {
+  MatmulArgs args;
+  args.w = &w;
+  args.x = x;
+  args.m = m;
+  args.y = y;
+  kernels::matmul(args);
+}
+
+void rms_norm_rows(const float* x, std::int64_t ldx, const std::vector<float>& weight, double eps, std::int64_t rows,
+                   float* out, std::int64_t ldo) {
+  const auto n = static_cast<std::int64_t>(weight.size());
+  for (std::int64_t r = 0; r < rows; ++r) {
+    kernels::rms_norm(x + r * ldx, weight.data(), static_cast<float>(eps), n, out + r * ldo);
+  }
+}
+
+template <typename T>
+T* sized(std::vector<T>& buffer, std::int64_t count) {
+  if (static_cast<std::int64_t>(buffer.size()) < count) buffer.resize(static_cast<std::size_t>(count));
+  return buffer.data();
+}
+
+}  // namespace
+
+struct Model::Impl {
+  ModelConfig config;
+  weights::Checkpoint checkpoint;
+  ModelWeights weights;
+  Rope rope;
+  RouterParams router;
+
+  // Per-step buffers, grown as needed and reused: no allocation once a step shape has been seen.
+  struct Token {
+    Sequence* sequence;
+    std::int64_t position;
+  };
+  std::vector<Token> tokens;
+  std::vector<double> rotations;                      // [N, rope_dim]
+  std::vector<float> hidden, normed, q_low, q, kv, q_latent, context, attn;
+  std::vector<float> block_out;                       // output of the current attention or FFN block
+  std::vector<float> gate, up;                        // MLP intermediates
+  std::vector<float> scores;                          // per thread: [heads per task, context]
+  std::vector<float> router_logits, router_scratch, route_weights;
+  std::vector<std::int32_t> route_experts;
+  std::vector<std::int64_t> expert_begin, expert_fill, expert_rows;  // (token, slot) pairs grouped by expert
+  std::vector<float> expert_in, expert_rows_out, slot_out, shared_out;
+  std::vector<std::int64_t> output_source;            // token index of each logits row
+  std::vector<float> out_rows;
+
+  Impl(ModelConfig c, weights::Checkpoint ckpt)
+      : config(std::move(c)), checkpoint(std::move(ckpt)), weights(bind_model_weights(config, checkpoint)),
+        rope(config), router(RouterParams::from_config(config)) {}
+
+  std::int64_t n_tokens() const { return static_cast<std::int64_t>(tokens.size()); }
+
+  void attention(std::int64_t layer_index, const AttentionWeights& w) {
+    const ModelConfig& c = config;
+    const std::int64_t n = n_tokens();
+    const std::int64_t heads = c.num_attention_heads;
+    const std::int64_t nope = c.qk_nope_head_dim, rope_dim = c.qk_rope_head_dim, qk = c.qk_head_dim();
+    const std::int64_t v_dim = c.v_head_dim, latent = c.kv_lora_rank, entry = latent + rope_dim;
+    const std::int64_t d = c.hidden_size;
+
+    // Queries: q = q_b(RMSNorm(q_a x)) or q_proj x, [n, heads * qk] with per head [nope | rope].
+    float* qv = sized(q, n * heads * qk);
+    if (w.q_a) {
+      float* ql = sized(q_low, n * c.q_lora_rank);
+      linear(*w.q_a, normed.data(), n, ql);
+      rms_norm_rows(ql, c.q_lora_rank, w.q_a_norm, c.rms_norm_eps, n, ql, c.q_lora_rank);
+      linear(w.q_b, ql, n, qv);
+    } else {
+      linear(w.q_b, normed.data(), n, qv);
+    }
+    // Keys: the latent c_kv (normalized) and the one rope key shared by all heads go straight into the cache.
+    float* kvv = sized(kv, n * entry);
+    linear(w.kv_a, normed.data(), n, kvv);
+    for (std::int64_t t = 0; t < n; ++t) {
+      float* cache = tokens[t].sequence->entry(layer_index, tokens[t].position);
+      kernels::rms_norm(kvv + t * entry, w.kv_a_norm.data(), static_cast<float>(c.rms_norm_eps), latent, cache);
+      std::copy_n(kvv + t * entry + latent, rope_dim, cache + latent);
+      rope.apply(cache + latent, rotations.data() + t * rope_dim);
+      for (std::int64_t h = 0; h < heads; ++h) rope.apply(qv + (t * heads + h) * qk + nope, rotations.data() + t * rope_dim);
+    }
+    // Absorb W_UK into the query: q_latent[t, h] = W_UK_hᵀ q_nope[t, h]  (kv_b rows [h(nope+v), h(nope+v)+nope)).
+    float* qlat = sized(q_latent, n * heads * latent);
+    for (std::int64_t h = 0; h < heads; ++h) {
+      MatmulTransposedArgs args;
+      args.w = &w.kv_b;
+      args.x = qv + h * qk;
+      args.ldx = heads * qk;
+      args.m = n;
+      args.y = qlat + h * latent;
+      args.ldy = heads * latent;
+      args.row_begin = h * (nope + v_dim);
+      args.row_end = args.row_begin + nope;
+      kernels::matmul_transposed(args);
+    }
+
+    // Scores against the cached latents and rope keys, softmax, and the latent context, per (token, head group).
+    float* ctx = sized(context, n * heads * latent);
+    const std::int64_t groups = (heads + kHeadsPerAttentionTask - 1) / kHeadsPerAttentionTask;
+    std::int64_t longest = 0;
+    for (const Token& tok : tokens) longest = std::max(longest, tok.position + 1);
+    const std::int64_t scratch_per_thread = kHeadsPerAttentionTask * longest;
+    float* score_base = sized(scores, scratch_per_thread * omp_get_max_threads());
+    const auto scale = static_cast<float>(rope.softmax_scale());
+
+#pragma omp parallel for schedule(dynamic, 1) if (n * groups > 1)
+    for (std::int64_t task = 0; task < n * groups; ++task) {
+      const std::int64_t t = task / groups;
+      const std::int64_t h0 = (task % groups) * kHeadsPerAttentionTask;
+      const std::int64_t h1 = std::min(heads, h0 + kHeadsPerAttentionTask);
+      const Sequence& seq = *tokens[t].sequence;
+      const std::int64_t visible = tokens[t].position + 1;  // causal: keys 0..position
+      float* s = score_base + scratch_per_thread * omp_get_thread_num();
+      for (std::int64_t p = 0; p < visible; ++p) {
+        const float* e = seq.entry(layer_index, p);
+        for (std::int64_t h = h0; h < h1; ++h) {
+          const float* ql = qlat + (t * heads + h) * latent;
+          const float* qpe = qv + (t * heads + h) * qk + nope;
+          s[(h - h0) * visible + p] =
+              (kernels::dot(ql, e, latent) + kernels::dot(qpe, e + latent, rope_dim)) * scale;
+        }
+      }
+      for (std::int64_t h = h0; h < h1; ++h) kernels::softmax(s + (h - h0) * visible, visible);
+      for (std::int64_t h = h0; h < h1; ++h) std::fill_n(ctx + (t * heads + h) * latent, latent, 0.0f);
+      for (std::int64_t p = 0; p < visible; ++p) {
+        const float* e = seq.entry(layer_index, p);
+        for (std::int64_t h = h0; h < h1; ++h) {
+          kernels::axpy(s[(h - h0) * visible + p], e, ctx + (t * heads + h) * latent, latent);
+        }
+      }
+    }
+
+    // Values: o[t, h] = W_UV_h ctx[t, h]  (kv_b rows [h(nope+v)+nope, (h+1)(nope+v))), then o_proj.
+    float* o = sized(attn, n * heads * v_dim);
+    for (std::int64_t h = 0; h < heads; ++h) {
+      MatmulArgs args;
+      args.w = &w.kv_b;
+      args.x = ctx + h * latent;
+      args.ldx = heads * latent;
+      args.m = n;
+      args.y = o + h * v_dim;
+      args.ldy = heads * v_dim;
+      args.row_begin = h * (nope + v_dim) + nope;
+      args.row_end = args.row_begin + v_dim;
+      kernels::matmul(args);
+    }
+    float* out = sized(block_out, n * d);
+    linear(w.o, o, n, out);
+  }
+
+  // out[m, d] = MLP(x[m, d]).
+  void mlp(const MlpWeights& w, const float* x, std::int64_t m, float* out) {
+    const std::int64_t width = w.gate.rows;
+    float* g = sized(gate, m * width);
+    float* u = sized(up, m * width);
+    linear(w.gate, x, m, g);
+    linear(w.up, x, m, u);
+    kernels::silu_mul(g, u, m * width, g);
+    linear(w.down, g, m, out);
+  }
+
+  void moe(const MoeWeights& w) {
+    const ModelConfig& c = config;
+    const std::int64_t n = n_tokens();
+    const std::int64_t d = c.hidden_size;
+    const std::int64_t experts = c.n_routed_experts;
+    const std::int64_t k = c.num_experts_per_tok;
+
+    float* logits = sized(router_logits, n * experts);
+    linear(w.router, normed.data(), n, logits);
+    std::int32_t* chosen = sized(route_experts, n * k);
+    float* chosen_weight = sized(route_weights, n * k);
+    float* scratch = sized(router_scratch, 2 * experts + c.n_group);
+    for (std::int64_t t = 0; t < n; ++t) {
+      route_token(router, logits + t * experts, w.correction_bias.data(), chosen + t * k, chosen_weight + t * k,
+                  std::span<float>(scratch, static_cast<std::size_t>(2 * experts + c.n_group)));
+    }
+
+    // Group the (token, slot) pairs by expert, tokens ascending within an expert, and run each expert once over
+    // its rows. Every row's result lands in its own slot, so the sum below does not depend on the grouping.
+    std::int64_t* begin = sized(expert_begin, experts + 1);
+    std::int64_t* rows = sized(expert_rows, n * k);
+    std::fill_n(begin, experts + 1, 0);
+    for (std::int64_t i = 0; i < n * k; ++i) ++begin[chosen[i] + 1];
+    for (std::int64_t e = 0; e < experts; ++e) begin[e + 1] += begin[e];
+    std::int64_t* fill = sized(expert_fill, experts);
+    std::copy_n(begin, experts, fill);
+    for (std::int64_t i = 0; i < n * k; ++i) rows[fill[chosen[i]]++] = i;
+    float* xin = sized(expert_in, n * k * d);
+    float* slots = sized(slot_out, n * k * d);
+    for (std::int64_t e = 0; e < experts; ++e) {
+      const std::int64_t count = begin[e + 1] - begin[e];
+      if (count == 0) continue;
+      for (std::int64_t r = 0; r < count; ++r) {
+        const std::int64_t token = rows[begin[e] + r] / k;
+        std::copy_n(normed.data() + token * d, d, xin + r * d);
+      }
+      float* yout = sized(expert_rows_out, count * d);
+      mlp(w.experts[e], xin, count, yout);
+      for (std::int64_t r = 0; r < count; ++r) std::copy_n(yout + r * d, d, slots + rows[begin[e] + r] * d);
+    }
+
+    float* out = sized(block_out, n * d);
+    std::fill_n(out, n * d, 0.0f);
+    for (std::int64_t t = 0; t < n; ++t) {
+      for (std::int64_t slot = 0; slot < k; ++slot) {
+        kernels::axpy(chosen_weight[t * k + slot], slots + (t * k + slot) * d, out + t * d, d);
+      }
+    }
+    if (w.shared) {
+      float* shared = sized(shared_out, n * d);
+      mlp(*w.shared, normed.data(), n, shared);
+      for (std::int64_t t = 0; t < n; ++t) kernels::axpy(1.0f, shared + t * d, out + t * d, d);
+    }
+  }
+  void forward(std::span<const StepItem> items, StepResult& result, const HiddenObserver* observer) {
+    const ModelConfig& c = config;
+    const std::int64_t d = c.hidden_size;
+    const std::int64_t rope_dim = c.qk_rope_head_dim;
+
+    tokens.clear();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const StepItem& item = items[i];
+      if (item.sequence == nullptr) throw std::invalid_argument("step item without a sequence");
+      for (std::size_t j = 0; j < i; ++j) {
+        if (items[j].sequence == item.sequence) throw std::invalid_argument("a sequence appears twice in one step");
+      }
+      for (const std::int32_t id : item.tokens) {
+        if (id < 0 || id >= c.vocab_size) {
+          throw std::invalid_argument(
+              fmt::format("token id {} is outside the vocabulary [0, {})", id, c.vocab_size));
+        }
+      }
+      const std::int64_t start = item.sequence->length();
+      for (std::size_t j = 0; j < item.tokens.size(); ++j) {
+        tokens.push_back(Token{item.sequence, start + static_cast<std::int64_t>(j)});
+      }
+    }
+    const std::int64_t n = n_tokens();
+    for (const StepItem& item : items) item.sequence->extend(static_cast<std::int64_t>(item.tokens.size()));
+
+    double* rot = sized(rotations, n * rope_dim);
+    float* h = sized(hidden, n * d);
+    float* x = sized(normed, n * d);
+    {
+      std::int64_t t = 0;
+      for (const StepItem& item : items) {
+        for (const std::int32_t id : item.tokens) {
+          kernels::dequantize_row(weights.embed, id, h + t * d);
+          rope.rotation(tokens[t].position, rot + t * rope_dim);
+          ++t;
+        }
+      }
+    }
+    if (observer) (*observer)("embedding", -1, h, n, d);
+
+    for (std::int64_t l = 0; l < c.num_hidden_layers; ++l) {
+      const LayerWeights& layer = weights.layers[l];
+      rms_norm_rows(h, d, layer.input_norm, c.rms_norm_eps, n, x, d);
+      attention(l, layer.attention);
+      for (std::int64_t i = 0; i < n * d; ++i) h[i] += block_out[i];
+      rms_norm_rows(h, d, layer.post_attention_norm, c.rms_norm_eps, n, x, d);
+      if (layer.dense) {
+        mlp(*layer.dense, x, n, sized(block_out, n * d));
+      } else {
+        moe(*layer.moe);
+      }
+      for (std::int64_t i = 0; i < n * d; ++i) h[i] += block_out[i];
+      if (observer) (*observer)("layer", l, h, n, d);
+    }
+
+    // Final norm and LM head, only for the rows asked for.
+    result.first_row.clear();
+    std::int64_t rows = 0;
+    std::vector<std::int64_t>& source = output_source;
+    source.clear();
+    {
+      std::int64_t t = 0;
+      for (const StepItem& item : items) {
+        const auto count = static_cast<std::int64_t>(item.tokens.size());
+        result.first_row.push_back(rows);
+        for (std::int64_t j = item.all_logits ? 0 : count - 1; j < count; ++j) source.push_back(t + j);
+        rows = static_cast<std::int64_t>(source.size());
+        t += count;
+      }
+    }
+    float* xf = sized(out_rows, rows * d);
+    for (std::int64_t r = 0; r < rows; ++r) {
+      kernels::rms_norm(h + source[r] * d, weights.final_norm.data(), static_cast<float>(c.rms_norm_eps), d, xf + r * d);
+    }
+    if (observer) (*observer)("final_norm", -1, xf, rows, d);
+    result.vocab_size = c.vocab_size;
+    result.logits.resize(static_cast<std::size_t>(rows * c.vocab_size));
+    linear(weights.lm_head, xf, rows, result.logits.data());
+  }
+};
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::~Model() = default;
+
+std::unique_ptr<Model> Model::load(const std::filesystem::path& model_dir) {
+  ModelConfig config = weights::load_model_config(model_dir);
+  weights::Checkpoint checkpoint = weights::Checkpoint::open(model_dir);
+  weights::validate_checkpoint(config, checkpoint);
+  return std::unique_ptr<Model>(new Model(std::make_unique<Impl>(std::move(config), std::move(checkpoint))));
+}
+
+const ModelConfig& Model::config() const { return impl_->config; }
+
+Sequence Model::new_sequence() const {
+  return Sequence(impl_->config.num_hidden_layers, impl_->config.kv_lora_rank + impl_->config.qk_rope_head_dim);
+}
+
+void Model::step(std::span<const StepItem> items, StepResult& result, const HiddenObserver* observer) {
+  std::vector<std::int64_t> lengths;
+  for (const StepItem& item : items) lengths.push_back(item.sequence ? item.sequence->length() : 0);
+  try {
+    impl_->forward(items, result, observer);
+  } catch (...) {
+    // Leave every sequence as it was before the step.
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items[i].sequence && items[i].sequence->length() > lengths[i]) items[i].sequence->truncate(lengths[i]);
+    }
+    throw;
+  }
+}
+
+}  // namespace r1eval::model

@@ -1,0 +1,33 @@
+// Token sampling: greedy, temperature, top-k and top-p, driven by a counter-based RNG keyed by (seed, stream, step).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace r1eval::model {
+
+struct SamplingParams {
+  double temperature = 0.0;  // 0: greedy (argmax, ties to the lowest id)
+  double top_p = 1.0;        // keep the smallest prefix of tokens by probability whose mass reaches top_p
+  std::int64_t top_k = 0;    // 0: no limit
+  std::uint64_t seed = 0;
+};
+
+class Sampler {
+ public:
+  // Draw number `step` of stream `stream` (e.g. one stream per sample of a problem). Equal inputs give equal tokens.
+  std::int32_t sample(const float* logits, std::int64_t vocab, const SamplingParams& params, std::uint64_t stream,
+                      std::uint64_t step);
+
+ private:
+  struct Candidate {
+    float logit;
+    std::int32_t id;
+  };
+  std::vector<Candidate> candidates_;  // reused between calls
+  std::vector<double> weights_;
+};
+
+std::int32_t argmax_token(const float* logits, std::int64_t vocab);
+
+}  // namespace r1eval::model

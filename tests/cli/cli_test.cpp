@@ -1,0 +1,134 @@
+// The r1eval program as users call it: JSON outputs, and one-sentence errors with a non-zero exit for bad input.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Invocation {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path scratch_dir() {
+  const fs::path dir = fs::path(R1EVAL_BINARY_DIR) / "test-scratch" / "cli";
+  fs::create_directories(dir);
+  return dir;
+}
+
+Invocation r1eval(const std::string& args) {
+  const fs::path out = scratch_dir() / "stdout.txt", err = scratch_dir() / "stderr.txt";
+  const std::string cmd = std::string(R1EVAL_BINARY_DIR) + "/cli/r1eval " + args + " >" + out.string() + " 2>" +
+                          err.string() + " </dev/null";
+  const int status = std::system(cmd.c_str());
+  Invocation r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+fs::path golden(const std::string& name) { return fs::path(R1EVAL_SOURCE_DIR) / "tests/data/golden" / name; }
+
+// A writable copy of a golden checkpoint to damage.
+fs::path copy_of(const std::string& name, const std::string& as) {
+  const fs::path dst = scratch_dir() / as;
+  fs::remove_all(dst);
+  fs::copy(golden(name), dst);
+  for (const auto& e : fs::directory_iterator(dst)) fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
+  return dst;
+}
+
+void expect_one_sentence_error(const Invocation& r, const std::string& must_name) {
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_LT(r.exit_code, 128) << "crashed: " << r.err;
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line: " << r.err;
+  EXPECT_NE(r.err.find(must_name), std::string::npos) << r.err;
+}
+
+TEST(Cli, LogitsPrintsOneRowPerPositionWithAllPositions) {
+  const Invocation r = r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 0,5,9 --all-positions");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["logits"].size(), 3u);
+  EXPECT_EQ(j["logits"][0].size(), 1024u);
+}
+
+TEST(Cli, GenerateJsonWithoutTokenizerHasNullText) {
+  const Invocation r = r1eval("generate --model " + golden("tiny-fp8").string() + " --tokens 0,5,9 --max-new 4 --ignore-eos --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["prompt_ids"], nlohmann::json::parse("[0,5,9]"));
+  EXPECT_EQ(j["ids"].size(), 4u);
+  EXPECT_TRUE(j["text"].is_null());
+  EXPECT_NE(r.err.find("prefill: 3 tokens"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("decode: 3 tokens"), std::string::npos) << r.err;
+}
+
+TEST(Cli, MissingDirectory) {
+  expect_one_sentence_error(r1eval("logits --model /nonexistent/model --tokens 1"), "/nonexistent/model");
+}
+
+TEST(Cli, TruncatedShard) {
+  const fs::path dir = copy_of("tiny-fp8", "truncated");
+  const fs::path shard = dir / "model-00002-of-000005.safetensors";
+  fs::resize_file(shard, fs::file_size(shard) / 2);
+  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "model-00002-of-000005.safetensors");
+}
+
+TEST(Cli, MissingShard) {
+  const fs::path dir = copy_of("tiny-fp8", "missing-shard");
+  fs::remove(dir / "model-00003-of-000005.safetensors");
+  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "model-00003-of-000005.safetensors");
+}
+
+TEST(Cli, ConfigMissingAKey) {
+  const fs::path dir = copy_of("tiny-bf16", "missing-key");
+  auto config = nlohmann::json::parse(slurp(dir / "config.json"));
+  config.erase("kv_lora_rank");
+  std::ofstream(dir / "config.json") << config.dump(2);
+  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "kv_lora_rank");
+}
+
+TEST(Cli, ZeroExpertsPerToken) {
+  const fs::path dir = copy_of("tiny-bf16", "zero-experts");
+  auto config = nlohmann::json::parse(slurp(dir / "config.json"));
+  config["num_experts_per_tok"] = 0;
+  std::ofstream(dir / "config.json") << config.dump(2);
+  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "num_experts_per_tok");
+}
+
+TEST(Cli, ConfigDisagreeingWithTensorShapes) {
+  const fs::path dir = copy_of("tiny-bf16", "wrong-shape");
+  auto config = nlohmann::json::parse(slurp(dir / "config.json"));
+  config["moe_intermediate_size"] = 48;
+  std::ofstream(dir / "config.json") << config.dump(2);
+  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "model.layers.1.mlp.");
+}
+
+TEST(Cli, TokenOutsideVocabulary) {
+  expect_one_sentence_error(r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 1,5000"), "5000");
+}
+
+TEST(Cli, MalformedTokenList) {
+  expect_one_sentence_error(r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 1,x"), "--tokens");
+}
+
+}  // namespace

@@ -1,0 +1,115 @@
+// The determinism contract of kernels.h: an output element's bits do not depend on m, on the other input rows, on
+// the row range or on the number of threads. Checked for every variant the CPU supports, on shapes large enough
+// that the work is split across threads.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cstring>
+#include <vector>
+
+#include "tests/engine/kernels/kernel_test_support.h"
+#include "tests/engine/kernels/variant_param.h"
+
+namespace r1eval::kernels::testing {
+namespace {
+
+bool same_bits(const float* a, const float* b, std::int64_t n) {
+  return std::memcmp(a, b, static_cast<std::size_t>(n) * sizeof(float)) == 0;
+}
+
+// Restores the OpenMP thread count after a test changes it.
+class ThreadCount {
+ public:
+  ThreadCount() : saved_(omp_get_max_threads()) {}
+  ~ThreadCount() { omp_set_num_threads(saved_); }
+  ThreadCount(const ThreadCount&) = delete;
+  ThreadCount& operator=(const ThreadCount&) = delete;
+
+ private:
+  int saved_;
+};
+
+class Determinism : public PerVariant {};
+
+std::vector<float> matmul_rows(const TestMatrix& w, const float* x, std::int64_t m, std::int64_t row_begin,
+                               std::int64_t row_end, Variant variant) {
+  std::vector<float> y(static_cast<std::size_t>(m * (row_end - row_begin)));
+  const WeightMatrix view = w.view();
+  matmul({.w = &view, .x = x, .m = m, .ldx = w.cols, .y = y.data(), .row_begin = row_begin, .row_end = row_end}, variant);
+  return y;
+}
+
+TEST_P(Determinism, MatmulRowsAreTheSameAloneInABatchInARangeAndOnAnyThreadCount) {
+  ThreadCount restore;
+  std::mt19937_64 rng(fresh_seed());
+  SCOPED_TRACE("seed " + std::to_string(fresh_seed()));
+  for (DType dtype : {DType::F32, DType::BF16, DType::F16, DType::F8_E4M3}) {
+    for (std::int64_t block : {128, 5}) {
+      if (dtype != DType::F8_E4M3 && block != 128) continue;
+      const std::int64_t rows = 1030, cols = 160;  // rows·cols > the threading threshold (2^17) even at m = 1
+      const TestMatrix w = make_matrix(dtype, rows, cols, block, Values::Random, rng);
+      const std::int64_t max_m = 13;
+      const std::vector<float> x = random_vector(static_cast<std::size_t>(max_m * cols), Values::Random, rng);
+      const std::string what = dtype_label(dtype) + " block " + std::to_string(block);
+
+      omp_set_num_threads(1);
+      const std::vector<float> batch = matmul_rows(w, x.data(), max_m, 0, rows, variant());
+      for (int threads : {1, 2, 3}) {
+        omp_set_num_threads(threads);
+        for (std::int64_t m : {1, 2, 3, 4, 5, 8, 13}) {
+          // Rows [i0, i0 + m) of x as their own batch.
+          const std::int64_t i0 = max_m - m;
+          const std::vector<float> y = matmul_rows(w, x.data() + i0 * cols, m, 0, rows, variant());
+          for (std::int64_t i = 0; i < m; ++i) {
+            EXPECT_TRUE(same_bits(y.data() + i * rows, batch.data() + (i0 + i) * rows, rows))
+                << what << ": input row " << i0 + i << " in a batch of " << m << " on " << threads << " threads";
+          }
+        }
+        for (auto [r0, r1] : {std::pair<std::int64_t, std::int64_t>{0, 1}, {3, 130}, {129, 1030}, {517, 518}}) {
+          const std::vector<float> y = matmul_rows(w, x.data(), max_m, r0, r1, variant());
+          for (std::int64_t i = 0; i < max_m; ++i) {
+            EXPECT_TRUE(same_bits(y.data() + i * (r1 - r0), batch.data() + i * rows + r0, r1 - r0))
+                << what << ": rows [" << r0 << ", " << r1 << ") on " << threads << " threads";
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_P(Determinism, MatmulTransposedColumnsAreTheSameAloneInABatchAndOnAnyThreadCount) {
+  ThreadCount restore;
+  std::mt19937_64 rng(fresh_seed());
+  SCOPED_TRACE("seed " + std::to_string(fresh_seed()));
+  for (DType dtype : {DType::BF16, DType::F8_E4M3}) {
+    const std::int64_t rows = 300, cols = 1100, band_begin = 37, band_end = 37 + 200;
+    const std::int64_t band = band_end - band_begin;
+    const TestMatrix w = make_matrix(dtype, rows, cols, 128, Values::Random, rng);
+    const std::int64_t max_m = 7;
+    const std::vector<float> x = random_vector(static_cast<std::size_t>(max_m * band), Values::Random, rng);
+    const WeightMatrix view = w.view();
+    auto run = [&](const float* xs, std::int64_t m) {
+      std::vector<float> y(static_cast<std::size_t>(m * cols));
+      matmul_transposed({.w = &view, .x = xs, .m = m, .y = y.data(), .row_begin = band_begin, .row_end = band_end}, variant());
+      return y;
+    };
+    omp_set_num_threads(1);
+    const std::vector<float> batch = run(x.data(), max_m);
+    for (int threads : {1, 2, 3}) {
+      omp_set_num_threads(threads);
+      for (std::int64_t m : {1, 2, 3, 7}) {
+        const std::int64_t i0 = max_m - m;
+        const std::vector<float> y = run(x.data() + i0 * band, m);
+        for (std::int64_t i = 0; i < m; ++i) {
+          EXPECT_TRUE(same_bits(y.data() + i * cols, batch.data() + (i0 + i) * cols, cols))
+              << dtype_label(dtype) << ": input row " << i0 + i << " in a batch of " << m << " on " << threads << " threads";
+        }
+      }
+    }
+  }
+}
+
+R1EVAL_INSTANTIATE_PER_VARIANT(Determinism);
+
+}  // namespace
+}  // namespace r1eval::kernels::testing
