@@ -53,6 +53,7 @@ void run_generate(const GenerateCommandOptions& o) {
   options.max_new_tokens = o.max_new;
   options.sampling = model::SamplingParams{o.temperature, o.top_p, o.top_k, o.seed};
   options.stop_at_eos = !o.ignore_eos;
+  if (tok) options.sampleable_vocab = tok->vocab_size();
   if (tok && tok->eos_id() && *tok->eos_id() != model->config().eos_token_id) options.stop_tokens.push_back(*tok->eos_id());
 
   // Without --json the text streams as it is generated (ids when there is no tokenizer).

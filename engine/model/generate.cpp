@@ -27,6 +27,10 @@ void prefill(Model& model, Sequence& sequence, std::span<const std::int32_t> pro
   }
 }
 
+std::int64_t sampleable(const GenerateOptions& options, std::int64_t vocab) {
+  return options.sampleable_vocab > 0 ? std::min(options.sampleable_vocab, vocab) : vocab;
+}
+
 bool is_stop(std::int32_t token, std::int32_t eos, const GenerateOptions& options) {
   return (options.stop_at_eos && token == eos) ||
          std::find(options.stop_tokens.begin(), options.stop_tokens.end(), token) != options.stop_tokens.end();
@@ -52,7 +56,7 @@ GenerateResult generate(Model& model, std::span<const std::int32_t> prompt, cons
   const auto decode_start = std::chrono::steady_clock::now();
   for (std::int64_t i = 0; i < options.max_new_tokens; ++i) {
     const std::int32_t token =
-        sampler.sample(step.row(0), step.vocab_size, options.sampling, options.stream, static_cast<std::uint64_t>(i));
+        sampler.sample(step.row(0), sampleable(options, step.vocab_size), options.sampling, options.stream, static_cast<std::uint64_t>(i));
     result.tokens.push_back(token);
     if (on_token) on_token(token);
     if (is_stop(token, eos, options)) {
@@ -94,7 +98,7 @@ std::vector<GenerateResult> generate_samples(Model& model, std::span<const std::
     for (std::size_t row = 0; row < live.size(); ++row) {
       const std::size_t i = live[row];
       const float* logits = t == 0 ? prompt_logits.data() : step.row(static_cast<std::int64_t>(row));
-      const std::int32_t token = sampler.sample(logits, step.vocab_size, options.sampling,
+      const std::int32_t token = sampler.sample(logits, sampleable(options, step.vocab_size), options.sampling,
                                                 options.stream + i, static_cast<std::uint64_t>(t));
       results[i].tokens.push_back(token);
       if (is_stop(token, eos, options)) {

@@ -19,6 +19,9 @@ struct GenerateOptions {
   bool stop_at_eos = true;
   std::vector<std::int32_t> stop_tokens;   // in addition to the model's eos_token_id
   std::int64_t prefill_chunk = 512;        // prompt tokens per forward step
+  // Only ids below this are sampled (0: every row of the LM head). Set it to the tokenizer's size so the padding
+  // rows of the vocabulary (129280 rows, 128815 tokens in R1) can never be drawn: they have no text.
+  std::int64_t sampleable_vocab = 0;
 };
 
 enum class FinishReason { kStop, kLength };

@@ -5,33 +5,10 @@
 #include <utility>
 #include <stdexcept>
 
+#include "graders/math/text_scan.h"
+
 namespace r1eval::graders::math {
 namespace {
-
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
-std::string trim(std::string_view s) {
-  std::size_t begin = 0;
-  std::size_t end = s.size();
-  while (begin < end && is_space(s[begin])) ++begin;
-  while (end > begin && is_space(s[end - 1])) --end;
-  return std::string(s.substr(begin, end - begin));
-}
-
-// Position just past the brace group starting at `open` ('{'); npos when unbalanced.
-std::size_t match_brace(std::string_view s, std::size_t open) {
-  int depth = 0;
-  for (std::size_t i = open; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      ++i;
-      continue;
-    }
-    if (s[i] == '{') ++depth;
-    if (s[i] == '}' && --depth == 0) return i + 1;
-  }
-  return std::string_view::npos;
-}
 
 // Last position of `needle` in `haystack`, compared ASCII case-insensitively; npos when absent.
 std::size_t rfind_nocase(std::string_view haystack, std::string_view needle) {

@@ -131,4 +131,47 @@ TEST(Cli, MalformedTokenList) {
   expect_one_sentence_error(r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 1,x"), "--tokens");
 }
 
+fs::path v3_tokenizer_dir() { return fs::path(R1EVAL_SOURCE_DIR) / "datasets/tokenizers/deepseek-v3"; }
+
+// Expected ids below are Hugging Face's (datasets/tokenizers/deepseek-v3/*_vectors_dev.jsonl).
+TEST(Cli, TokenizeTextPrintsExactlyTheTextsIds) {
+  const Invocation r = r1eval("tokenize --model " + v3_tokenizer_dir().string() + " --text 'ied 4 ½ months'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ids"], nlohmann::json::parse("[1199, 223, 22, 223, 23951, 4447]"));
+}
+
+TEST(Cli, TokenizeMessagesRendersTheChatTemplate) {
+  const Invocation r = r1eval("tokenize --model " + v3_tokenizer_dir().string() +
+                              " --messages '[{\"role\": \"user\", \"content\": \"What is 2+2?\"}]'"
+                              " --add-generation-prompt");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["rendered"], "<｜begin▁of▁sentence｜><｜User｜>What is 2+2?<｜Assistant｜>");
+  EXPECT_EQ(j["ids"], nlohmann::json::parse("[0, 128803, 3085, 344, 223, 20, 13, 20, 33, 128804]"));
+}
+
+TEST(Cli, DetokenizePrintsTheText) {
+  const Invocation r = r1eval("detokenize --model " + v3_tokenizer_dir().string() + " --ids 3085,344,223,20,13,20,33");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "What is 2+2?");
+}
+
+TEST(Cli, SynthModelWritesALoadableCheckpointWithTokenizerAndRefusesToOverwrite) {
+  const fs::path dir = scratch_dir() / "synth-tiny";
+  fs::remove_all(dir);
+  const Invocation made = r1eval("synth-model --preset tiny --seed 3 --fp8 --out " + dir.string());
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_TRUE(fs::exists(dir / "model.safetensors.index.json"));
+  EXPECT_TRUE(fs::exists(dir / "tokenizer.json"));
+
+  const Invocation gen = r1eval("generate --model " + dir.string() + " --prompt 'What is 2+2?' --max-new 5 --ignore-eos --json");
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  const auto j = nlohmann::json::parse(gen.out);
+  EXPECT_EQ(j["prompt_ids"], nlohmann::json::parse("[0, 3085, 344, 223, 20, 13, 20, 33]"));  // BOS + the text
+  EXPECT_EQ(j["ids"].size(), 5u);
+  EXPECT_TRUE(j["text"].is_string());
+
+  expect_one_sentence_error(r1eval("synth-model --preset tiny --seed 3 --out " + dir.string()), dir.string());
+}
+
 }  // namespace
