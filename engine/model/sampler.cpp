@@ -28,23 +28,24 @@ std::int32_t Sampler::sample(const float* logits, std::int64_t vocab, const Samp
     return a.logit > b.logit || (a.logit == b.logit && a.id < b.id);
   };
   candidates_.resize(static_cast<std::size_t>(vocab));
-  for (std::int64_t i = 0; i < vocab; ++i) candidates_[i] = Candidate{logits[i], static_cast<std::int32_t>(i)};
+  for (std::int64_t i = 0; i < vocab; ++i) candidates_[i] = Candidate{logits[i], static_cast<std::int32_t>(i), 0.0};
   auto count = static_cast<std::int64_t>(vocab);
   if (params.top_k > 0 && params.top_k < count) {
     std::nth_element(candidates_.begin(), candidates_.begin() + params.top_k, candidates_.end(), before);
     count = params.top_k;
   }
 
+  // Each candidate's unnormalized probability, computed once in double (temperature applied, maximum first).
   float max_logit = candidates_[0].logit;
   for (std::int64_t i = 1; i < count; ++i) max_logit = std::max(max_logit, candidates_[i].logit);
-  const auto weight = [&](const Candidate& c) {
-    return std::exp((static_cast<double>(c.logit) - max_logit) / params.temperature);
-  };
+  for (std::int64_t i = 0; i < count; ++i) {
+    candidates_[i].weight = std::exp((static_cast<double>(candidates_[i].logit) - max_logit) / params.temperature);
+  }
 
   std::int64_t kept = count;
   if (params.top_p < 1.0) {
     double total = 0.0;
-    for (std::int64_t i = 0; i < count; ++i) total += weight(candidates_[i]);
+    for (std::int64_t i = 0; i < count; ++i) total += candidates_[i].weight;
     // Nucleus: sort a growing prefix until it holds top_p of the mass (a full sort of 129280 logits per token
     // would dominate decoding).
     const double target = params.top_p * total;
@@ -52,7 +53,7 @@ std::int32_t Sampler::sample(const float* logits, std::int64_t vocab, const Samp
       std::partial_sort(candidates_.begin(), candidates_.begin() + prefix, candidates_.begin() + count, before);
       double mass = 0.0;
       std::int64_t i = 0;
-      for (; i < prefix && mass < target; ++i) mass += weight(candidates_[i]);
+      for (; i < prefix && mass < target; ++i) mass += candidates_[i].weight;
       if (mass >= target || prefix == count) {
         kept = std::max<std::int64_t>(i, 1);
         break;
@@ -62,16 +63,12 @@ std::int32_t Sampler::sample(const float* logits, std::int64_t vocab, const Samp
     std::sort(candidates_.begin(), candidates_.begin() + count, before);  // the top-k, in a fixed order
   }
   // Otherwise the candidates are all tokens in id order: a fixed order too, and no sort needed.
-  weights_.resize(static_cast<std::size_t>(kept));
   double kept_mass = 0.0;
-  for (std::int64_t i = 0; i < kept; ++i) {
-    weights_[i] = weight(candidates_[i]);
-    kept_mass += weights_[i];
-  }
+  for (std::int64_t i = 0; i < kept; ++i) kept_mass += candidates_[i].weight;
   const double u = philox_uniform(params.seed, stream, step) * kept_mass;
   double acc = 0.0;
   for (std::int64_t i = 0; i < kept; ++i) {
-    acc += weights_[i];
+    acc += candidates_[i].weight;
     if (u < acc) return candidates_[i].id;
   }
   return candidates_[kept - 1].id;

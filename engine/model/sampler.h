@@ -23,9 +23,9 @@ class Sampler {
   struct Candidate {
     float logit;
     std::int32_t id;
+    double weight;  // exp((logit - max) / temperature)
   };
   std::vector<Candidate> candidates_;  // reused between calls
-  std::vector<double> weights_;
 };
 
 std::int32_t argmax_token(const float* logits, std::int64_t vocab);
