@@ -32,8 +32,10 @@ fs::path scratch_dir() {
   return dir;
 }
 
+// CTest runs test cases in parallel processes: each case gets its own output files.
 Invocation r1eval(const std::string& args) {
-  const fs::path out = scratch_dir() / "stdout.txt", err = scratch_dir() / "stderr.txt";
+  const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const fs::path out = scratch_dir() / (name + ".stdout"), err = scratch_dir() / (name + ".stderr");
   const std::string cmd = std::string(R1EVAL_BINARY_DIR) + "/cli/r1eval " + args + " >" + out.string() + " 2>" +
                           err.string() + " </dev/null";
   const int status = std::system(cmd.c_str());
