@@ -17,6 +17,8 @@ void check_options(std::span<const std::int32_t> prompt, const GenerateOptions& 
   if (prompt.empty()) throw std::invalid_argument("the prompt has no tokens");
   if (options.prefill_chunk < 1) throw std::invalid_argument("prefill_chunk must be at least 1");
   if (options.max_new_tokens < 1) throw std::invalid_argument("max_new_tokens must be at least 1");
+  // Checked here, before any draw: generate_samples draws inside an OpenMP region, which must not throw.
+  check_sampling_params(options.sampling);
 }
 
 // Feeds the prompt in chunks; `step` holds the logits of the last prompt position afterwards.

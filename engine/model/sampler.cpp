@@ -16,11 +16,15 @@ std::int32_t argmax_token(const float* logits, std::int64_t vocab) {
   return static_cast<std::int32_t>(best);
 }
 
-std::int32_t Sampler::sample(const float* logits, std::int64_t vocab, const SamplingParams& params,
-                             std::uint64_t stream, std::uint64_t step) {
+void check_sampling_params(const SamplingParams& params) {
   if (!(params.temperature >= 0.0) || !(params.top_p > 0.0 && params.top_p <= 1.0) || params.top_k < 0) {
     throw std::invalid_argument("sampling needs temperature >= 0, 0 < top_p <= 1 and top_k >= 0");
   }
+}
+
+std::int32_t Sampler::sample(const float* logits, std::int64_t vocab, const SamplingParams& params,
+                             std::uint64_t stream, std::uint64_t step) {
+  check_sampling_params(params);
   if (params.temperature == 0.0 || params.top_k == 1) return argmax_token(logits, vocab);
 
   // Candidates in a total order: higher logit first, then lower id.

@@ -13,9 +13,13 @@ struct SamplingParams {
   std::uint64_t seed = 0;
 };
 
+// Throws std::invalid_argument unless temperature >= 0, 0 < top_p <= 1 and top_k >= 0.
+void check_sampling_params(const SamplingParams& params);
+
 class Sampler {
  public:
   // Draw number `step` of stream `stream` (e.g. one stream per sample of a problem). Equal inputs give equal tokens.
+  // Throws only what check_sampling_params throws.
   std::int32_t sample(const float* logits, std::int64_t vocab, const SamplingParams& params, std::uint64_t stream,
                       std::uint64_t step);
 

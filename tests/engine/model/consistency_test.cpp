@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <set>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -157,6 +158,10 @@ TEST_P(Schedules, SamplesDecodedTogetherEqualSamplesDecodedAlone) {
     distinct.insert(alone.tokens);
   }
   EXPECT_GT(distinct.size(), 3u) << "samples on different streams should differ";
+
+  GenerateOptions bad = options;
+  bad.sampling.top_p = 1.5;  // rejected before any draw (draws run inside an OpenMP region)
+  EXPECT_THROW(generate_samples(*model_, ids, 4, bad), std::invalid_argument);
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, Schedules, ::testing::Values("tiny-bf16", "tiny-fp8"));

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -103,6 +104,15 @@ TEST(Sampler, TopPOverALargeVocabularyMatchesASortedReference) {
     const int token = s.sample(logits.data(), vocab, SamplingParams{1.0, 0.95, 0, 5}, 0, step);
     EXPECT_TRUE(nucleus.count(token)) << token;
   }
+}
+
+TEST(Sampler, RejectsOutOfRangeParameters) {
+  Sampler s;
+  const std::vector<float> logits = {1.0f, 2.0f};
+  EXPECT_THROW(s.sample(logits.data(), 2, SamplingParams{-1.0, 1.0, 0, 0}, 0, 0), std::invalid_argument);
+  EXPECT_THROW(s.sample(logits.data(), 2, SamplingParams{1.0, 0.0, 0, 0}, 0, 0), std::invalid_argument);
+  EXPECT_THROW(s.sample(logits.data(), 2, SamplingParams{1.0, 1.5, 0, 0}, 0, 0), std::invalid_argument);
+  EXPECT_THROW(s.sample(logits.data(), 2, SamplingParams{1.0, 1.0, -2, 0}, 0, 0), std::invalid_argument);
 }
 
 TEST(Sampler, TopKLimitsCandidates) {
