@@ -9,8 +9,6 @@
 namespace r1eval::graders::math {
 namespace {
 
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   std::size_t pos = 0;
   while ((pos = s.find(from, pos)) != std::string::npos) {

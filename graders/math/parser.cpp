@@ -5,6 +5,8 @@
 #include <cctype>
 #include <string>
 
+#include "graders/math/text_scan.h"
+
 namespace r1eval::graders::math {
 namespace {
 
@@ -17,9 +19,6 @@ struct Token {
   std::string text;  // number literal, letter, command name (without '\'), or the punctuation character
   std::size_t end = 0;
 };
-
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
 constexpr int kMaxDepth = 150;
 

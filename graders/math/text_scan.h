@@ -1,4 +1,4 @@
-// Small character-level helpers shared by answer extraction and LaTeX normalization.
+// Small character-level helpers shared by answer extraction, LaTeX normalization and the expression parser.
 #pragma once
 
 #include <cctype>
@@ -9,6 +9,7 @@
 namespace r1eval::graders::math {
 
 inline bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+inline bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 inline bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
 inline std::string trim(std::string_view s) {
