@@ -1,0 +1,116 @@
+// Continuous batching must not change what any sample generates: every sample of every request, scheduled
+// together with others (queued, prefilled in chunks beside decoding samples, forked from a shared prefill), equals
+// generate() run alone on the same prompt and RNG stream.
+#include "engine/scheduler/batch_generator.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <utility>
+
+#include "tests/engine/model/golden_fixture.h"
+
+namespace r1eval::model {
+namespace {
+
+class Scheduling : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override { model_ = Model::load(testing::golden_dir() / GetParam()); }
+
+  std::vector<std::int32_t> prompt(const char* name) {
+    return testing::token_ids(testing::golden_prompt(testing::load_golden(GetParam()), name));
+  }
+
+  static GenerateOptions sampling_options(std::int64_t max_new) {
+    GenerateOptions options;
+    options.max_new_tokens = max_new;
+    options.sampling = SamplingParams{1.0, 0.9, 0, 11};
+    options.stop_tokens = {3, 4, 5, 6, 7, 8, 9, 10};  // some samples stop early
+    return options;
+  }
+
+  std::unique_ptr<Model> model_;
+};
+
+TEST_P(Scheduling, EverySampleEqualsGenerateAlone) {
+  constexpr std::int64_t kChunk = 3;  // several chunks per prompt, each mixed into decode steps
+  BatchGenerator generator(*model_, SchedulerOptions{5, kChunk});
+  std::vector<GenerationRequest> requests;
+  const char* names[] = {"medium", "short", "medium", "short"};
+  for (std::uint64_t id = 0; id < 4; ++id) {
+    GenerationRequest r;
+    r.id = id;
+    r.prompt = prompt(names[id]);
+    r.options = sampling_options(id == 1 ? 1 : 9);  // request 1: a one-token budget finishes at the fork
+    for (std::uint64_t s = 0; s < 3; ++s) r.streams.push_back(1000 * id + s);
+    requests.push_back(r);
+    generator.submit(r);
+  }
+  std::vector<FinishedSample> finished;
+  int steps = 0;
+  while (!generator.idle()) {
+    generator.step(finished);
+    ASSERT_LE(generator.live_samples(), 5 + 3) << "admission overran the batch";
+    ASSERT_LT(++steps, 1000);
+  }
+  ASSERT_EQ(finished.size(), 12u);
+  std::set<std::pair<std::uint64_t, std::size_t>> seen;
+  std::set<std::vector<std::int32_t>> distinct;
+  for (const FinishedSample& f : finished) {
+    ASSERT_TRUE(seen.insert({f.request_id, f.sample}).second) << "a sample finished twice";
+    const GenerationRequest& r = requests[f.request_id];
+    GenerateOptions alone = r.options;
+    alone.stream = r.streams[f.sample];
+    alone.prefill_chunk = kChunk;
+    const GenerateResult expected = generate(*model_, r.prompt, alone);
+    EXPECT_EQ(f.result.tokens, expected.tokens) << "request " << f.request_id << " sample " << f.sample;
+    EXPECT_EQ(f.result.finish, expected.finish) << "request " << f.request_id << " sample " << f.sample;
+    EXPECT_EQ(f.result.decode_tokens, expected.decode_tokens);
+    EXPECT_EQ(f.result.prefill_tokens, static_cast<std::int64_t>(r.prompt.size()));
+    distinct.insert(f.result.tokens);
+  }
+  EXPECT_GT(distinct.size(), 6u) << "samples on different streams should differ";
+}
+
+TEST_P(Scheduling, GreedySamplesOfARequestLargerThanTheBatchRunAlone) {
+  BatchGenerator generator(*model_, SchedulerOptions{2, 512});
+  GenerationRequest r;
+  r.id = 7;
+  r.prompt = prompt("short");
+  r.options.max_new_tokens = 6;
+  r.streams = {1, 2, 3};
+  generator.submit(r);
+  std::vector<FinishedSample> finished;
+  while (!generator.idle()) generator.step(finished);
+  ASSERT_EQ(finished.size(), 3u);
+  GenerateOptions alone = r.options;
+  const GenerateResult expected = generate(*model_, r.prompt, alone);
+  for (const FinishedSample& f : finished) EXPECT_EQ(f.result.tokens, expected.tokens);
+}
+
+TEST_P(Scheduling, BadRequestsAreRejectedAndNothingIsQueued) {
+  BatchGenerator generator(*model_, SchedulerOptions{});
+  GenerationRequest empty;
+  empty.streams = {0};
+  EXPECT_THROW(generator.submit(empty), std::invalid_argument);
+  GenerationRequest no_samples;
+  no_samples.prompt = {1, 2};
+  EXPECT_THROW(generator.submit(no_samples), std::invalid_argument);
+  GenerationRequest bad_token;
+  bad_token.prompt = {1, static_cast<std::int32_t>(model_->config().vocab_size)};
+  bad_token.streams = {0};
+  EXPECT_THROW(generator.submit(bad_token), std::invalid_argument);
+  GenerationRequest bad_sampling;
+  bad_sampling.prompt = {1, 2};
+  bad_sampling.streams = {0};
+  bad_sampling.options.sampling.top_p = 0.0;
+  EXPECT_THROW(generator.submit(bad_sampling), std::invalid_argument);
+  EXPECT_TRUE(generator.idle());
+  EXPECT_THROW(BatchGenerator(*model_, SchedulerOptions{0, 512}), std::invalid_argument);
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, Scheduling, ::testing::Values("tiny-bf16", "tiny-fp8"));
+
+}  // namespace
+}  // namespace r1eval::model
