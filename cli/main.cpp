@@ -16,11 +16,17 @@ int main(int argc, char** argv) {
   r1eval::cli::add_tokenize_command(app);
   r1eval::cli::add_detokenize_command(app);
   r1eval::cli::add_grade_command(app);
+  r1eval::cli::add_suites_command(app);
+  r1eval::cli::add_run_command(app);
+  r1eval::cli::add_report_command(app);
+  r1eval::cli::add_compare_command(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const r1eval::cli::ExitStatus& status) {
+    return status.code;
   } catch (const std::exception& e) {
     // Commands run inside their parse callbacks; any error that reaches here is reported as one sentence.
     std::fprintf(stderr, "r1eval: error: %s\n", e.what());

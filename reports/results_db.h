@@ -133,7 +133,8 @@ class ResultsDb {
   // Samples. add_samples writes all rows in one transaction; a row whose (run_id, suite, problem_id, sample_index)
   // is already stored throws DbError and writes none of the batch (a sample is never doubled).
   void add_samples(std::span<const SampleRow> rows);
-  std::vector<SampleRow> samples(std::int64_t run_id) const;  // ordered by suite order of insertion, problem_index, sample_index
+  // Ordered by the run's suites list (then any other suite in order of arrival), problem_index, sample_index.
+  std::vector<SampleRow> samples(std::int64_t run_id) const;
 
   // Metrics: replaces every metric row of the run in one transaction.
   void replace_metrics(std::int64_t run_id, std::span<const MetricRow> rows);

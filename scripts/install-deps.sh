@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   bubblewrap python3
+  chromium  # headless, for the HTML report rendering test
 )
 
 missing=()

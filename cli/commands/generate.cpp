@@ -1,4 +1,4 @@
-// r1eval generate --model DIR (--tokens IDS | --prompt TEXT) [sampling options] [--json]
+// r1eval generate [--model DIR] (--tokens IDS | --prompt TEXT) [sampling options] [--json]
 #include <omp.h>
 
 #include <cstdio>
@@ -14,6 +14,7 @@
 #include "engine/model/generate.h"
 #include "engine/model/model.h"
 #include "engine/tokenizer/tokenizer.h"
+#include "evals/suites/suite.h"
 
 namespace r1eval::cli {
 namespace {
@@ -86,7 +87,8 @@ void run_generate(const GenerateCommandOptions& o) {
 void add_generate_command(CLI::App& app) {
   auto o = std::make_shared<GenerateCommandOptions>();
   CLI::App* cmd = app.add_subcommand("generate", "Generate a continuation of a prompt");
-  cmd->add_option("--model", o->model_dir, "Model directory")->required();
+  o->model_dir = evals::default_model_dir().string();
+  cmd->add_option("--model", o->model_dir, "Model directory (default: the bundled toy-arith-r1zero)");
   auto* tokens = cmd->add_option("--tokens", o->tokens, "Prompt as comma-separated token ids");
   auto* prompt = cmd->add_option("--prompt", o->prompt, "Prompt text (BOS is prepended)");
   tokens->excludes(prompt);

@@ -26,6 +26,16 @@ struct Suite {
   std::int64_t r1_protocol_samples = 1;  // k the R1 paper used for this benchmark
   std::int64_t max_new_tokens = 32768;
   std::string language = "en";  // target language of the reasoning (language consistency)
+
+  // Added beyond the first contract:
+  std::string chat_template = "r1";  // JSON key "template": "r1" (the model's chat template, response opened with
+                                     // "<think>\n") or "r1-zero" (the paper's R1-Zero prompt, tokenizer name "r1-zero")
+  std::string limit_order = "first";  // how --limit picks: "first" N, or "round_robin" over subsets (bbh's tasks)
+  std::vector<std::string> extra_graders;  // JSON "also_graded_by": graders run beside `grader` (e.g. "format")
+  std::string generator;        // datasets generator that can replace the files ("arith"), empty when none
+  std::int64_t generate_count = 0;  // set by the runner (--generate N): > 0 uses the generator instead of the files
+  std::uint64_t generate_seed = 0;  // the generator's seed (--seed)
+  std::filesystem::path source_file;  // the suite file it was read from
 };
 
 // Every bundled suite, sorted by name. Reads `suites_dir` (default: the repository's evals/suites) once.
@@ -37,5 +47,30 @@ const Suite& find_suite(std::string_view name);
 datasets::Dataset load_suite_problems(const Suite& suite, std::int64_t limit);
 // The user message for one problem: the problem text with the suite's instruction.
 std::string user_message(const Suite& suite, const datasets::Problem& problem);
+
+// Added beyond the first contract:
+//
+// load_suite_problems returns each Problem::record as the source row plus the keys the graders read, so
+// make_grader(suite.grader)->grade({completion, problem.gold, problem.record}) works as is:
+//   "format"        the suite's template ("r1" or "r1-zero"); a runner using another template overwrites it
+//   "language"      the suite's target language
+//   "answer_policy" (math grader only) the suite's extraction policy
+// A source row that already holds one of these keys is rejected as bad data.
+//
+// The same with the data read from `datasets_dir` (the repository's datasets/ folder by default).
+datasets::Dataset load_suite_problems(const Suite& suite, std::int64_t limit, const std::filesystem::path& datasets_dir);
+// Every suite file (*.json) in `dir`, parsed and checked, sorted by name. Throws std::invalid_argument naming the
+// file and the key for a bad file.
+std::vector<Suite> read_suites(const std::filesystem::path& dir);
+// One suite from its JSON text; `file` names it in errors and must be "<name>.json".
+Suite parse_suite(const std::string& json_text, const std::filesystem::path& file);
+std::vector<std::string> suite_names();
+
+// Where the bundled files are: $R1EVAL_HOME when set (a repository root), else the source tree this was built from.
+std::filesystem::path repository_root();
+std::filesystem::path datasets_dir();    // <root>/datasets
+std::filesystem::path suites_dir();      // <root>/evals/suites
+std::filesystem::path baselines_dir();   // <root>/evals/baselines
+std::filesystem::path default_model_dir();  // <root>/models/toy-arith-r1zero: the bundled trained toy R1-Zero model
 
 }  // namespace r1eval::evals

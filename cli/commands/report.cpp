@@ -1,0 +1,123 @@
+// r1eval report --db FILE [--run ID] [--format md|html|json] [--baseline RUN|paper:NAME] [--out FILE]
+// r1eval compare --db FILE --run A --baseline B|paper:NAME [--alpha 0.05]   (exit 1 on a significant regression)
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "evals/compare/baseline_comparison.h"
+#include "reports/render.h"
+#include "reports/results_db.h"
+
+namespace r1eval::cli {
+namespace {
+
+// The run asked for, or the database's latest run.
+reports::RunInfo choose_run(const reports::ResultsDb& db, std::int64_t run_id) {
+  if (run_id > 0) {
+    auto run = db.find_run(run_id);
+    if (!run) throw std::invalid_argument(fmt::format("run {} is not in {}", run_id, db.path().string()));
+    return *run;
+  }
+  const auto runs = db.runs();
+  if (runs.empty()) throw std::invalid_argument(db.path().string() + " holds no evaluation run yet");
+  return runs.back();
+}
+
+reports::ResultsDb open_existing(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw std::invalid_argument("no results database at " + path);
+  return reports::ResultsDb::open(path);
+}
+
+struct ReportCommandOptions {
+  std::string db;
+  std::int64_t run = 0;
+  std::string format = "md";
+  std::string baseline;
+  std::string out;
+};
+
+void report_command(const ReportCommandOptions& o) {
+  const reports::ReportFormat format = reports::parse_report_format(o.format);
+  const reports::ResultsDb db = open_existing(o.db);
+  reports::ReportData data;
+  data.run = choose_run(db, o.run);
+  data.metrics = db.metrics(data.run.run_id);
+  data.samples = db.samples(data.run.run_id);
+  if (!o.baseline.empty()) {
+    evals::BaselineComparison comparison =
+        evals::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});
+    data.baseline_name = comparison.baseline_name;
+    data.comparison = std::move(comparison.rows);
+  }
+  const auto benches = db.benches();
+  if (!benches.empty()) {
+    data.bench = benches.back();
+    data.kernels = db.kernel_results(data.bench->bench_id);
+    data.throughput = db.throughput(data.bench->bench_id);
+  }
+  const std::string text = reports::render_report(data, format);
+  if (o.out.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return;
+  }
+  std::ofstream file(o.out, std::ios::binary);
+  file.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!file.flush()) throw std::runtime_error("cannot write the report to " + o.out);
+  std::fprintf(stderr, "wrote %s\n", o.out.c_str());
+}
+
+struct CompareCommandOptions {
+  std::string db;
+  std::int64_t run = 0;
+  std::string baseline;
+  double alpha = 0.05;
+};
+
+void compare_command(const CompareCommandOptions& o) {
+  const reports::ResultsDb db = open_existing(o.db);
+  evals::metrics::CompareOptions options;
+  options.alpha = o.alpha;
+  const evals::BaselineComparison comparison = evals::compare_with_baseline(db, o.run, o.baseline, options);
+  std::printf("run %lld vs %s (paired bootstrap, %.0f%% intervals)\n", static_cast<long long>(o.run),
+              comparison.baseline_name.c_str(), 100.0 * (1.0 - o.alpha));
+  std::printf("%-16s %-8s %8s %9s %9s %20s %8s %7s  %s\n", "suite", "metric", "run", "baseline", "delta", "interval",
+              "p", "n", "verdict");
+  for (const reports::ComparisonRow& r : comparison.rows) {
+    const char* verdict = r.significant_regression ? "REGRESSION" : r.significant_improvement ? "improvement" : "no significant change";
+    std::printf("%-16s %-8s %7.1f%% %8.1f%% %+8.1f%% %20s %8.4f %7lld  %s\n", r.suite.c_str(), r.metric.c_str(),
+                100.0 * r.run_value, 100.0 * r.baseline_value, 100.0 * r.delta,
+                fmt::format("[{:+.1f}, {:+.1f}]", 100.0 * r.ci_low, 100.0 * r.ci_high).c_str(), r.p_value,
+                static_cast<long long>(r.n_shared), verdict);
+  }
+  if (evals::has_significant_regression(comparison)) throw ExitStatus{1};
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app) {
+  auto o = std::make_shared<ReportCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("report", "Render a run of a results database as Markdown, HTML or JSON");
+  cmd->add_option("--db", o->db, "Results database")->required();
+  cmd->add_option("--run", o->run, "Run id (default: the latest run)")->check(CLI::PositiveNumber);
+  cmd->add_option("--format", o->format, "md, html or json")->capture_default_str();
+  cmd->add_option("--baseline", o->baseline, "Add a comparison with a run id or paper:NAME");
+  cmd->add_option("--out", o->out, "Write to this file instead of standard output");
+  cmd->callback([o] { report_command(*o); });
+}
+
+void add_compare_command(CLI::App& app) {
+  auto o = std::make_shared<CompareCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "compare", "Compare a run with a baseline run or paper:NAME; exit 1 on a significant regression (for CI)");
+  cmd->add_option("--db", o->db, "Results database")->required();
+  cmd->add_option("--run", o->run, "The run to judge")->required()->check(CLI::PositiveNumber);
+  cmd->add_option("--baseline", o->baseline, "A run id of the same database, or paper:NAME")->required();
+  cmd->add_option("--alpha", o->alpha, "Significance level")->capture_default_str()->check(CLI::Range(1e-6, 0.5));
+  cmd->callback([o] { compare_command(*o); });
+}
+
+}  // namespace r1eval::cli

@@ -1,0 +1,69 @@
+#include "cli/metric_table.h"
+
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace r1eval::cli {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const auto begin = item.find_first_not_of(" \t");
+    if (begin == std::string::npos) continue;
+    items.push_back(item.substr(begin, item.find_last_not_of(" \t") - begin + 1));
+  }
+  return items;
+}
+
+void print_metric_table(std::FILE* out, std::span<const reports::MetricRow> metrics) {
+  // suite -> metric -> row, suites kept in the order the metrics list them ("all" last).
+  std::vector<std::string> order;
+  std::map<std::string, std::map<std::string, const reports::MetricRow*>> by_suite;
+  for (const reports::MetricRow& m : metrics) {
+    if (by_suite.find(m.suite) == by_suite.end()) order.push_back(m.suite);
+    by_suite[m.suite][m.metric] = &m;
+  }
+  if (order.empty()) {
+    std::fprintf(out, "no results yet\n");
+    return;
+  }
+  std::fprintf(out, "%-16s %8s %21s %10s %10s %8s %8s %9s\n", "suite", "problems", "pass@1 [95% CI]", "pass@k",
+               "cons@k", "format", "trunc", "tokens");
+  auto percent = [](const reports::MetricRow* row) { return row ? fmt::format("{:.1f}%", 100.0 * row->value) : "-"; };
+  for (const std::string& suite : order) {
+    const auto& m = by_suite[suite];
+    const auto find = [&m](const std::string& name) -> const reports::MetricRow* {
+      const auto it = m.find(name);
+      return it == m.end() ? nullptr : it->second;
+    };
+    // The largest k present for pass@k and cons@k.
+    const reports::MetricRow* pass_k = nullptr;
+    const reports::MetricRow* cons_k = nullptr;
+    for (const auto& [name, row] : m) {
+      if (name.rfind("pass@", 0) == 0 && name != "pass@1" &&
+          (!pass_k || std::stol(name.substr(5)) > std::stol(pass_k->metric.substr(5)))) {
+        pass_k = row;
+      }
+      if (name.rfind("cons@", 0) == 0) cons_k = row;
+    }
+    const reports::MetricRow* pass1 = find("pass@1");
+    std::string pass1_text = percent(pass1);
+    if (pass1 && pass1->ci_low && pass1->ci_high) {
+      pass1_text += fmt::format(" [{:.1f}, {:.1f}]", 100.0 * *pass1->ci_low, 100.0 * *pass1->ci_high);
+    }
+    const reports::MetricRow* problems = find("problems");
+    const reports::MetricRow* tokens = find("tokens_per_sample");
+    std::fprintf(out, "%-16s %8s %21s %10s %10s %8s %8s %9s\n", suite.c_str(),
+                 problems ? fmt::format("{}", problems->value).c_str() : "-", pass1_text.c_str(),
+                 pass_k ? fmt::format("{}={:.1f}%", pass_k->metric.substr(5), 100.0 * pass_k->value).c_str() : "-",
+                 cons_k ? fmt::format("{}={:.1f}%", cons_k->metric.substr(5), 100.0 * cons_k->value).c_str() : "-",
+                 percent(find("format_compliance")).c_str(), percent(find("truncation_rate")).c_str(),
+                 tokens ? fmt::format("{:.1f}", tokens->value).c_str() : "-");
+  }
+}
+
+}  // namespace r1eval::cli

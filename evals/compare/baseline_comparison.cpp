@@ -1,0 +1,68 @@
+#include "evals/compare/baseline_comparison.h"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "evals/suites/baselines.h"
+
+namespace r1eval::evals {
+namespace {
+
+constexpr std::string_view kPaperPrefix = "paper:";
+
+std::int64_t parse_run_id(const std::string& text) {
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
+    throw std::invalid_argument("baseline '" + text + "' is neither a run id nor paper:NAME (names: " +
+                                [] {
+                                  std::string names;
+                                  for (const std::string& n : paper_baseline_names()) names += (names.empty() ? "" : ", ") + n;
+                                  return names;
+                                }() + ")");
+  }
+  return id;
+}
+
+std::vector<reports::SampleRow> run_samples(const reports::ResultsDb& db, std::int64_t run_id) {
+  if (!db.find_run(run_id)) {
+    throw std::invalid_argument("run " + std::to_string(run_id) + " is not in " + db.path().string());
+  }
+  return db.samples(run_id);
+}
+
+}  // namespace
+
+BaselineComparison compare_with_baseline(const reports::ResultsDb& db, std::int64_t run_id, const std::string& baseline,
+                                         const metrics::CompareOptions& options) {
+  const std::vector<reports::SampleRow> run = run_samples(db, run_id);
+  BaselineComparison result;
+  std::vector<metrics::Comparison> rows;
+  if (baseline.rfind(kPaperPrefix, 0) == 0) {
+    const std::string name = baseline.substr(kPaperPrefix.size());
+    std::vector<metrics::PublishedFigure> figures;
+    for (const BaselineFigure& f : paper_baseline(name)) {
+      if (f.metric == "pass@1") figures.push_back(metrics::PublishedFigure{f.suite, f.value});
+    }
+    rows = metrics::compare_with_figures(run, figures, options);
+    result.baseline_name = baseline;
+  } else {
+    const std::int64_t baseline_id = parse_run_id(baseline);
+    rows = metrics::compare_runs(run, run_samples(db, baseline_id), options);
+    result.baseline_name = "run " + std::to_string(baseline_id);
+  }
+  if (rows.empty()) {
+    throw std::invalid_argument("run " + std::to_string(run_id) + " and " + result.baseline_name +
+                                " have no suite (and problem) in common");
+  }
+  result.rows = std::move(rows);
+  return result;
+}
+
+bool has_significant_regression(const BaselineComparison& comparison) {
+  return std::any_of(comparison.rows.begin(), comparison.rows.end(),
+                     [](const reports::ComparisonRow& r) { return r.significant_regression; });
+}
+
+}  // namespace r1eval::evals

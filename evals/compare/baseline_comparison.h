@@ -1,0 +1,28 @@
+// `r1eval compare` and the comparison section of reports: a run against another run in the same database (paired
+// bootstrap over shared problems) or against a paper's published figures ("paper:NAME").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "evals/metrics/compare.h"
+#include "reports/report_data.h"
+#include "reports/results_db.h"
+
+namespace r1eval::evals {
+
+struct BaselineComparison {
+  std::string baseline_name;  // "run 3" or "paper:DeepSeek-R1"
+  std::vector<reports::ComparisonRow> rows;
+};
+
+// `baseline` is a run id of `db` or "paper:NAME". Throws std::invalid_argument for an unknown run or baseline
+// name (with "did you mean"), or when the two have no suite in common.
+BaselineComparison compare_with_baseline(const reports::ResultsDb& db, std::int64_t run_id, const std::string& baseline,
+                                         const metrics::CompareOptions& options);
+
+// True when any row is a significant regression (the exit status of `r1eval compare`).
+bool has_significant_regression(const BaselineComparison& comparison);
+
+}  // namespace r1eval::evals

@@ -1,0 +1,34 @@
+// Graded samples grouped the way every metric reads them: by suite, then by problem, then by sample index.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "reports/results_db.h"
+
+namespace r1eval::evals::metrics {
+
+struct ProblemSamples {
+  std::string suite;
+  std::string problem_id;
+  std::int64_t problem_index = 0;
+  std::vector<const reports::SampleRow*> samples;  // by sample_index; points into the rows given to group_samples
+
+  std::int64_t count() const { return static_cast<std::int64_t>(samples.size()); }
+  std::int64_t correct() const;
+};
+
+struct SuiteSamples {
+  std::string suite;
+  std::vector<ProblemSamples> problems;  // by problem_index, then problem_id
+};
+
+// Suites in order of first appearance; within a suite the order does not depend on the order of the rows, so
+// seeded bootstraps over the groups give the same interval however the rows were read. Throws
+// std::invalid_argument for a row with an empty suite or problem id, a negative sample index, or a sample that
+// appears twice (same suite, problem_id and sample_index).
+std::vector<SuiteSamples> group_samples(std::span<const reports::SampleRow> rows);
+
+}  // namespace r1eval::evals::metrics

@@ -1,0 +1,52 @@
+// Where completions come from. The runner speaks only this interface, so the embedded engine and an
+// OpenAI-compatible HTTP endpoint (vLLM, SGLang, hosted APIs) are interchangeable.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace r1eval::evals {
+
+struct SamplingSettings {
+  double temperature = 0.6;
+  double top_p = 0.95;
+  std::uint64_t seed = 0;
+};
+
+// One problem's worth of samples. Each sample has its own RNG stream, so any sample can be reproduced alone.
+struct CompletionRequest {
+  std::uint64_t id = 0;
+  std::string user_message;           // rendered by the backend through the chat template
+  std::string template_name;          // "r1" (the model's chat template, answer opened with "<think>\n"), "r1-zero"...
+  std::vector<std::uint64_t> streams;  // one completion per stream
+  SamplingSettings sampling;
+  std::int64_t max_new_tokens = 0;
+};
+
+struct Completion {
+  std::uint64_t request_id = 0;
+  std::size_t sample = 0;              // index into the request's streams
+  std::string text;                    // the generated text, stop token excluded
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;  // stop token included
+  std::string finish_reason;           // "stop" or "length"
+  double prefill_seconds = 0.0;
+  double decode_seconds = 0.0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // What to record with a run: model directory hashes, template, engine settings.
+  virtual nlohmann::json provenance() const = 0;
+  // Throws std::invalid_argument for a request that cannot run (prompt too long, bad sampling); nothing queued.
+  virtual void submit(const CompletionRequest& request) = 0;
+  // Does a slice of work (one engine step) and appends the completions that finished.
+  virtual void advance(std::vector<Completion>& finished) = 0;
+  virtual bool idle() const = 0;
+};
+
+}  // namespace r1eval::evals

@@ -1,0 +1,36 @@
+// The embedded engine as a backend: the checkpoint and its tokenizer, requests rendered through the chat template
+// and scheduled by the continuous-batching generator.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "engine/scheduler/batch_generator.h"
+#include "evals/runner/backend.h"
+
+namespace r1eval::evals {
+
+struct EngineBackendOptions {
+  model::SchedulerOptions scheduler;
+};
+
+class EngineBackend final : public Backend {
+ public:
+  // Throws (naming the file) when the checkpoint or its tokenizer cannot be loaded.
+  EngineBackend(const std::filesystem::path& model_dir, EngineBackendOptions options);
+  ~EngineBackend() override;
+
+  nlohmann::json provenance() const override;
+  void submit(const CompletionRequest& request) override;
+  void advance(std::vector<Completion>& finished) override;
+  bool idle() const override;
+
+  // The exact prompt ids a request is generated from (tests compare them with the tokenizer's own rendering).
+  std::vector<std::int32_t> prompt_ids(const std::string& user_message, const std::string& template_name) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace r1eval::evals

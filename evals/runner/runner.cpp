@@ -1,0 +1,275 @@
+#include "evals/runner/runner.h"
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "datasets/content_hash.h"
+#include "evals/metrics/run_metrics.h"
+#include "evals/runner/provenance.h"
+#include "evals/runner/sample_grading.h"
+#include "evals/suites/suite.h"
+#include "graders/math/equivalence.h"
+
+namespace r1eval::evals {
+namespace {
+
+using SampleKey = std::tuple<std::string, std::string, std::int64_t>;  // suite, problem id, sample index
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// One suite as this run evaluates it: its problems and the settings the options resolve to.
+struct PlannedSuite {
+  Suite suite;
+  datasets::Dataset data;
+  std::int64_t limit = 0;
+  std::int64_t samples = 1;
+  std::int64_t max_new_tokens = 1;
+  std::string template_name;
+  std::unique_ptr<graders::Grader> grader;
+};
+
+// The samples of one problem this invocation generates.
+struct PendingProblem {
+  std::size_t suite = 0;
+  std::size_t problem = 0;
+  std::vector<std::int64_t> sample_indices;  // by stream position in the request
+  std::int64_t outstanding = 0;
+};
+
+// "arith:100" -> {"arith", 100}; "gsm8k" -> {"gsm8k", default_limit}.
+std::pair<std::string, std::int64_t> parse_suite_entry(const std::string& entry, std::int64_t default_limit) {
+  const auto colon = entry.find(':');
+  if (colon == std::string::npos) return {entry, default_limit};
+  const std::string count = entry.substr(colon + 1);
+  std::size_t used = 0;
+  long long limit = 0;
+  try {
+    limit = std::stoll(count, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != count.size() || count.empty() || limit < 1) {
+    throw std::invalid_argument("suite entry '" + entry + "' should be NAME or NAME:LIMIT with a positive LIMIT");
+  }
+  return {entry.substr(0, colon), limit};
+}
+
+std::vector<PlannedSuite> plan_suites(const RunOptions& options) {
+  if (options.suites.empty()) throw std::invalid_argument("no suite given; name one or more with --suite");
+  if (options.samples < 0 || options.limit < 0 || options.max_new_tokens < 0 || options.generate < 0) {
+    throw std::invalid_argument("--samples, --limit, --max-new-tokens and --generate must not be negative");
+  }
+  std::vector<PlannedSuite> planned;
+  std::set<std::string> seen;
+  for (const std::string& entry : options.suites) {
+    const auto [name, limit] = parse_suite_entry(entry, options.limit);
+    if (!seen.insert(name).second) throw std::invalid_argument("suite '" + name + "' is named twice");
+    PlannedSuite p;
+    p.suite = find_suite(name);
+    if (options.generate > 0 && !p.suite.generator.empty()) {
+      p.suite.generate_count = options.generate;
+      p.suite.generate_seed = options.seed;
+    }
+    p.data = load_suite_problems(p.suite, limit);
+    p.limit = limit;
+    p.samples = options.samples > 0           ? options.samples
+                : options.r1_protocol_samples ? p.suite.r1_protocol_samples
+                                              : p.suite.default_samples;
+    p.max_new_tokens = options.max_new_tokens > 0 ? options.max_new_tokens : p.suite.max_new_tokens;
+    p.template_name = options.template_name.empty() ? p.suite.chat_template : options.template_name;
+    p.grader = graders::make_grader(p.suite.grader);
+    planned.push_back(std::move(p));
+  }
+  return planned;
+}
+
+// Everything that decides the completions; its hash is the run's key.
+nlohmann::json run_identity(const RunOptions& options, const std::vector<PlannedSuite>& planned) {
+  nlohmann::json suites = nlohmann::json::array();
+  for (const PlannedSuite& p : planned) {
+    suites.push_back({{"name", p.suite.name},
+                      {"version", p.suite.version},
+                      {"data", p.data.content_hash},
+                      {"limit", p.limit},
+                      {"problems", p.data.problems.size()},
+                      {"samples", p.samples},
+                      {"max_new_tokens", p.max_new_tokens},
+                      {"template", p.template_name},
+                      {"grader", p.suite.grader},
+                      {"grader_version", std::string(p.grader->version())}});
+  }
+  return {{"model", options.model_fingerprint}, {"backend", options.backend_identity}, {"suites", suites},
+          {"limit", options.limit},  {"temperature", options.temperature},            {"top_p", options.top_p},
+          {"seed", options.seed}};
+}
+
+std::string suite_names(const std::vector<PlannedSuite>& planned) {
+  std::string out;
+  for (const PlannedSuite& p : planned) out += (out.empty() ? "" : ",") + p.suite.name;
+  return out;
+}
+
+}  // namespace
+
+std::uint64_t sample_stream(const std::string& suite, const std::string& problem_id, std::int64_t sample_index) {
+  // FNV-1a over the three fields with separators, then a splitmix64 finalizer to spread the bits.
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](std::string_view bytes) {
+    for (const unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0xffU) * 1099511628211ULL;
+  };
+  mix(suite);
+  mix(problem_id);
+  mix(std::to_string(sample_index));
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+std::vector<reports::MetricRow> update_run_metrics(reports::ResultsDb& db, std::int64_t run_id) {
+  const std::vector<reports::SampleRow> rows = db.samples(run_id);
+  metrics::MetricOptions options;
+  options.equivalence_for_suite = [](const std::string& suite) -> metrics::AnswerEquivalence {
+    if (find_suite(suite).grader == "math") {
+      return [](const std::string& a, const std::string& b) { return graders::math::answers_equivalent(a, b); };
+    }
+    return {};
+  };
+  std::vector<reports::MetricRow> result = metrics::compute_run_metrics(rows, options);
+  db.replace_metrics(run_id, result);
+  return result;
+}
+
+RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::ResultsDb& db, Progress& progress,
+                          const std::atomic<bool>& stop_requested) {
+  std::vector<PlannedSuite> planned = plan_suites(options);
+  const nlohmann::json identity = run_identity(options, planned);
+
+  reports::RunInfo info;
+  info.run_key = datasets::sha256_text(identity.dump());
+  info.status = "running";
+  info.started_at = utc_now();
+  info.model = options.model;
+  info.template_name = options.template_name.empty() ? "per-suite" : options.template_name;
+  info.suites = suite_names(planned);  // per-suite limits are in the provenance's identity
+  info.samples = options.samples;
+  info.limit = options.limit;
+  info.max_new_tokens = options.max_new_tokens;
+  info.temperature = options.temperature;
+  info.top_p = options.top_p;
+  info.seed = options.seed;
+  info.provenance = {{"identity", identity}, {"build", build_info()}, {"machine", machine_info()},
+                     {"backend", backend.provenance()}};
+  const reports::RunInfo run = db.begin_run(info);
+
+  RunOutcome outcome;
+  outcome.run_id = run.run_id;
+  std::set<SampleKey> stored;
+  for (const reports::SampleRow& row : db.samples(run.run_id)) stored.emplace(row.suite, row.problem_id, row.sample_index);
+
+  std::map<std::uint64_t, PendingProblem> pending;
+  std::int64_t total_problems = 0;
+  std::int64_t complete_problems = 0;
+  std::vector<reports::SampleRow> unwritten;
+  std::uint64_t next_id = 0;
+  for (std::size_t s = 0; s < planned.size(); ++s) {
+    const PlannedSuite& p = planned[s];
+    for (std::size_t j = 0; j < p.data.problems.size(); ++j) {
+      const datasets::Problem& problem = p.data.problems[j];
+      ++total_problems;
+      outcome.samples_total += p.samples;
+      PendingProblem todo{s, j, {}, 0};
+      CompletionRequest request;
+      for (std::int64_t k = 0; k < p.samples; ++k) {
+        if (stored.count({p.suite.name, problem.id, k}) > 0) {
+          ++outcome.samples_resumed;
+          continue;
+        }
+        todo.sample_indices.push_back(k);
+        request.streams.push_back(sample_stream(p.suite.name, problem.id, k));
+      }
+      if (todo.sample_indices.empty()) {
+        ++complete_problems;
+        continue;
+      }
+      request.id = next_id++;
+      request.user_message = user_message(p.suite, problem);
+      request.template_name = p.template_name;
+      request.sampling = SamplingSettings{options.temperature, options.top_p, options.seed};
+      request.max_new_tokens = p.max_new_tokens;
+      todo.outstanding = static_cast<std::int64_t>(todo.sample_indices.size());
+      try {
+        backend.submit(request);
+        pending.emplace(request.id, std::move(todo));
+      } catch (const std::invalid_argument& e) {
+        // A problem the backend cannot take (a prompt longer than the model's context): its samples are recorded
+        // as errors so the run can finish and the report shows them.
+        for (const std::int64_t k : todo.sample_indices) {
+          const SampleContext context{&p.suite, &problem, p.grader.get(), p.template_name, static_cast<std::int64_t>(j), k};
+          Completion failed;
+          failed.finish_reason = "error";
+          reports::SampleRow row = grade_sample(context, failed, run.run_id);
+          row.outcome = static_cast<int>(graders::Outcome::kSandboxError);
+          row.correct = false;
+          row.detail = std::string("not generated: ") + e.what();
+          unwritten.push_back(std::move(row));
+        }
+      }
+    }
+  }
+  progress.start(outcome.samples_total, total_problems, outcome.samples_resumed, complete_problems);
+
+  auto flush = [&] {
+    if (unwritten.empty()) return;
+    db.add_samples(unwritten);
+    unwritten.clear();
+  };
+  std::vector<Completion> finished;
+  auto last_flush = std::chrono::steady_clock::now();
+  while (!backend.idle()) {
+    if (stop_requested.load()) {
+      outcome.interrupted = true;
+      break;
+    }
+    finished.clear();
+    backend.advance(finished);
+    for (const Completion& c : finished) {
+      PendingProblem& todo = pending.at(c.request_id);
+      const PlannedSuite& p = planned[todo.suite];
+      const SampleContext context{&p.suite, &p.data.problems[todo.problem], p.grader.get(), p.template_name,
+                                  static_cast<std::int64_t>(todo.problem), todo.sample_indices[c.sample]};
+      unwritten.push_back(grade_sample(context, c, run.run_id));
+      ++outcome.samples_generated;
+      progress.sample_done(c.completion_tokens, --todo.outstanding == 0);
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (static_cast<std::int64_t>(unwritten.size()) >= options.write_batch || now - last_flush > std::chrono::seconds(2)) {
+      flush();
+      last_flush = now;
+    }
+  }
+  flush();
+  progress.finish();
+  outcome.metrics = update_run_metrics(db, run.run_id);
+  db.set_run_status(run.run_id, outcome.interrupted ? "interrupted" : "finished", utc_now());
+  return outcome;
+}
+
+}  // namespace r1eval::evals

@@ -1,0 +1,60 @@
+// `r1eval run`: evaluates suites through a backend, grades completions as they arrive, writes them to the results
+// database in batches, and ends with the run's metrics.
+//
+// Resuming: a run is identified by a key over everything that decides its completions (model files, suites and
+// their data hashes, samples, limits, sampling, seed, templates, the engine's prefill chunk). The identical command
+// finds the run, skips the samples already stored and generates only the missing ones. Every sample draws from
+// its own RNG stream, derived from (suite, problem id, sample index), and the engine is batch-invariant, so the
+// resumed run's rows equal an uninterrupted run's.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "evals/runner/backend.h"
+#include "evals/runner/progress.h"
+#include "reports/results_db.h"
+
+namespace r1eval::evals {
+
+struct RunOptions {
+  std::vector<std::string> suites;   // names, each optionally with its own problem limit: "arith:100"
+  std::string model;                 // recorded as given
+  nlohmann::json model_fingerprint;  // part of the run's identity (provenance.h)
+  nlohmann::json backend_identity;   // backend settings that change completions (engine: prefill chunk)
+  std::string template_name;         // empty: each suite's own template
+  std::int64_t samples = 0;          // 0: each suite's default (or its R1-paper k with r1_protocol_samples)
+  bool r1_protocol_samples = false;
+  std::int64_t limit = 0;            // problems per suite without a limit of its own; 0: every problem
+  std::int64_t max_new_tokens = 0;   // 0: each suite's budget
+  double temperature = 0.6;
+  double top_p = 0.95;
+  std::uint64_t seed = 0;
+  std::int64_t generate = 0;         // for suites with a problem generator (arith): this many generated problems
+  std::int64_t write_batch = 32;     // rows per database transaction
+};
+
+struct RunOutcome {
+  std::int64_t run_id = 0;
+  bool interrupted = false;
+  std::int64_t samples_total = 0;
+  std::int64_t samples_resumed = 0;    // found in the database
+  std::int64_t samples_generated = 0;  // by this invocation
+  std::vector<reports::MetricRow> metrics;
+};
+
+// The RNG stream of one sample: a stable hash of (suite, problem id, sample index).
+std::uint64_t sample_stream(const std::string& suite, const std::string& problem_id, std::int64_t sample_index);
+
+// Throws std::invalid_argument for unknown suites or bad options, reports::DbError for database failures.
+RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::ResultsDb& db, Progress& progress,
+                          const std::atomic<bool>& stop_requested);
+
+// Recomputes and stores the metrics of a run from its rows (the runner does this at the end of every run).
+std::vector<reports::MetricRow> update_run_metrics(reports::ResultsDb& db, std::int64_t run_id);
+
+}  // namespace r1eval::evals

@@ -1,0 +1,97 @@
+// `r1eval run` killed with SIGKILL at random moments and started again with the identical command must end with
+// exactly the rows of an uninterrupted run: no sample lost, none doubled, the same completions.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "reports/results_db.h"
+
+namespace r1eval {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kProgram = std::string(R1EVAL_BINARY_DIR) + "/cli/r1eval";
+
+fs::path fresh_db(const std::string& name) {
+  const fs::path dir = fs::path(R1EVAL_BINARY_DIR) / "test-output" / "resume_after_kill";
+  fs::create_directories(dir);
+  const fs::path path = dir / (name + ".sqlite");
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  return path;
+}
+
+pid_t start_run(const fs::path& db) {
+  const std::string model = std::string(R1EVAL_SOURCE_DIR) + "/models/toy-arith-r1zero";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string db_arg = db.string();
+    execl(kProgram.c_str(), kProgram.c_str(), "run", "--suite", "arith", "--model", model.c_str(), "--db",
+          db_arg.c_str(), "--samples", "3", "--limit", "40", "--temperature", "0.6", "--seed", "11", "--max-batch", "16",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+// Waits for the child; kills it first when `kill_after` passes. Returns true when it exited 0 by itself.
+bool finish_or_kill(pid_t pid, std::chrono::milliseconds kill_after) {
+  const auto deadline = std::chrono::steady_clock::now() + kill_after;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+TEST(ResumeAfterKill, RowsEqualAnUninterruptedRun) {
+  ASSERT_TRUE(fs::exists(kProgram)) << kProgram;
+  const fs::path reference_db = fresh_db("reference");
+  ASSERT_TRUE(finish_or_kill(start_run(reference_db), std::chrono::minutes(5)));
+
+  const fs::path db = fresh_db("killed");
+  const unsigned seed = std::random_device{}();
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> moment_ms(20, 1500);
+  int kills = 0;
+  bool done = false;
+  for (int attempt = 0; attempt < 40 && !done; ++attempt) {
+    // After a dozen kills let it run to the end, so the test always finishes.
+    const auto limit = attempt < 12 ? std::chrono::milliseconds(moment_ms(rng)) : std::chrono::milliseconds(300000);
+    done = finish_or_kill(start_run(db), limit);
+    if (!done) ++kills;
+  }
+  ASSERT_TRUE(done) << "seed " << seed;
+  SCOPED_TRACE("random seed " + std::to_string(seed) + ", killed " + std::to_string(kills) + " times");
+
+  const reports::ResultsDb expected_db = reports::ResultsDb::open(reference_db);
+  const reports::ResultsDb got_db = reports::ResultsDb::open(db);
+  ASSERT_EQ(got_db.runs().size(), 1u) << "every restart must resume the same run";
+  const auto expected = expected_db.samples(expected_db.runs().front().run_id);
+  const auto got = got_db.samples(got_db.runs().front().run_id);
+  EXPECT_EQ(got_db.runs().front().status, "finished");
+  ASSERT_EQ(expected.size(), 120u);
+  ASSERT_EQ(got.size(), expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].problem_id, expected[i].problem_id) << i;
+    EXPECT_EQ(got[i].sample_index, expected[i].sample_index) << i;
+    EXPECT_EQ(got[i].completion, expected[i].completion) << i;
+    EXPECT_EQ(got[i].correct, expected[i].correct) << i;
+    EXPECT_EQ(got[i].completion_tokens, expected[i].completion_tokens) << i;
+    EXPECT_EQ(got[i].finish_reason, expected[i].finish_reason) << i;
+  }
+  EXPECT_EQ(got_db.metrics(got_db.runs().front().run_id).size(), expected_db.metrics(expected_db.runs().front().run_id).size());
+}
+
+}  // namespace
+}  // namespace r1eval

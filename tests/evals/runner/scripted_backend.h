@@ -1,0 +1,68 @@
+// A backend for testing the runner's bookkeeping without a model: it "answers" arith questions ("What is a + b?")
+// correctly on some RNG streams and wrongly on others, one completion per advance() call, so runs can be
+// interrupted between any two samples. Completions depend only on (question, stream), like the real engine's.
+#pragma once
+
+#include <cstdio>
+#include <deque>
+#include <regex>
+#include <stdexcept>
+#include <string>
+
+#include "evals/runner/backend.h"
+
+namespace r1eval::evals::testing {
+
+class ScriptedBackend final : public Backend {
+ public:
+  nlohmann::json provenance() const override { return {{"backend", "scripted"}}; }
+
+  void submit(const CompletionRequest& request) override {
+    if (request.user_message.find("reject me") != std::string::npos) throw std::invalid_argument("prompt too long");
+    for (std::size_t i = 0; i < request.streams.size(); ++i) queue_.push_back({request, i});
+    ++submitted_requests;
+  }
+
+  void advance(std::vector<Completion>& finished) override {
+    if (queue_.empty()) return;
+    const auto [request, sample] = queue_.front();
+    queue_.pop_front();
+    Completion c;
+    c.request_id = request.id;
+    c.sample = sample;
+    const std::uint64_t stream = request.streams[sample];
+    const long answer = solve(request.user_message) + (stream % 4 == 0 ? 1 : 0);  // every 4th stream is wrong
+    if (stream % 7 == 0) {
+      c.text = "<think> 1 + 1 = 2, 2 + 2 = 4, 4 + 4 = 8, and on";  // ran out of tokens while reasoning
+      c.finish_reason = "length";
+    } else {
+      c.text = "<think> add the digits </think> <answer> " + std::to_string(answer) + " </answer>";
+      c.finish_reason = "stop";
+    }
+    c.prompt_tokens = 97;
+    c.completion_tokens = static_cast<std::int64_t>(c.text.size() / 4);
+    finished.push_back(c);
+  }
+
+  bool idle() const override { return queue_.empty(); }
+
+  int submitted_requests = 0;
+
+ private:
+  static long solve(const std::string& question) {
+    static const std::regex pattern(R"(What is (\d+) ([+-]) (\d+)\?)");
+    std::smatch m;
+    if (!std::regex_search(question, m, pattern)) throw std::logic_error("not an arith question: " + question);
+    const long a = std::stol(m[1]);
+    const long b = std::stol(m[3]);
+    return m[2] == "+" ? a + b : a - b;
+  }
+
+  struct Pending {
+    CompletionRequest request;
+    std::size_t sample;
+  };
+  std::deque<Pending> queue_;
+};
+
+}  // namespace r1eval::evals::testing
