@@ -82,8 +82,11 @@ void compare_command(const CompareCommandOptions& o) {
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
   const evals::BaselineComparison comparison = evals::compare_with_baseline(db, o.run, o.baseline, options);
-  std::printf("run %lld vs %s (paired bootstrap, %.0f%% intervals)\n", static_cast<long long>(o.run),
-              comparison.baseline_name.c_str(), 100.0 * (1.0 - o.alpha));
+  const bool published = o.baseline.rfind("paper:", 0) == 0;
+  std::printf("run %lld vs %s (%s, %.0f%% intervals)\n", static_cast<long long>(o.run),
+              comparison.baseline_name.c_str(),
+              published ? "bootstrap of the run's pass@1 against the published figure" : "paired bootstrap over shared problems",
+              100.0 * (1.0 - o.alpha));
   std::printf("%-16s %-8s %8s %9s %9s %20s %8s %7s  %s\n", "suite", "metric", "run", "baseline", "delta", "interval",
               "p", "n", "verdict");
   for (const reports::ComparisonRow& r : comparison.rows) {
