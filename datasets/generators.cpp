@@ -2,7 +2,7 @@
 #include <stdexcept>
 
 #include "datasets/arith.h"
-#include "datasets/did_you_mean.h"
+#include "common/did_you_mean.h"
 #include "datasets/loaders.h"
 
 namespace r1eval::datasets {

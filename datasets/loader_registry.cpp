@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "datasets/content_hash.h"
-#include "datasets/did_you_mean.h"
+#include "common/did_you_mean.h"
 #include "datasets/loaders.h"
 #include "datasets/loaders/row_loaders.h"
 

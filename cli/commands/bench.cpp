@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -63,14 +62,6 @@ void progress(const std::string& line) {
   std::fflush(stderr);
 }
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 std::string load_average() {
   std::ifstream file("/proc/loadavg");
@@ -155,7 +146,7 @@ void run_bench(const BenchArgs& args) {
   // Everything that can fail on bad input is checked before minutes of measurement.
   const bench::PriceTable prices =
       args.prices.empty() ? bench::default_price_table() : bench::load_price_table(args.prices);
-  const std::string started_at = utc_now();
+  const std::string started_at = evals::utc_timestamp();
   const auto start = std::chrono::steady_clock::now();
 
   std::optional<TempDir> temp;

@@ -21,9 +21,6 @@ using kernels::MatmulArgs;
 using kernels::MatmulTransposedArgs;
 using weights::ModelConfig;
 
-// Heads that share one pass over a token's cache entries: each entry is loaded once for all of them.
-constexpr std::int64_t kHeadsPerAttentionTask = 8;
-
 // y[m, rows] = x[m, cols] · Wᵀ (contiguous x and y).
 void linear(const WeightMatrix& w, const float* x, std::int64_t m, float* y) {
   MatmulArgs args;
@@ -66,8 +63,9 @@ struct Model::Impl {
   std::vector<double> rotations;                      // [N, rope_dim]
   std::vector<float> hidden, normed, q_low, q, kv, q_latent, context, attn;
   std::vector<float> block_out;                       // output of the current attention or FFN block
-  std::vector<float> gate, up;                        // MLP intermediates
-  std::vector<float> scores;                          // per thread: [heads per task, context]
+  std::vector<float> gate, up, shared_gate, shared_up;  // MLP intermediates
+  std::vector<std::int64_t> expert_tasks;
+  std::vector<float> scores;                          // per thread: [heads, context]
   std::vector<float> router_logits, router_scratch, route_weights;
   std::vector<std::int32_t> route_experts;
   std::vector<std::int64_t> expert_begin, expert_fill, expert_rows;  // (token, slot) pairs grouped by expert
@@ -110,54 +108,68 @@ struct Model::Impl {
       for (std::int64_t h = 0; h < heads; ++h) rope.apply(qv + (t * heads + h) * qk + nope, rotations.data() + t * rope_dim);
     }
     // Absorb W_UK into the query: q_latent[t, h] = W_UK_hᵀ q_nope[t, h]  (kv_b rows [h(nope+v), h(nope+v)+nope)).
-    float* qlat = sized(q_latent, n * heads * latent);
+    // Each head's query is laid out like a cache entry, [q_latent | q_rope], so one product scores both parts.
+    float* qcat = sized(q_latent, n * heads * entry);
     for (std::int64_t h = 0; h < heads; ++h) {
       MatmulTransposedArgs args;
       args.w = &w.kv_b;
       args.x = qv + h * qk;
       args.ldx = heads * qk;
       args.m = n;
-      args.y = qlat + h * latent;
-      args.ldy = heads * latent;
+      args.y = qcat + h * entry;
+      args.ldy = heads * entry;
       args.row_begin = h * (nope + v_dim);
       args.row_end = args.row_begin + nope;
       kernels::matmul_transposed(args);
     }
+    for (std::int64_t th = 0; th < n * heads; ++th) {
+      std::copy_n(qv + th * qk + nope, rope_dim, qcat + th * entry + latent);
+    }
 
-    // Scores against the cached latents and rope keys, softmax, and the latent context, per (token, head group).
-    float* ctx = sized(context, n * heads * latent);
-    const std::int64_t groups = (heads + kHeadsPerAttentionTask - 1) / kHeadsPerAttentionTask;
+    // Per token, all heads at once against the token's visible cache rows (a float32 matrix [visible, entry]):
+    // scores = q · cacheᵀ, softmax, context = scores · cache (its rope columns are computed and ignored).
+    // Tokens run in parallel; a lone token (decoding) lets the kernels split its context across the threads
+    // instead. Either way the kernels' fixed reduction order keeps every result independent of the schedule.
+    float* ctx = sized(context, n * heads * entry);
     std::int64_t longest = 0;
     for (const Token& tok : tokens) longest = std::max(longest, tok.position + 1);
-    const std::int64_t scratch_per_thread = kHeadsPerAttentionTask * longest;
+    const std::int64_t scratch_per_thread = heads * longest;
     float* score_base = sized(scores, scratch_per_thread * omp_get_max_threads());
     const auto scale = static_cast<float>(rope.softmax_scale());
 
-#pragma omp parallel for schedule(dynamic, 1) if (n * groups > 1)
-    for (std::int64_t task = 0; task < n * groups; ++task) {
-      const std::int64_t t = task / groups;
-      const std::int64_t h0 = (task % groups) * kHeadsPerAttentionTask;
-      const std::int64_t h1 = std::min(heads, h0 + kHeadsPerAttentionTask);
-      const Sequence& seq = *tokens[t].sequence;
+    const auto attend = [&](std::int64_t t) {
       const std::int64_t visible = tokens[t].position + 1;  // causal: keys 0..position
+      const kernels::WeightMatrix cache{.dtype = weights::DType::F32,
+                                        .data = tokens[t].sequence->entry(layer_index, 0),
+                                        .rows = visible,
+                                        .cols = entry};
       float* s = score_base + scratch_per_thread * omp_get_thread_num();
-      for (std::int64_t p = 0; p < visible; ++p) {
-        const float* e = seq.entry(layer_index, p);
-        for (std::int64_t h = h0; h < h1; ++h) {
-          const float* ql = qlat + (t * heads + h) * latent;
-          const float* qpe = qv + (t * heads + h) * qk + nope;
-          s[(h - h0) * visible + p] =
-              (kernels::dot(ql, e, latent) + kernels::dot(qpe, e + latent, rope_dim)) * scale;
-        }
+      MatmulArgs score_args;
+      score_args.w = &cache;
+      score_args.x = qcat + t * heads * entry;
+      score_args.m = heads;
+      score_args.y = s;
+      score_args.ldy = visible;
+      kernels::matmul(score_args);
+      for (std::int64_t h = 0; h < heads; ++h) {
+        float* row = s + h * visible;
+        for (std::int64_t p = 0; p < visible; ++p) row[p] *= scale;
+        kernels::softmax(row, visible);
       }
-      for (std::int64_t h = h0; h < h1; ++h) kernels::softmax(s + (h - h0) * visible, visible);
-      for (std::int64_t h = h0; h < h1; ++h) std::fill_n(ctx + (t * heads + h) * latent, latent, 0.0f);
-      for (std::int64_t p = 0; p < visible; ++p) {
-        const float* e = seq.entry(layer_index, p);
-        for (std::int64_t h = h0; h < h1; ++h) {
-          kernels::axpy(s[(h - h0) * visible + p], e, ctx + (t * heads + h) * latent, latent);
-        }
-      }
+      MatmulTransposedArgs context_args;
+      context_args.w = &cache;
+      context_args.x = s;
+      context_args.m = heads;
+      context_args.ldx = visible;
+      context_args.y = ctx + t * heads * entry;
+      context_args.ldy = entry;
+      kernels::matmul_transposed(context_args);
+    };
+    if (n == 1) {
+      attend(0);  // outside any parallel region, so that the kernels split the context across the threads
+    } else {
+#pragma omp parallel for schedule(dynamic, 1)
+      for (std::int64_t t = 0; t < n; ++t) attend(t);
     }
 
     // Values: o[t, h] = W_UV_h ctx[t, h]  (kv_b rows [h(nope+v)+nope, (h+1)(nope+v))), then o_proj.
@@ -165,8 +177,8 @@ struct Model::Impl {
     for (std::int64_t h = 0; h < heads; ++h) {
       MatmulArgs args;
       args.w = &w.kv_b;
-      args.x = ctx + h * latent;
-      args.ldx = heads * latent;
+      args.x = ctx + h * entry;
+      args.ldx = heads * entry;
       args.m = n;
       args.y = o + h * v_dim;
       args.ldy = heads * v_dim;
@@ -178,11 +190,9 @@ struct Model::Impl {
     linear(w.o, o, n, out);
   }
 
-  // out[m, d] = MLP(x[m, d]).
-  void mlp(const MlpWeights& w, const float* x, std::int64_t m, float* out) {
+  // out[m, d] = MLP(x[m, d]), with gate and up as scratch of m * intermediate floats each.
+  static void mlp(const MlpWeights& w, const float* x, std::int64_t m, float* out, float* g, float* u) {
     const std::int64_t width = w.gate.rows;
-    float* g = sized(gate, m * width);
-    float* u = sized(up, m * width);
     linear(w.gate, x, m, g);
     linear(w.up, x, m, u);
     kernels::silu_mul(g, u, m * width, g);
@@ -216,20 +226,42 @@ struct Model::Impl {
     std::int64_t* fill = sized(expert_fill, experts);
     std::copy_n(begin, experts, fill);
     for (std::int64_t i = 0; i < n * k; ++i) rows[fill[chosen[i]]++] = i;
+    // Every (token, slot) row, gathered into its expert's range of rows.
     float* xin = sized(expert_in, n * k * d);
-    float* slots = sized(slot_out, n * k * d);
+    for (std::int64_t j = 0; j < n * k; ++j) std::copy_n(normed.data() + rows[j] / k * d, d, xin + j * d);
+
+    // The experts with rows (and the shared expert, task -1) run in parallel, one task per expert and each
+    // kernel on its task's thread: one parallel region per layer instead of three per expert. Every row's result
+    // lands in its own place, so neither the grouping nor the schedule changes any sum.
+    const std::int64_t width = c.moe_intermediate_size;
+    float* grouped = sized(expert_rows_out, n * k * d);
+    float* g = sized(gate, n * k * width);
+    float* u = sized(up, n * k * width);
+    float* shared = w.shared ? sized(shared_out, n * d) : nullptr;
+    const std::int64_t shared_width = w.shared ? w.shared->gate.rows : 0;
+    float* sg = sized(shared_gate, n * shared_width);
+    float* su = sized(shared_up, n * shared_width);
+    std::vector<std::int64_t>& tasks = expert_tasks;
+    tasks.clear();
+    if (w.shared) tasks.push_back(-1);  // the largest task first
     for (std::int64_t e = 0; e < experts; ++e) {
-      const std::int64_t count = begin[e + 1] - begin[e];
-      if (count == 0) continue;
-      for (std::int64_t r = 0; r < count; ++r) {
-        const std::int64_t token = rows[begin[e] + r] / k;
-        std::copy_n(normed.data() + token * d, d, xin + r * d);
-      }
-      float* yout = sized(expert_rows_out, count * d);
-      mlp(w.experts[e], xin, count, yout);
-      for (std::int64_t r = 0; r < count; ++r) std::copy_n(yout + r * d, d, slots + rows[begin[e] + r] * d);
+      if (begin[e + 1] > begin[e]) tasks.push_back(e);
+    }
+    const auto run = [&](std::int64_t e) {
+      if (e < 0) return mlp(*w.shared, normed.data(), n, shared, sg, su);
+      const std::int64_t first = begin[e], count = begin[e + 1] - begin[e];
+      mlp(w.experts[e], xin + first * d, count, grouped + first * d, g + first * width, u + first * width);
+    };
+    const auto task_count = static_cast<std::int64_t>(tasks.size());
+    if (task_count == 1) {
+      run(tasks[0]);  // outside any parallel region, so that the kernels can use the threads
+    } else {
+#pragma omp parallel for schedule(dynamic, 1)
+      for (std::int64_t i = 0; i < task_count; ++i) run(tasks[i]);
     }
 
+    float* slots = sized(slot_out, n * k * d);
+    for (std::int64_t j = 0; j < n * k; ++j) std::copy_n(grouped + j * d, d, slots + rows[j] * d);
     float* out = sized(block_out, n * d);
     std::fill_n(out, n * d, 0.0f);
     for (std::int64_t t = 0; t < n; ++t) {
@@ -238,8 +270,6 @@ struct Model::Impl {
       }
     }
     if (w.shared) {
-      float* shared = sized(shared_out, n * d);
-      mlp(*w.shared, normed.data(), n, shared);
       for (std::int64_t t = 0; t < n; ++t) kernels::axpy(1.0f, shared + t * d, out + t * d, d);
     }
   }
@@ -291,7 +321,8 @@ struct Model::Impl {
       for (std::int64_t i = 0; i < n * d; ++i) h[i] += block_out[i];
       rms_norm_rows(h, d, layer.post_attention_norm, c.rms_norm_eps, n, x, d);
       if (layer.dense) {
-        mlp(*layer.dense, x, n, sized(block_out, n * d));
+        const std::int64_t width = layer.dense->gate.rows;
+        mlp(*layer.dense, x, n, sized(block_out, n * d), sized(gate, n * width), sized(up, n * width));
       } else {
         moe(*layer.moe);
       }

@@ -29,7 +29,12 @@ class Sampler {
     std::int32_t id;
     double weight;  // exp((logit - max) / temperature)
   };
-  std::vector<Candidate> candidates_;  // reused between calls
+  std::int64_t nucleus_end(std::int64_t lo, std::int64_t hi, double mass, double target);
+
+  // Buffers reused between calls.
+  std::vector<Candidate> candidates_;  // tokens of non-negligible weight, in id order
+  std::vector<Candidate> ranked_;      // some of them, partially ordered by rank to find the top-k / top-p set
+  std::vector<double> bucket_mass_;    // mass per unit of scaled-logit distance below the maximum
 };
 
 std::int32_t argmax_token(const float* logits, std::int64_t vocab);

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -63,6 +64,15 @@ nlohmann::json machine_info() {
           {"logical_cores", std::thread::hardware_concurrency()},
           {"omp_threads", omp_get_max_threads()},
           {"kernels", std::string(kernels::variant_name(kernels::active_variant()))}};
+}
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
 }
 
 }  // namespace r1eval::evals

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -18,5 +19,8 @@ nlohmann::json build_info();
 
 // CPU model, logical cores, OpenMP threads, the kernel variant in use.
 nlohmann::json machine_info();
+
+// Now, as ISO-8601 UTC ("2026-11-29T03:14:17Z"): how runs and benches record their start and end.
+std::string utc_timestamp();
 
 }  // namespace r1eval::evals

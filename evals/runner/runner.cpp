@@ -1,7 +1,6 @@
 #include "evals/runner/runner.h"
 
 #include <chrono>
-#include <ctime>
 #include <map>
 #include <memory>
 #include <set>
@@ -22,15 +21,6 @@ namespace r1eval::evals {
 namespace {
 
 using SampleKey = std::tuple<std::string, std::string, std::int64_t>;  // suite, problem id, sample index
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 // One suite as this run evaluates it: its problems and the settings the options resolve to.
 struct PlannedSuite {
@@ -165,7 +155,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   reports::RunInfo info;
   info.run_key = datasets::sha256_text(identity.dump());
   info.status = "running";
-  info.started_at = utc_now();
+  info.started_at = utc_timestamp();
   info.model = options.model;
   info.template_name = options.template_name.empty() ? "per-suite" : options.template_name;
   info.suites = suite_names(planned);  // per-suite limits are in the provenance's identity
@@ -268,7 +258,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   flush();
   progress.finish();
   outcome.metrics = update_run_metrics(db, run.run_id);
-  db.set_run_status(run.run_id, outcome.interrupted ? "interrupted" : "finished", utc_now());
+  db.set_run_status(run.run_id, outcome.interrupted ? "interrupted" : "finished", utc_timestamp());
   return outcome;
 }
 

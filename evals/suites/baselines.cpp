@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "datasets/did_you_mean.h"
+#include "common/did_you_mean.h"
 #include "evals/suites/suite.h"
 
 namespace r1eval::evals {
@@ -28,7 +28,7 @@ BaselineFigure read_figure(const nlohmann::json& item, const std::string& defaul
   BaselineFigure figure;
   figure.suite = string_at(item, "suite", where);
   if (std::find(suites.begin(), suites.end(), figure.suite) == suites.end()) {
-    throw std::invalid_argument(where + ": unknown suite '" + figure.suite + "'" + datasets::did_you_mean(figure.suite, suites));
+    throw std::invalid_argument(where + ": unknown suite '" + figure.suite + "'" + did_you_mean(figure.suite, suites));
   }
   figure.metric = string_at(item, "metric", where);
   const auto value = item.find("value");
@@ -91,7 +91,7 @@ std::vector<BaselineFigure> paper_baseline(std::string_view name) {
   const auto it = bundled().find(full);
   if (it == bundled().end()) {
     throw std::invalid_argument("unknown paper baseline '" + std::string(name) + "'" +
-                                datasets::did_you_mean(full, paper_baseline_names()));
+                                did_you_mean(full, paper_baseline_names()));
   }
   return it->second;
 }

@@ -3,7 +3,7 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "datasets/did_you_mean.h"
+#include "common/did_you_mean.h"
 #include "evals/suites/suite.h"
 
 namespace r1eval::evals {
@@ -44,7 +44,7 @@ const Suite& find_suite(std::string_view name) {
   for (const Suite& suite : all_suites()) {
     if (suite.name == name) return suite;
   }
-  throw std::invalid_argument("unknown suite '" + std::string(name) + "'" + datasets::did_you_mean(name, suite_names()));
+  throw std::invalid_argument("unknown suite '" + std::string(name) + "'" + did_you_mean(name, suite_names()));
 }
 
 }  // namespace r1eval::evals

@@ -7,7 +7,6 @@
 
 #include <gtest/gtest.h>
 
-#include "datasets/did_you_mean.h"
 #include "datasets/loaders.h"
 #include "tests/datasets/test_files.h"
 
@@ -165,15 +164,6 @@ TEST(Loaders, UnknownLoaderSuggestsTheClosestName) {
   EXPECT_NE(loader_description("mbpp").find("11-510"), std::string::npos);
   EXPECT_TRUE(has_loader("knights-knaves"));
   EXPECT_FALSE(has_loader("knights_knaves"));
-}
-
-TEST(DidYouMean, PicksCloseNamesOnly) {
-  const std::vector<std::string> known = {"aime2024", "aime2025", "math", "math500", "humaneval"};
-  EXPECT_EQ(did_you_mean("math50", known), "; did you mean 'math500'?");
-  EXPECT_EQ(did_you_mean("HumanEval", known), "; did you mean 'humaneval'?");
-  EXPECT_EQ(did_you_mean("aime", known), "; did you mean 'aime2024'?");  // contained in the name
-  EXPECT_EQ(did_you_mean("zzzzzz", known), "; known names: aime2024, aime2025, math, math500, humaneval");
-  EXPECT_EQ(did_you_mean("x", {}), "");
 }
 
 }  // namespace

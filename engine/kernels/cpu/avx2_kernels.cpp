@@ -12,8 +12,11 @@ struct Avx2 {
   using V = __m256;
   using M = __m256;
   static constexpr std::int64_t kLanes = 8;
-  // Weight rows per tile for 1..8 input rows: accumulators + decoded weights stay within 16 ymm registers.
-  static constexpr int kMatmulRowBlock[9] = {0, 4, 3, 2, 2, 1, 1, 1, 1};
+  // Weight rows per fused matmul tile for 1..3 input rows, and the panel matmul's tile: accumulators, weight
+  // vectors and one input vector stay within 16 ymm registers.
+  static constexpr int kMatmulRowBlock[4] = {0, 4, 3, 2};
+  static constexpr int kGemmRows = 3;
+  static constexpr int kGemmInputs = 4;
 
   static V zero() { return _mm256_setzero_ps(); }
   static V set1(float value) { return _mm256_set1_ps(value); }

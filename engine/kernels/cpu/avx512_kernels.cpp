@@ -19,8 +19,11 @@ struct Avx512 {
   using V = __m512;
   using M = __mmask16;
   static constexpr std::int64_t kLanes = 16;
-  // Weight rows per tile for 1..8 input rows: accumulators + decoded weights stay within 32 zmm registers.
-  static constexpr int kMatmulRowBlock[9] = {0, 8, 6, 4, 4, 2, 2, 2, 2};
+  // Weight rows per fused matmul tile for 1..3 input rows, and the panel matmul's tile: accumulators, weight
+  // vectors and one input vector stay within 32 zmm registers.
+  static constexpr int kMatmulRowBlock[4] = {0, 8, 6, 4};
+  static constexpr int kGemmRows = 4;
+  static constexpr int kGemmInputs = 6;
 
   static V zero() { return _mm512_setzero_ps(); }
   static V set1(float value) { return _mm512_set1_ps(value); }

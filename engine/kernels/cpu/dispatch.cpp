@@ -14,8 +14,10 @@ namespace {
 using cpu::KernelTable;
 using cpu::WeightView;
 
-// Below this many multiply-adds a call runs on the calling thread: forking a team costs more than it saves.
-constexpr std::int64_t kMinParallelWork = std::int64_t{1} << 17;
+// Below this many multiply-adds a call runs on the calling thread: forking a team costs more than it saves. Set
+// high (about 50 µs of work) because a fork-join costs far more than its few µs when the cores are shared with
+// other processes: one descheduled thread stalls the whole team.
+constexpr std::int64_t kMinParallelWork = std::int64_t{1} << 20;
 
 // Error messages are built only on the failure path: the checks run on every call and must not allocate.
 [[noreturn]] void fail(const char* function, const std::string& detail) {

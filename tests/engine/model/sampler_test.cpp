@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -106,6 +107,38 @@ TEST(Sampler, TopPOverALargeVocabularyMatchesASortedReference) {
   }
 }
 
+TEST(Sampler, TopPOnAPeakedDistributionDrawsExactlyTheNucleus) {
+  // An untrained vocabulary's logits are all 0 (the bundled toy model's lm_head rows): a few trained tokens carry the
+  // mass, the zeros a tail. The nucleus ends inside a bucket of the trained tokens; the tail is never drawn.
+  const std::int64_t vocab = 129280;
+  std::vector<float> logits(vocab, 0.0f);
+  const std::vector<std::pair<int, float>> trained = {{10, 20.0f}, {500, 19.5f}, {7000, 19.2f}, {90000, 18.0f}, {129279, 14.0f}};
+  for (const auto& [id, logit] : trained) logits[static_cast<std::size_t>(id)] = logit;
+  const double temperature = 0.8;
+  // The sorted reference: tokens by logit, the smallest prefix whose mass reaches 0.95 of the total.
+  double total = static_cast<double>(vocab - static_cast<std::int64_t>(trained.size())) * std::exp(-20.0 / temperature);
+  for (const auto& t : trained) total += std::exp((t.second - 20.0) / temperature);
+  std::set<int> nucleus;
+  double mass = 0.0;
+  for (const auto& t : trained) {  // listed by decreasing logit
+    if (mass >= 0.95 * total) break;
+    mass += std::exp((t.second - 20.0) / temperature);
+    nucleus.insert(t.first);
+  }
+  ASSERT_EQ(nucleus.size(), 3u);  // 10, 500, 7000: the 18.0 and 14.0 tokens and the zeros fall outside
+  Sampler s;
+  std::map<int, int> counts;
+  for (std::uint64_t step = 0; step < 3000; ++step) {
+    ++counts[s.sample(logits.data(), vocab, SamplingParams{temperature, 0.95, 0, 9}, 4, step)];
+  }
+  std::set<int> drawn;
+  for (const auto& [token, count] : counts) drawn.insert(token);
+  EXPECT_EQ(drawn, nucleus);
+  // Frequencies follow the renormalized weights within the nucleus (4 standard errors).
+  const double kept = std::exp(0.0) + std::exp(-0.5 / temperature) + std::exp(-0.8 / temperature);
+  EXPECT_NEAR(counts[10] / 3000.0, 1.0 / kept, 4 * std::sqrt(0.25 / 3000.0));
+}
+
 TEST(Sampler, RejectsOutOfRangeParameters) {
   Sampler s;
   const std::vector<float> logits = {1.0f, 2.0f};
@@ -122,6 +155,36 @@ TEST(Sampler, TopKLimitsCandidates) {
     const int t = s.sample(logits.data(), 5, SamplingParams{2.0, 1.0, 2, 1}, 0, i);
     EXPECT_TRUE(t == 1 || t == 4) << t;
   }
+}
+
+TEST(Sampler, TopKThenTopPWithTiedLogitsMatchesASortedReference) {
+  // 50000 logits on 64 levels (many ties): top-k 30001 cuts inside a tie, then top-p 0.6 of what is left. The kept
+  // set must be exactly the sorted reference's prefix (ties broken towards lower ids), and every kept token must
+  // be drawn with its weight: check membership, and that the draws land on many different tokens.
+  const std::int64_t vocab = 50000, top_k = 30001;
+  std::vector<float> logits(vocab);
+  for (std::int64_t i = 0; i < vocab; ++i) logits[i] = static_cast<float>((i * 7919) % 64) / 16.0f;
+  std::vector<int> order(vocab);
+  for (int i = 0; i < vocab; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
+  const double temperature = 0.7;
+  const auto weight = [&](int i) { return std::exp((static_cast<double>(logits[i]) - logits[order[0]]) / temperature); };
+  double total = 0.0;
+  for (std::int64_t r = 0; r < top_k; ++r) total += weight(order[r]);
+  std::set<int> nucleus;
+  double mass = 0.0;
+  for (std::int64_t r = 0; r < top_k && mass < 0.6 * total; ++r) {
+    mass += weight(order[r]);
+    nucleus.insert(order[r]);
+  }
+  Sampler s;
+  std::set<int> drawn;
+  for (std::uint64_t step = 0; step < 400; ++step) {
+    const int token = s.sample(logits.data(), vocab, SamplingParams{temperature, 0.6, top_k, 11}, 3, step);
+    EXPECT_TRUE(nucleus.count(token)) << token;
+    drawn.insert(token);
+  }
+  EXPECT_GT(drawn.size(), 300u);
 }
 
 }  // namespace

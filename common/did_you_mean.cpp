@@ -1,9 +1,11 @@
-#include "datasets/did_you_mean.h"
+#include "common/did_you_mean.h"
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
+#include <vector>
 
-namespace r1eval::datasets {
+namespace r1eval {
 namespace {
 
 std::string lower(std::string_view text) {
@@ -12,20 +14,21 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// Levenshtein distance over case-folded text, one row at a time.
+// Edit distance over case-folded text where swapping two neighbours counts as one edit (optimal string
+// alignment), so the commonest typo, "maht" for "math", is one edit away.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-      diagonal = above;
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) row[j] = std::min(row[j], before[j - 2] + 1);
     }
+    std::swap(before, previous);
+    std::swap(previous, row);
   }
-  return row[b.size()];
+  return previous[b.size()];
 }
 
 }  // namespace
@@ -59,4 +62,4 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   return "; known names: " + list;
 }
 
-}  // namespace r1eval::datasets
+}  // namespace r1eval

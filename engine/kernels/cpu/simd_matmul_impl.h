@@ -1,0 +1,300 @@
+// matmul (y = x · Wᵀ) for a SIMD traits type S; included by simd_kernels_impl.h (internal linkage, see
+// element_decode.h).
+//
+// What is summed: for FP8, the block scales are folded into the inputs rather than the weights. Within one weight
+// row block (the rows sharing a row of scale_inv) every input row is first scaled elementwise,
+// xs[c] = x[c] * (scale_inv[row block, c / block] * 256), and the weights enter as the exact decoded value/256
+// (simd_fp8_bits.h). That costs K multiplies per input row and row block instead of one per weight element. Other
+// dtypes: xs = x and the weights enter as their exact float32 values.
+//
+// Reduction order, the same for every m, row range and thread split (so a row's result never depends on the batch):
+// each output element has one accumulator vector that takes the products of whole vectors of columns in order,
+// and one scalar tail that takes the columns left over (K mod lanes) in order; the result is
+// hsum(accumulator) + tail.
+//
+// Two schedules compute exactly that order:
+//  - fused (m < kPanelMinRows, decoding): weights are decoded as they stream in and each decoded vector serves all
+//    m input rows; kMatmulRowBlock[m] weight rows share a tile.
+//  - panel (m >= kPanelMinRows, prefill and batched decode): a panel of weight rows is decoded once into
+//    thread-local float32 scratch, then register tiles of kGemmRows weight rows × kGemmInputs input rows run over
+//    it, so decoding costs once per panel rather than once per few input rows.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "engine/kernels/cpu/kernel_table.h"
+#include "engine/kernels/cpu/simd_decode_impl.h"
+
+namespace r1eval::kernels::cpu {
+namespace {
+
+// From this many input rows on, weights are decoded into scratch panels.
+constexpr std::int64_t kPanelMinRows = 4;
+// Scratch panel size: it stays in L2 while every block of input rows passes over it.
+constexpr std::int64_t kPanelBytes = 192 * 1024;
+
+// Per-thread scratch buffers, grown to the largest size seen and then reused (no allocation in steady state).
+enum class Scratch { kPanel, kScaledInputs };
+template <Scratch kWhich>
+float* scratch_buffer(std::int64_t count) {
+  thread_local std::vector<float> buffer;
+  if (static_cast<std::int64_t>(buffer.size()) < count) buffer.resize(static_cast<std::size_t>(count));
+  return buffer.data();
+}
+
+// The inputs as summed against the weight rows of one row block: {pointer, row stride}.
+struct Inputs {
+  const float* x;
+  std::int64_t ld;
+};
+
+template <class S, class D>
+Inputs scaled_inputs(const MatmulJob& job, std::int64_t row_block) {
+  if constexpr (!D::kBlockScaled) {
+    return Inputs{job.x, job.ldx};
+  } else {
+    constexpr std::int64_t L = S::kLanes;
+    const WeightView& w = job.w;
+    const std::int64_t cols = w.cols;
+    float* xs = scratch_buffer<Scratch::kScaledInputs>(job.m * cols);
+    const float* scales = w.scale_inv + row_block * w.scale_cols;
+    for (std::int64_t i = 0; i < job.m; ++i) {
+      const float* x = job.x + i * job.ldx;
+      float* out = xs + i * cols;
+      for (std::int64_t c0 = 0, block = 0; c0 < cols; c0 += w.block, ++block) {
+        const std::int64_t c1 = min_i64(cols, c0 + w.block);
+        const float scale = scales[block] * kFp8ScaleFactor;
+        const typename S::V scale_v = S::set1(scale);
+        std::int64_t c = c0;
+        for (; c + L <= c1; c += L) S::store(out + c, S::mul(S::load(x + c), scale_v));
+        for (; c < c1; ++c) out[c] = x[c] * scale;
+      }
+    }
+    return Inputs{xs, cols};
+  }
+}
+
+// Calls fn(p0, p1, inputs) for the pieces of [r_begin, r_end) that lie in one FP8 row block (other dtypes: one piece).
+template <class S, class D, class Fn>
+void for_each_row_block(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end, const Fn& fn) {
+  if constexpr (!D::kBlockScaled) {
+    fn(r_begin, r_end, Inputs{job.x, job.ldx});
+  } else {
+    const std::int64_t block = job.w.block;
+    for (std::int64_t p0 = r_begin; p0 < r_end;) {
+      const std::int64_t p1 = min_i64(r_end, (p0 / block + 1) * block);
+      fn(p0, p1, scaled_inputs<S, D>(job, p0 / block));
+      p0 = p1;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fused schedule
+
+// Weight rows [r, r+RB) against all MB input rows; y[ii * ldy + (r + rr - row_begin)].
+template <class S, class D, int RB, int MB>
+void fused_tile(const MatmulJob& job, Inputs in, std::int64_t r) {
+  using V = typename S::V;
+  constexpr std::int64_t L = S::kLanes;
+  const WeightView& w = job.w;
+  const std::int64_t cols = w.cols;
+  const std::uint8_t* wrow[RB];
+  const float* xrow[MB];
+#pragma GCC unroll 16
+  for (int rr = 0; rr < RB; ++rr) wrow[rr] = w.data + (r + rr) * cols * D::kSize;
+#pragma GCC unroll 16
+  for (int ii = 0; ii < MB; ++ii) xrow[ii] = in.x + ii * in.ld;
+
+  V acc[RB][MB];
+#pragma GCC unroll 16
+  for (int rr = 0; rr < RB; ++rr) {
+#pragma GCC unroll 16
+    for (int ii = 0; ii < MB; ++ii) acc[rr][ii] = S::zero();
+  }
+  // The rows are contiguous, so the next tile is the RB * cols elements after this one: each step prefetches the
+  // same fraction of it that the step consumes here, one tile (a few KB) ahead of the loads.
+  const std::uint8_t* next_tile = wrow[0] + RB * cols * D::kSize;
+  constexpr std::int64_t kStepBytes = RB * 2 * L * D::kSize;
+  std::int64_t c = 0;
+  for (; c + 2 * L <= cols; c += 2 * L) {
+#pragma GCC unroll 16
+    for (std::int64_t offset = 0; offset < kStepBytes; offset += 64) {
+      __builtin_prefetch(next_tile + c * RB * D::kSize + offset);
+    }
+    V lo[RB], hi[RB];
+#pragma GCC unroll 16
+    for (int rr = 0; rr < RB; ++rr) D::load2(wrow[rr] + c * D::kSize, lo[rr], hi[rr]);
+#pragma GCC unroll 16
+    for (int ii = 0; ii < MB; ++ii) {
+      const V xv = S::load(xrow[ii] + c);
+#pragma GCC unroll 16
+      for (int rr = 0; rr < RB; ++rr) acc[rr][ii] = S::fma(lo[rr], xv, acc[rr][ii]);
+    }
+#pragma GCC unroll 16
+    for (int ii = 0; ii < MB; ++ii) {
+      const V xv = S::load(xrow[ii] + c + L);
+#pragma GCC unroll 16
+      for (int rr = 0; rr < RB; ++rr) acc[rr][ii] = S::fma(hi[rr], xv, acc[rr][ii]);
+    }
+  }
+  if (c + L <= cols) {
+#pragma GCC unroll 16
+    for (int rr = 0; rr < RB; ++rr) {
+      const V wv = D::load(wrow[rr] + c * D::kSize);
+#pragma GCC unroll 16
+      for (int ii = 0; ii < MB; ++ii) acc[rr][ii] = S::fma(wv, S::load(xrow[ii] + c), acc[rr][ii]);
+    }
+    c += L;
+  }
+  float tail[RB][MB] = {};
+  for (; c < cols; ++c) {
+#pragma GCC unroll 16
+    for (int rr = 0; rr < RB; ++rr) {
+      const float wv = D::scalar(wrow[rr] + c * D::kSize);
+#pragma GCC unroll 16
+      for (int ii = 0; ii < MB; ++ii) tail[rr][ii] = fma_f32(wv, xrow[ii][c], tail[rr][ii]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int ii = 0; ii < MB; ++ii) {
+#pragma GCC unroll 16
+    for (int rr = 0; rr < RB; ++rr) {
+      job.y[ii * job.ldy + (r + rr - job.row_begin)] = S::hsum(acc[rr][ii]) + tail[rr][ii];
+    }
+  }
+}
+
+// All input rows (exactly MB of them) against weight rows [r_begin, r_end).
+template <class S, class D, int MB>
+void fused_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
+  constexpr int RB = S::kMatmulRowBlock[MB];
+  for_each_row_block<S, D>(job, r_begin, r_end, [&](std::int64_t p0, std::int64_t p1, Inputs in) {
+    std::int64_t r = p0;
+    for (; r + RB <= p1; r += RB) fused_tile<S, D, RB, MB>(job, in, r);
+    for (; r < p1; ++r) fused_tile<S, D, 1, MB>(job, in, r);
+  });
+}
+
+template <class S, class D, int MB>
+void fused_rows_for(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
+  if constexpr (MB > 1) {
+    if (job.m < MB) return fused_rows_for<S, D, MB - 1>(job, r_begin, r_end);
+  }
+  fused_rows<S, D, MB>(job, r_begin, r_end);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Panel schedule
+
+// Row r decoded as the fused schedule sums it (FP8: value/256, no scale).
+template <class S, class D>
+void decode_row(const WeightView& w, std::int64_t r, float* out) {
+  constexpr std::int64_t L = S::kLanes;
+  const std::uint8_t* row = w.data + r * w.cols * D::kSize;
+  std::int64_t c = 0;
+  for (; c + L <= w.cols; c += L) S::store(out + c, D::load(row + c * D::kSize));
+  for (; c < w.cols; ++c) out[c] = D::scalar(row + c * D::kSize);
+}
+
+// Float32 weight rows w[rr * cols ...] (rr < RB) against input rows x[ii * ldx ...] (ii < MB), with the fused
+// schedule's accumulators and tails; y[ii * ldy + rr] = result.
+template <class S, int RB, int MB>
+void panel_tile(const float* w, std::int64_t cols, const float* x, std::int64_t ldx, float* y, std::int64_t ldy) {
+  using V = typename S::V;
+  constexpr std::int64_t L = S::kLanes;
+  V acc[RB][MB];
+#pragma GCC unroll 16
+  for (int rr = 0; rr < RB; ++rr) {
+#pragma GCC unroll 16
+    for (int ii = 0; ii < MB; ++ii) acc[rr][ii] = S::zero();
+  }
+  std::int64_t c = 0;
+  for (; c + L <= cols; c += L) {
+    V wv[RB];
+#pragma GCC unroll 16
+    for (int rr = 0; rr < RB; ++rr) wv[rr] = S::load(w + rr * cols + c);
+#pragma GCC unroll 16
+    for (int ii = 0; ii < MB; ++ii) {
+      const V xv = S::load(x + ii * ldx + c);
+#pragma GCC unroll 16
+      for (int rr = 0; rr < RB; ++rr) acc[rr][ii] = S::fma(wv[rr], xv, acc[rr][ii]);
+    }
+  }
+  float tail[RB][MB] = {};
+  for (; c < cols; ++c) {
+#pragma GCC unroll 16
+    for (int rr = 0; rr < RB; ++rr) {
+#pragma GCC unroll 16
+      for (int ii = 0; ii < MB; ++ii) tail[rr][ii] = fma_f32(w[rr * cols + c], x[ii * ldx + c], tail[rr][ii]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int ii = 0; ii < MB; ++ii) {
+#pragma GCC unroll 16
+    for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = S::hsum(acc[rr][ii]) + tail[rr][ii];
+  }
+}
+
+// panel_tile for rb <= RB weight rows and mb <= MB input rows.
+template <class S, int RB, int MB>
+void panel_tile_for(std::int64_t rb, std::int64_t mb, const float* w, std::int64_t cols, const float* x,
+                    std::int64_t ldx, float* y, std::int64_t ldy) {
+  if constexpr (RB > 1) {
+    if (rb < RB) return panel_tile_for<S, RB - 1, MB>(rb, mb, w, cols, x, ldx, y, ldy);
+  }
+  if constexpr (MB > 1) {
+    if (mb < MB) return panel_tile_for<S, RB, MB - 1>(rb, mb, w, cols, x, ldx, y, ldy);
+  }
+  panel_tile<S, RB, MB>(w, cols, x, ldx, y, ldy);
+}
+
+template <class S, class D>
+void panel_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
+  constexpr int RB = S::kGemmRows;
+  constexpr int MB = S::kGemmInputs;
+  constexpr bool kStoredAsF32 = std::is_same_v<D, Decoder<S, DType::F32>>;  // the stored rows are the panel
+  const WeightView& w = job.w;
+  const std::int64_t cols = w.cols;
+  std::int64_t panel = cols > 0 ? kPanelBytes / (cols * static_cast<std::int64_t>(sizeof(float))) / RB * RB : RB;
+  panel = panel < RB ? RB : panel;
+  float* scratch = kStoredAsF32 ? nullptr : scratch_buffer<Scratch::kPanel>(min_i64(panel, r_end - r_begin) * cols);
+  for_each_row_block<S, D>(job, r_begin, r_end, [&](std::int64_t b0, std::int64_t b1, Inputs in) {
+    for (std::int64_t p0 = b0; p0 < b1; p0 += panel) {
+      const std::int64_t p1 = min_i64(b1, p0 + panel);
+      const float* wp = nullptr;
+      if constexpr (kStoredAsF32) {
+        wp = reinterpret_cast<const float*>(w.data) + p0 * cols;
+      } else {
+        for (std::int64_t r = p0; r < p1; ++r) decode_row<S, D>(w, r, scratch + (r - p0) * cols);
+        wp = scratch;
+      }
+      for (std::int64_t i = 0; i < job.m; i += MB) {
+        const std::int64_t mb = min_i64(MB, job.m - i);
+        for (std::int64_t r = p0; r < p1; r += RB) {
+          panel_tile_for<S, RB, MB>(min_i64(RB, p1 - r), mb, wp + (r - p0) * cols, cols, in.x + i * in.ld, in.ld,
+                                    job.y + i * job.ldy + (r - job.row_begin), job.ldy);
+        }
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+template <class S>
+void matmul_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
+  with_dtype(job.w.dtype, [&]<DType kDType>() {
+    using D = Decoder<S, kDType>;
+    if (job.m >= kPanelMinRows) {
+      panel_rows<S, D>(job, r_begin, r_end);
+    } else {
+      fused_rows_for<S, D, kPanelMinRows - 1>(job, r_begin, r_end);
+    }
+  });
+}
+
+}  // namespace
+}  // namespace r1eval::kernels::cpu
