@@ -31,16 +31,16 @@ void prefill(Model& model, Sequence& sequence, std::span<const std::int32_t> pro
   }
 }
 
-std::int64_t sampleable(const GenerateOptions& options, std::int64_t vocab) {
+}  // namespace
+
+std::int64_t sampleable_vocab(const GenerateOptions& options, std::int64_t vocab) {
   return options.sampleable_vocab > 0 ? std::min(options.sampleable_vocab, vocab) : vocab;
 }
 
-bool is_stop(std::int32_t token, std::int32_t eos, const GenerateOptions& options) {
+bool is_stop_token(std::int32_t token, std::int32_t eos, const GenerateOptions& options) {
   return (options.stop_at_eos && token == eos) ||
          std::find(options.stop_tokens.begin(), options.stop_tokens.end(), token) != options.stop_tokens.end();
 }
-
-}  // namespace
 
 GenerateResult generate(Model& model, std::span<const std::int32_t> prompt, const GenerateOptions& options,
                         const std::function<void(std::int32_t)>& on_token) {
@@ -59,11 +59,11 @@ GenerateResult generate(Model& model, std::span<const std::int32_t> prompt, cons
   const auto eos = static_cast<std::int32_t>(model.config().eos_token_id);
   const auto decode_start = std::chrono::steady_clock::now();
   for (std::int64_t i = 0; i < options.max_new_tokens; ++i) {
-    const std::int32_t token = sampler.sample(step.row(0), sampleable(options, step.vocab_size), options.sampling,
+    const std::int32_t token = sampler.sample(step.row(0), sampleable_vocab(options, step.vocab_size), options.sampling,
                                               options.stream, static_cast<std::uint64_t>(i));
     result.tokens.push_back(token);
     if (on_token) on_token(token);
-    if (is_stop(token, eos, options)) {
+    if (is_stop_token(token, eos, options)) {
       result.finish = FinishReason::kStop;
       break;
     }
@@ -102,7 +102,7 @@ std::vector<GenerateResult> generate_samples(Model& model, std::span<const std::
   std::vector<std::int32_t> drawn(static_cast<std::size_t>(n));
   for (std::int64_t t = 0; t < options.max_new_tokens && !live.empty(); ++t) {
     const auto rows = static_cast<std::int64_t>(live.size());
-    const std::int64_t vocab = sampleable(options, step.vocab_size);
+    const std::int64_t vocab = sampleable_vocab(options, step.vocab_size);
 #pragma omp parallel for schedule(dynamic, 1) if (rows > 1)
     for (std::int64_t row = 0; row < rows; ++row) {
       const std::size_t i = live[static_cast<std::size_t>(row)];
@@ -114,7 +114,7 @@ std::vector<GenerateResult> generate_samples(Model& model, std::span<const std::
     for (const std::size_t i : live) {
       const std::int32_t token = drawn[i];
       results[i].tokens.push_back(token);
-      if (is_stop(token, eos, options)) {
+      if (is_stop_token(token, eos, options)) {
         results[i].finish = FinishReason::kStop;
       } else if (t + 1 < options.max_new_tokens) {
         next.push_back(i);

@@ -24,6 +24,11 @@ struct GenerateOptions {
   std::int64_t sampleable_vocab = 0;
 };
 
+// The ids a draw may choose from: the first options.sampleable_vocab (when set, at most `vocab`), else all.
+std::int64_t sampleable_vocab(const GenerateOptions& options, std::int64_t vocab);
+// Does `token` end a generation: the model's end-of-sentence id (unless ignored) or one of the stop tokens?
+bool is_stop_token(std::int32_t token, std::int32_t eos, const GenerateOptions& options);
+
 enum class FinishReason { kStop, kLength };
 
 struct GenerateResult {

@@ -16,15 +16,6 @@ double seconds_between(Clock::time_point start, Clock::time_point end) {
   return std::chrono::duration<double>(end - start).count();
 }
 
-std::int64_t sampleable(const GenerateOptions& options, std::int64_t vocab) {
-  return options.sampleable_vocab > 0 ? std::min(options.sampleable_vocab, vocab) : vocab;
-}
-
-bool is_stop(std::int32_t token, std::int32_t eos, const GenerateOptions& options) {
-  return (options.stop_at_eos && token == eos) ||
-         std::find(options.stop_tokens.begin(), options.stop_tokens.end(), token) != options.stop_tokens.end();
-}
-
 }  // namespace
 
 struct BatchGenerator::Prefill {
@@ -116,7 +107,7 @@ void BatchGenerator::draw(std::vector<FinishedSample>& finished, const StepResul
     const LiveSample& s = live_[static_cast<std::size_t>(r)];
     const GenerateOptions& o = s.request->options;
     drawn[static_cast<std::size_t>(r)] = samplers_[static_cast<std::size_t>(omp_get_thread_num())].sample(
-        step.row(step.first_row[static_cast<std::size_t>(r)]), sampleable(o, step.vocab_size), o.sampling,
+        step.row(step.first_row[static_cast<std::size_t>(r)]), sampleable_vocab(o, step.vocab_size), o.sampling,
         s.request->streams[s.sample], static_cast<std::uint64_t>(s.result.tokens.size()));
   }
   const auto eos = static_cast<std::int32_t>(model_.config().eos_token_id);
@@ -128,7 +119,7 @@ void BatchGenerator::draw(std::vector<FinishedSample>& finished, const StepResul
     ++s.result.decode_tokens;  // the forward pass that produced this row
     s.result.tokens.push_back(drawn[r]);
     const GenerateOptions& o = s.request->options;
-    const bool stop = is_stop(drawn[r], eos, o);
+    const bool stop = is_stop_token(drawn[r], eos, o);
     if (stop || static_cast<std::int64_t>(s.result.tokens.size()) == o.max_new_tokens) {
       s.result.finish = stop ? FinishReason::kStop : FinishReason::kLength;
       s.result.decode_seconds = seconds_between(s.decode_start, now);
@@ -151,7 +142,7 @@ void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, const f
 #pragma omp parallel for schedule(dynamic, 1) if (n > 1)
   for (std::int64_t i = 0; i < n; ++i) {
     first[static_cast<std::size_t>(i)] = samplers_[static_cast<std::size_t>(omp_get_thread_num())].sample(
-        prompt_logits, sampleable(request.options, vocab), request.options.sampling,
+        prompt_logits, sampleable_vocab(request.options, vocab), request.options.sampling,
         request.streams[static_cast<std::size_t>(i)], 0);
   }
   const auto eos = static_cast<std::int32_t>(model_.config().eos_token_id);
@@ -161,7 +152,7 @@ void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, const f
     result.tokens.push_back(first[i]);
     result.prefill_tokens = prompt_tokens;
     result.prefill_seconds = seconds_between(prefill->start, now);
-    const bool stop = is_stop(first[i], eos, request.options);
+    const bool stop = is_stop_token(first[i], eos, request.options);
     if (stop || request.options.max_new_tokens == 1) {
       result.finish = stop ? FinishReason::kStop : FinishReason::kLength;
       finished.push_back(FinishedSample{request.id, i, std::move(result)});
