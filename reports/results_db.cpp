@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <cmath>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -49,6 +50,37 @@ std::uint64_t parse_seed(const sqlite::Connection& db, const std::string& text) 
 // A measured figure whose NULL means "not measured": the row's default when read back.
 double real_or(const sqlite::Statement& statement, int column, double fallback) {
   return statement.is_null(column) ? fallback : statement.column_real(column);
+}
+
+// Kernel repetition times are stored as a JSON array; an empty list as NULL (not kept).
+std::string repetition_seconds_json(const KernelResultRow& row) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const double seconds : row.repetition_seconds) {
+    if (!std::isfinite(seconds)) {
+      throw DbError("kernel '" + row.kernel + "' (" + row.shape +
+                    ") has a repetition time that is not a finite number.");
+    }
+    array.push_back(seconds);
+  }
+  return array.dump();
+}
+
+std::vector<double> read_repetition_seconds(const sqlite::Connection& db, const sqlite::Statement& row, int column) {
+  std::vector<double> seconds;
+  if (row.is_null(column)) return seconds;
+  const nlohmann::json array = from_json_text(db, row.column_text(column), "kernel repetition times");
+  if (!array.is_array()) {
+    throw DbError("results database " + db.path().string() +
+                  ": the stored kernel repetition times are not a JSON array.");
+  }
+  for (const auto& value : array) {
+    if (!value.is_number()) {
+      throw DbError("results database " + db.path().string() +
+                    ": a stored kernel repetition time is not a number: " + value.dump());
+    }
+    seconds.push_back(value.get<double>());
+  }
+  return seconds;
 }
 
 bool valid_status(std::string_view status) {
@@ -426,7 +458,7 @@ void ResultsDb::add_kernel_results(std::span<const KernelResultRow> rows) {
   impl_->require_rows("benches", "bench_id", bench_ids, "bench run");
   auto insert = impl_->statements.use(
       "INSERT INTO kernel_timings (bench_id, kernel, shape, dtype, backend, seconds, gflops, gbps, roofline_pct, "
-      "repetitions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "repetitions, repetition_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   for (const auto& row : rows) {
     insert->reset();
     insert->bind_int(1, row.bench_id);
@@ -439,6 +471,11 @@ void ResultsDb::add_kernel_results(std::span<const KernelResultRow> rows) {
     insert->bind_real(8, row.gbps);
     insert->bind_real(9, row.roofline_pct);
     insert->bind_int(10, row.repetitions);
+    if (row.repetition_seconds.empty()) {
+      insert->bind_null(11);
+    } else {
+      insert->bind_text(11, repetition_seconds_json(row));
+    }
     insert->step("storing the timing of kernel '" + row.kernel + "' (" + row.shape + ")");
   }
   insert->reset();
@@ -483,8 +520,8 @@ std::vector<BenchInfo> ResultsDb::benches() const {
 std::vector<KernelResultRow> ResultsDb::kernel_results(std::int64_t bench_id) const {
   std::lock_guard lock(impl_->mutex);
   auto select = impl_->statements.use(
-      "SELECT bench_id, kernel, shape, dtype, backend, seconds, gflops, gbps, roofline_pct, repetitions "
-      "FROM kernel_timings WHERE bench_id = ?1 ORDER BY timing_id");
+      "SELECT bench_id, kernel, shape, dtype, backend, seconds, gflops, gbps, roofline_pct, repetitions, "
+      "repetition_seconds FROM kernel_timings WHERE bench_id = ?1 ORDER BY timing_id");
   select->bind_int(1, bench_id);
   std::vector<KernelResultRow> rows;
   while (select->step("reading the kernel results of bench run " + std::to_string(bench_id))) {
@@ -499,6 +536,7 @@ std::vector<KernelResultRow> ResultsDb::kernel_results(std::int64_t bench_id) co
     row.gbps = select->column_real(7);
     row.roofline_pct = select->column_real(8);
     row.repetitions = select->column_int(9);
+    row.repetition_seconds = read_repetition_seconds(impl_->db, *select, 10);
     rows.push_back(std::move(row));
   }
   return rows;

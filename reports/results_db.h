@@ -88,6 +88,8 @@ struct KernelResultRow {
   double gbps = 0.0;
   double roofline_pct = 0.0;     // floor time from bytes and FLOPs at the machine's ceilings / measured time
   std::int64_t repetitions = 1;
+  // The per-call times `seconds` is the median of (empty: not kept, as in rows written before schema version 3).
+  std::vector<double> repetition_seconds = {};
 };
 
 struct ThroughputRow {

@@ -142,9 +142,23 @@ SELECT t.bench_id, t.model, t.phase, t.batch, t.context, t.tokens_per_s, t.cost_
 FROM throughput_measurements AS t JOIN benches AS b ON b.bench_id = t.bench_id;
 )sql";
 
+// Version 3: the per-repetition times each kernel's median is taken over, for `r1eval compare --bench`.
+constexpr std::string_view kVersion3 = R"sql(
+-- A JSON array of seconds per call; NULL: not kept (rows from version 2).
+ALTER TABLE kernel_timings ADD COLUMN repetition_seconds TEXT CHECK (repetition_seconds IS NULL OR
+                                                                    json_valid(repetition_seconds));
+
+DROP VIEW kernel_results;
+CREATE VIEW kernel_results AS
+SELECT k.bench_id, k.kernel, k.shape, k.dtype, k.backend, k.seconds, k.gflops, k.gbps, k.roofline_pct,
+       k.repetitions, b.started_at, b.machine, k.repetition_seconds
+FROM kernel_timings AS k JOIN benches AS b ON b.bench_id = k.bench_id;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
+    {3, kVersion3},
 };
 
 // migrate() finds the step after version v at index v.

@@ -178,7 +178,8 @@ void run_bench(const BenchArgs& args) {
   bench::WeightPool pool;
   bench::TimingOptions timing;
   timing.target_seconds = args.quick ? 0.1 : 0.3;
-  timing.batches = args.quick ? 3 : 5;
+  timing.batches = args.quick ? 5 : 9;  // repetitions for `r1eval compare --bench`'s U test
+  timing.min_repetitions = timing.batches;
   timing.max_cold_calls = args.quick ? 15 : 100;  // each cold call also pays a 3 × LLC flush
   timing.llc_bytes = cpu.llc_bytes;
   const std::vector<bench::KernelMeasurement> kernel_results = bench::run_kernel_cases(
@@ -262,7 +263,8 @@ void run_bench(const BenchArgs& args) {
                                                    .gflops = m.gflops,
                                                    .gbps = m.gbps,
                                                    .roofline_pct = m.roofline_pct,
-                                                   .repetitions = m.timing.samples});
+                                                   .repetitions = m.timing.samples,
+                                                   .repetition_seconds = m.timing.repetition_seconds});
   }
   for (auto& r : rows) r.bench_id = stored.bench_id;
   db.add_kernel_results(kernel_rows);

@@ -1,5 +1,8 @@
 // r1eval report --db FILE [--run ID] [--format md|html|json] [--baseline RUN|paper:NAME] [--out FILE]
 // r1eval compare --db FILE --run A --baseline B|paper:NAME [--alpha 0.05]   (exit 1 on a significant regression)
+// r1eval compare --bench --db FILE --run A --baseline B [--alpha 0.05] [--min-change 0.05]   (bench ids; exit 1 on a
+//   significant kernel slowdown)
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -9,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "evals/compare/baseline_comparison.h"
+#include "evals/compare/bench_comparison.h"
 #include "reports/render.h"
 #include "reports/results_db.h"
 
@@ -75,9 +79,60 @@ struct CompareCommandOptions {
   std::int64_t run = 0;
   std::string baseline;
   double alpha = 0.05;
+  bool bench = false;
+  double min_change = 0.05;
 };
 
+std::int64_t parse_bench_id(const std::string& text) {
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    throw std::invalid_argument("--baseline '" + text +
+                                "' is not a bench id (with --bench it must be a positive integer)");
+  }
+  return id;
+}
+
+void print_bench_comparison(const evals::BenchComparison& c) {
+  std::printf("%-20s %-44s %-5s %12s %12s %7s %8s  %s\n", "kernel", "shape", "dtype", "baseline us", "run us",
+              "ratio", "p", "verdict");
+  for (const evals::KernelComparisonRow& r : c.kernels) {
+    const bool tested = r.verdict != evals::KernelVerdict::kNotTested;
+    std::printf("%-20s %-44s %-5s %12.3f %12.3f %7.3f %8s  %s\n", r.kernel.c_str(), r.shape.c_str(), r.dtype.c_str(),
+                r.baseline_seconds * 1e6, r.run_seconds * 1e6, r.ratio,
+                tested ? fmt::format("{:.2g}", r.test.p_value).c_str() : "-",
+                std::string(evals::verdict_name(r.verdict)).c_str());
+  }
+  if (!c.throughput.empty()) {
+    std::printf("\nthroughput (one measurement each: shown, not tested)\n%-8s %6s %8s %14s %14s %7s  %s\n", "phase",
+                "batch", "context", "baseline tok/s", "run tok/s", "ratio", "model");
+    for (const evals::ThroughputComparisonRow& r : c.throughput) {
+      std::printf("%-8s %6lld %8lld %14.1f %14.1f %7s  %s\n", r.phase.c_str(), static_cast<long long>(r.batch),
+                  static_cast<long long>(r.context), r.baseline_tokens_per_s, r.run_tokens_per_s,
+                  r.baseline_tokens_per_s > 0.0 ? fmt::format("{:.3f}", r.ratio).c_str() : "-", r.model.c_str());
+    }
+  }
+  for (const std::string& row : c.only_in_baseline) std::printf("only in the baseline: %s\n", row.c_str());
+  for (const std::string& row : c.only_in_run) std::printf("only in the run: %s\n", row.c_str());
+}
+
+void compare_bench_command(const CompareCommandOptions& o) {
+  const reports::ResultsDb db = open_existing(o.db);
+  const std::int64_t baseline = parse_bench_id(o.baseline);
+  const evals::BenchComparison comparison =
+      evals::compare_benches(db, o.run, baseline, {.alpha = o.alpha, .min_change = o.min_change});
+  std::printf("bench %lld vs bench %lld (two-sided Mann-Whitney U over repetitions; a verdict needs p < %g and a "
+              "median change beyond %.0f%%)\n",
+              static_cast<long long>(o.run), static_cast<long long>(baseline), o.alpha, 100.0 * o.min_change);
+  print_bench_comparison(comparison);
+  if (evals::has_significant_slowdown(comparison)) throw ExitStatus{1};
+}
+
 void compare_command(const CompareCommandOptions& o) {
+  if (o.bench) {
+    compare_bench_command(o);
+    return;
+  }
   const reports::ResultsDb db = open_existing(o.db);
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
@@ -115,11 +170,21 @@ void add_report_command(CLI::App& app) {
 void add_compare_command(CLI::App& app) {
   auto o = std::make_shared<CompareCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "compare", "Compare a run with a baseline run or paper:NAME; exit 1 on a significant regression (for CI)");
+      "compare",
+      "Compare a run with a baseline run or paper:NAME, or (--bench) a bench run with another; exit 1 on a significant "
+      "regression or slowdown (for CI)");
   cmd->add_option("--db", o->db, "Results database")->required();
-  cmd->add_option("--run", o->run, "The run to judge")->required()->check(CLI::PositiveNumber);
-  cmd->add_option("--baseline", o->baseline, "A run id of the same database, or paper:NAME")->required();
+  cmd->add_option("--run", o->run, "The run (with --bench: the bench id) to judge")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--baseline", o->baseline, "A run id of the same database, or paper:NAME (with --bench: a bench id)")
+      ->required();
   cmd->add_option("--alpha", o->alpha, "Significance level")->capture_default_str()->check(CLI::Range(1e-6, 0.5));
+  cmd->add_flag("--bench", o->bench, "Compare two bench runs (r1eval bench) kernel by kernel");
+  cmd->add_option("--min-change", o->min_change,
+                  "With --bench: a slowdown or improvement also needs the median to change by more than this fraction")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
   cmd->callback([o] { compare_command(*o); });
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -50,11 +51,12 @@ Timing time_case(PreparedCase& prepared, const Work& work, const TimingOptions& 
   Timing timing;
   timing.rotated = prepared.weights_rotate();
   timing.cold = !timing.rotated && work.bytes < 2.0 * static_cast<double>(flusher.llc_bytes());
+  const auto min_repetitions = static_cast<std::size_t>(std::max(1, options.min_repetitions));
   if (timing.cold) {
     std::vector<double> calls;
     double timed = 0.0;
     while ((timed < options.target_seconds && static_cast<std::int64_t>(calls.size()) < options.max_cold_calls) ||
-           calls.size() < 3) {
+           calls.size() < min_repetitions) {
       flusher.flush();
       const auto start = Clock::now();
       prepared.run();
@@ -63,10 +65,11 @@ Timing time_case(PreparedCase& prepared, const Work& work, const TimingOptions& 
     }
     timing.seconds = median(calls);
     timing.samples = static_cast<std::int64_t>(calls.size());
+    timing.repetition_seconds = std::move(calls);
     return timing;
   }
   // Warm: batches of back-to-back calls, each about target / batches long.
-  const int batches = std::max(1, options.batches);
+  const int batches = std::max({1, options.batches, options.min_repetitions});
   const auto probe = Clock::now();
   prepared.run();
   const double one = std::max(seconds_since(probe), 1e-9);
@@ -79,6 +82,7 @@ Timing time_case(PreparedCase& prepared, const Work& work, const TimingOptions& 
   }
   timing.seconds = median(per_call);
   timing.samples = batches;
+  timing.repetition_seconds = std::move(per_call);
   return timing;
 }
 

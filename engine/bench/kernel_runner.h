@@ -4,7 +4,7 @@
 // small weights cycle through copies spanning 3 × the last-level cache and are timed back to back, like the engine
 // runs them; other cases whose bytes fit in twice the cache are timed call by call with the cache flushed before
 // each call; the rest are timed in batches of back-to-back calls. The figure is the median, `samples` says of how
-// many.
+// many; the times it is the median of are kept (repetition_seconds) so two benches can be compared by a rank test.
 #pragma once
 
 #include <cstdint>
@@ -21,13 +21,17 @@ namespace r1eval::bench {
 struct TimingOptions {
   double target_seconds = 0.25;  // timed work per case (cold-cache flushes not counted)
   int batches = 5;               // warm timing: this many batches
-  std::int64_t max_cold_calls = 200;  // cold timing: at most this many calls (at least 3)
+  std::int64_t max_cold_calls = 200;  // cold timing: at most this many calls (at least min_repetitions)
+  // Never fewer timed repetitions (cold calls or warm batches) than this: with 5 against 5 the smallest two-sided
+  // Mann-Whitney p-value is 0.008, so `r1eval compare --bench` can still call a clear slowdown significant.
+  int min_repetitions = 5;
   std::int64_t llc_bytes = 0;    // 0: read from sysfs (32 MiB when unknown)
 };
 
 struct Timing {
   double seconds = 0.0;      // per call, median
   std::int64_t samples = 0;  // calls (cold) or batches (warm) the median is over
+  std::vector<double> repetition_seconds;  // per call: each cold call, or each warm batch ÷ its calls, in order
   bool cold = false;     // timed call by call after a cache flush
   bool rotated = false;  // weights cycled through copies larger than the cache
 };

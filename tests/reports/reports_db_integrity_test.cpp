@@ -103,7 +103,7 @@ TEST(ReportsDbIntegrity, ViewsHaveTheDocumentedColumns) {
             (std::vector<std::string>{"run_id", "suite", "metric", "value", "ci_low", "ci_high", "n"}));
   EXPECT_EQ(raw.columns("kernel_results"),
             (std::vector<std::string>{"bench_id", "kernel", "shape", "dtype", "backend", "seconds", "gflops", "gbps",
-                                      "roofline_pct", "repetitions", "started_at", "machine"}));
+                                      "roofline_pct", "repetitions", "started_at", "machine", "repetition_seconds"}));
   EXPECT_EQ(raw.columns("throughput"),
             (std::vector<std::string>{"bench_id", "model", "phase", "batch", "context", "tokens_per_s",
                                       "cost_per_mtok_usd", "price_basis", "projection", "started_at", "machine"}));
@@ -134,7 +134,9 @@ TEST(ReportsDbIntegrity, ViewsShowTheRowsWritten) {
   bench.model = "tiny";
   bench.machine = {{"cores", 2}};
   const auto bench_id = db.begin_bench(bench).bench_id;
-  const std::vector<KernelResultRow> kernels = {{bench_id, "rope", "n=64", "f32", "avx2", 0.5, 2.0, 3.0, 50.0, 9}};
+  const std::vector<KernelResultRow> kernels = {
+      {bench_id, "rope", "n=64", "f32", "avx2", 0.5, 2.0, 3.0, 50.0, 3, {0.5, 0.25, 0.75}},
+      {bench_id, "rope", "n=128", "f32", "avx2", 1.0, 2.0, 3.0, 50.0, 1, {}}};
   db.add_kernel_results(kernels);
   const std::vector<ThroughputRow> rates = {{bench_id, "tiny", "decode", 8, 128, 100.0, 0.25, "cpu", true}};
   db.add_throughput(rates);
@@ -148,7 +150,9 @@ TEST(ReportsDbIntegrity, ViewsShowTheRowsWritten) {
             (std::vector<Row>{{std::to_string(run_id), "gsm8k", "pass@1", "0.5", "0.25", "0.75", "2"}}));
   EXPECT_EQ(raw.query("SELECT * FROM kernel_results"),
             (std::vector<Row>{{std::to_string(bench_id), "rope", "n=64", "f32", "avx2", "0.5", "2.0", "3.0", "50.0",
-                               "9", "2026-11-29T00:00:00Z", R"({"cores":2})"}}));
+                               "3", "2026-11-29T00:00:00Z", R"({"cores":2})", "[0.5,0.25,0.75]"},
+                              {std::to_string(bench_id), "rope", "n=128", "f32", "avx2", "1.0", "2.0", "3.0", "50.0",
+                               "1", "2026-11-29T00:00:00Z", R"({"cores":2})", std::nullopt}}));
   EXPECT_EQ(raw.query("SELECT * FROM throughput"),
             (std::vector<Row>{{std::to_string(bench_id), "tiny", "decode", "8", "128", "100.0", "0.25", "cpu", "1",
                                "2026-11-29T00:00:00Z", R"({"cores":2})"}}));

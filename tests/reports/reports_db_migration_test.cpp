@@ -1,13 +1,15 @@
-// Opening files that are not at the current schema: a version-1 database built from a frozen SQL script is
-// migrated with its rows kept; garbage, newer and foreign files are refused with the file named and left as they
-// were.
+// Opening files that are not at the current schema: a version-1 database built from a frozen SQL script, and a
+// version-2 one built from it and the released version-2 step, are migrated with their rows kept; garbage, newer
+// and foreign files are refused with the file named and left as they were.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "reports/results_db.h"
+#include "reports/schema.h"
 #include "tests/reports/db_test_support.h"
 
 namespace r1eval::reports {
@@ -44,7 +46,7 @@ TEST(ReportsDbMigration, VersionOneFileIsMigratedWithItsRows) {
   const auto file = make_v1_database(scratch_dir());
   {
     auto db = ResultsDb::open(file);
-    EXPECT_EQ(db.schema_version(), 2);
+    EXPECT_EQ(db.schema_version(), 3);
 
     const auto runs = db.runs();
     ASSERT_EQ(runs.size(), 2u);
@@ -104,10 +106,17 @@ TEST(ReportsDbMigration, VersionOneFileIsMigratedWithItsRows) {
     EXPECT_EQ(db.samples(1).back().language_share, 0.75);
     BenchInfo bench;
     bench.model = "tiny";
-    EXPECT_GT(db.begin_bench(bench).bench_id, 0);
+    const auto bench_id = db.begin_bench(bench).bench_id;
+    EXPECT_GT(bench_id, 0);
+    // ... and version-3 rows.
+    const std::vector<KernelResultRow> kernels = {
+        {bench_id, "rope", "n=64", "f32", "avx2", 2.0, 1.0, 1.0, 1.0, 3, {1.0, 2.0, 4.0}}};
+    db.add_kernel_results(kernels);
+    EXPECT_EQ(db.kernel_results(bench_id).at(0).repetition_seconds, (std::vector<double>{1.0, 2.0, 4.0}));
   }
   RawDb raw(file);
-  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.scalar("SELECT repetition_seconds FROM kernel_results"), "[1.0,2.0,4.0]");
   EXPECT_EQ(raw.scalar("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM samples"), "5");
   // Version-1 rows were never measured: NULL in the view, not a made-up number.
@@ -131,6 +140,81 @@ TEST(ReportsDbMigration, AFailedStepLeavesTheFileAtTheOldVersion) {
   EXPECT_EQ(raw.columns("samples").size(), 17u);  // none of the new columns
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM samples"), "4");
   EXPECT_EQ(raw.scalar("PRAGMA integrity_check"), "ok");
+}
+
+// A version-2 file: the frozen version-1 script, then the released version-2 step as the code holds it, with one
+// kernel timing and one throughput row written the way a version-2 build wrote them.
+std::filesystem::path make_v2_database(const std::filesystem::path& dir) {
+  const auto file = make_v1_database(dir);
+  RawDb raw(file);
+  const auto steps = schema::migrations();
+  if (steps.size() < 2 || steps[1].version != 2) {
+    ADD_FAILURE() << "the schema has no version-2 step";
+    return file;
+  }
+  raw.exec(std::string(steps[1].sql));
+  raw.exec("PRAGMA user_version = 2");
+  raw.exec(R"sql(
+    INSERT INTO benches (bench_id, started_at, model, machine, provenance)
+      VALUES (1, '2026-11-28T10:00:00Z', 'tiny', '{"cores":2}', '{}');
+    INSERT INTO kernel_timings (bench_id, kernel, shape, dtype, backend, seconds, gflops, gbps, roofline_pct,
+                                repetitions)
+      VALUES (1, 'matmul', 'm=1,k=64,n=64', 'bf16', 'avx2', 0.00125, 17.5, 35.0, 41.0, 5);
+    INSERT INTO throughput_measurements (bench_id, model, phase, batch, context, tokens_per_s, cost_per_mtok_usd,
+                                         price_basis, projection)
+      VALUES (1, 'tiny', 'decode', 8, 128, 250.0, 0.5, 'cpu', 0);
+  )sql");
+  return file;
+}
+
+TEST(ReportsDbMigration, VersionTwoFileGainsRepetitionTimesWithItsRowsKept) {
+  const auto file = make_v2_database(scratch_dir());
+  {
+    auto db = ResultsDb::open(file);
+    EXPECT_EQ(db.schema_version(), 3);
+    const auto benches = db.benches();
+    ASSERT_EQ(benches.size(), 1u);
+    EXPECT_EQ(benches[0].machine, nlohmann::json({{"cores", 2}}));
+    const auto kernels = db.kernel_results(1);
+    ASSERT_EQ(kernels.size(), 1u);
+    EXPECT_EQ(kernels[0].kernel, "matmul");
+    EXPECT_EQ(kernels[0].seconds, 0.00125);
+    EXPECT_EQ(kernels[0].repetitions, 5);
+    EXPECT_TRUE(kernels[0].repetition_seconds.empty());  // version 2 did not keep them
+    ASSERT_EQ(db.throughput(1).size(), 1u);
+    EXPECT_EQ(db.throughput(1)[0].tokens_per_s, 250.0);
+
+    const std::vector<KernelResultRow> rows = {
+        {1, "rope", "n=64", "f32", "avx2", 0.5, 1.0, 1.0, 1.0, 2, {0.25, 0.75}}};
+    db.add_kernel_results(rows);
+    EXPECT_EQ(db.kernel_results(1).at(1).repetition_seconds, (std::vector<double>{0.25, 0.75}));
+  }
+  RawDb raw(file);
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.scalar("PRAGMA integrity_check"), "ok");
+  // The view keeps its version-2 columns in order and adds the new one at the end; old rows read NULL.
+  const auto columns = raw.columns("kernel_results");
+  ASSERT_EQ(columns.size(), 13u);
+  EXPECT_EQ(columns[9], "repetitions");
+  EXPECT_EQ(columns[11], "machine");
+  EXPECT_EQ(columns[12], "repetition_seconds");
+  EXPECT_EQ(raw.query("SELECT repetition_seconds FROM kernel_results ORDER BY shape"),
+            (std::vector<RawDb::Row>{{std::nullopt}, {"[0.25,0.75]"}}));
+}
+
+TEST(ReportsDbMigration, AFailedVersionThreeStepLeavesTheFileAtVersionTwo) {
+  const auto file = make_v2_database(scratch_dir());
+  {
+    RawDb raw(file);
+    raw.exec("ALTER TABLE kernel_timings ADD COLUMN repetition_seconds TEXT");  // collides with version 3's column
+  }
+  const std::string message = open_error(file);
+  EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("version 3"), std::string::npos) << message;
+  RawDb raw(file);
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.columns("kernel_results").size(), 12u);  // the version-2 view is still there
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM kernel_timings"), "1");
 }
 
 TEST(ReportsDbMigration, GarbageFileIsRefusedAndLeftAlone) {
@@ -203,7 +287,7 @@ TEST(ReportsDbMigration, ReopeningACurrentFileChangesNothing) {
   const std::string before = read_bytes(file);
   {
     auto db = ResultsDb::open(file);
-    EXPECT_EQ(db.schema_version(), 2);
+    EXPECT_EQ(db.schema_version(), 3);
   }
   EXPECT_EQ(read_bytes(file), before);
 }

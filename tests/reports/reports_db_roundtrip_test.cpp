@@ -99,12 +99,12 @@ void expect_same_sample(const SampleRow& want, const SampleRow& got) {
 TEST(ReportsDbRoundTrip, NewFileHasTheCurrentSchema) {
   const auto file = scratch_dir() / "results.db";
   auto db = ResultsDb::open(file);
-  EXPECT_EQ(db.schema_version(), 2);
-  EXPECT_EQ(ResultsDb::current_schema_version(), 2);
+  EXPECT_EQ(db.schema_version(), 3);
+  EXPECT_EQ(ResultsDb::current_schema_version(), 3);
   EXPECT_EQ(db.path(), file);
   EXPECT_TRUE(db.runs().empty());
   testing::RawDb raw(file);
-  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "3");
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
 }
 
@@ -286,8 +286,10 @@ TEST(ReportsDbRoundTrip, BenchRowsSurviveReopening) {
   info.machine = {{"cpu", "Xeon"}, {"cores", 2}, {"ceilings", {{"gbps", 12.5}, {"gflops_f32", 80.0}}}};
   info.provenance = {{"git", "abc"}};
   std::vector<KernelResultRow> kernels = {
-      {0, "matmul", "m=1,k=7168,n=1536", "bf16", "avx2", 1.25e-4, 175.5, 88.2, 71.5, 200},
-      {0, "rms_norm", "n=7168", "f32", "scalar", 3e-6, 0.0, 9.5, 40.0, 1000}};
+      // Repetition times that print with 17 significant digits, and a tiny one: stored exactly.
+      {0, "matmul", "m=1,k=7168,n=1536", "bf16", "avx2", 1.25e-4, 175.5, 88.2, 71.5, 5,
+       {1.25e-4, 0.1 + 0.2, 1.0 / 3.0, 4.9406564584124654e-324, 2.5e-4}},
+      {0, "rms_norm", "n=7168", "f32", "scalar", 3e-6, 0.0, 9.5, 40.0, 1000, {}}};
   std::vector<ThroughputRow> rates = {
       {0, "synthetic-tiny", "prefill", 8, 512, 1234.5, 0.42, "CPU core-hour $0.05 (AWS, 2026-01)", false},
       {0, "DeepSeek-R1 671B on 8xH200", "decode", 64, 4096, 5000.0, 1.1, "H200 $3.50/h (2026-01)", true}};
@@ -325,6 +327,7 @@ TEST(ReportsDbRoundTrip, BenchRowsSurviveReopening) {
     EXPECT_EQ(got_kernels[i].gbps, kernels[i].gbps);
     EXPECT_EQ(got_kernels[i].roofline_pct, kernels[i].roofline_pct);
     EXPECT_EQ(got_kernels[i].repetitions, kernels[i].repetitions);
+    EXPECT_EQ(got_kernels[i].repetition_seconds, kernels[i].repetition_seconds);
   }
   const auto got_rates = db.throughput(bench_id);
   ASSERT_EQ(got_rates.size(), rates.size());
@@ -344,10 +347,24 @@ TEST(ReportsDbRoundTrip, BenchRowsSurviveReopening) {
 
 TEST(ReportsDbRoundTrip, BenchRowsForAnUnknownBenchAreRejected) {
   auto db = ResultsDb::open(scratch_dir() / "results.db");
-  const std::vector<KernelResultRow> kernels = {{42, "matmul", "m=1", "f32", "scalar", 1.0, 1.0, 1.0, 1.0, 1}};
+  const std::vector<KernelResultRow> kernels = {{42, "matmul", "m=1", "f32", "scalar", 1.0, 1.0, 1.0, 1.0, 1, {}}};
   EXPECT_THROW(db.add_kernel_results(kernels), DbError);
   const std::vector<ThroughputRow> rates = {{42, "m", "decode", 1, 0, 1.0, 1.0, "p", false}};
   EXPECT_THROW(db.add_throughput(rates), DbError);
+}
+
+TEST(ReportsDbRoundTrip, ANonFiniteRepetitionTimeIsRejectedWithTheKernelNamed) {
+  auto db = ResultsDb::open(scratch_dir() / "results.db");
+  const auto bench_id = db.begin_bench(BenchInfo{}).bench_id;
+  const std::vector<KernelResultRow> kernels = {
+      {bench_id, "rope", "n=64", "f32", "scalar", 1.0, 1.0, 1.0, 1.0, 2, {1.0, std::nan("")}}};
+  try {
+    db.add_kernel_results(kernels);
+    ADD_FAILURE() << "a NaN repetition time was stored";
+  } catch (const DbError& e) {
+    EXPECT_NE(std::string(e.what()).find("rope"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(db.kernel_results(bench_id).empty());  // nothing of the batch was written
 }
 
 }  // namespace
