@@ -143,13 +143,18 @@ std::string render_html(const ReportData& data) {
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n", title, kStyle);
   out += fmt::format("<h1>{}</h1>\n<section id=\"run\">\n", title) + fields_html(run_fields(data.run));
-  const auto provenance = json_fields(data.run.provenance);
-  if (!provenance.empty()) out += fmt::format("<h2>Provenance</h2>\n{}", table_html(field_table(provenance)));
   out += "</section>\n";
   out += results_section(data);
   out += comparison_section(data);
   out += samples_section(data);
   out += bench_section(data);
+  // Last and folded: dozens of hashes and settings that matter when reproducing a run, not when reading it.
+  const auto provenance = json_fields(data.run.provenance);
+  if (!provenance.empty()) {
+    out += fmt::format("<section id=\"provenance\">\n<h2>Provenance</h2>\n<details><summary>{} fields: build, machine, "
+                       "model and data hashes, suite settings</summary>\n{}</details>\n</section>\n",
+                       provenance.size(), table_html(field_table(provenance)));
+  }
   out += "</main>\n</body>\n</html>\n";
   return out;
 }

@@ -80,12 +80,6 @@ std::string render_markdown(const ReportData& data) {
   std::string out = fmt::format("# r1eval report: run {}\n\n", data.run.run_id);
   append_fields(out, run_fields(data.run));
 
-  const auto provenance = json_fields(data.run.provenance);
-  if (!provenance.empty()) {
-    out += "## Provenance\n\n";
-    append_table(out, field_table(provenance));
-  }
-
   out += "## Results\n\n";
   const TextTable summary = summary_table(data);
   if (summary.rows.empty()) {
@@ -113,6 +107,12 @@ std::string render_markdown(const ReportData& data) {
   }
   append_examples(out, data);
   append_bench(out, data);
+  // Last: the hashes and settings that matter when reproducing a run, not when reading it.
+  const auto provenance = json_fields(data.run.provenance);
+  if (!provenance.empty()) {
+    out += "## Provenance\n\n";
+    append_table(out, field_table(provenance));
+  }
   return out;
 }
 
