@@ -1,0 +1,98 @@
+// `r1eval run` over all eleven real suites with --samples 2 --limit 2 writes 4 samples per suite to the
+// sample_results view, and `r1eval report` renders the run as md, html and json (issue 5's acceptance check, on the
+// bundled toy model with a small token budget so it takes seconds).
+#include <sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace r1eval {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kProgram = std::string(R1EVAL_BINARY_DIR) + "/cli/r1eval";
+const std::vector<std::string> kSuites = {"gsm8k", "math500", "math",          "aime2024", "aime2025",      "amc2023",
+                                          "humaneval", "mbpp", "livecodebench", "bbh",      "knights-knaves"};
+
+int run(const std::string& arguments, const fs::path& out) {
+  const std::string command = kProgram + " " + arguments + " > " + out.string() + " 2>&1";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(RunCommand, ElevenSuitesTwoSamplesTwoProblemsThenEveryReportFormat) {
+  const fs::path dir = fs::path(R1EVAL_BINARY_DIR) / "test-output" / "run_command";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path db = dir / "results.sqlite";
+  std::string suites;
+  for (const std::string& s : kSuites) suites += (suites.empty() ? "" : ",") + s;
+  ASSERT_EQ(run("run --suite " + suites + " --samples 2 --limit 2 --max-new-tokens 24 --db " + db.string(), dir / "run.txt"), 0)
+      << read(dir / "run.txt");
+
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(handle, "SELECT suite, count(*) FROM sample_results GROUP BY suite", -1, &statement, nullptr),
+            SQLITE_OK);
+  std::map<std::string, int> counts;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    counts[reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))] = sqlite3_column_int(statement, 1);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(handle);
+  ASSERT_EQ(counts.size(), kSuites.size());
+  for (const std::string& s : kSuites) EXPECT_EQ(counts[s], 4) << s;
+
+  ASSERT_EQ(run("report --db " + db.string() + " --format md", dir / "report.md"), 0) << read(dir / "report.md");
+  const std::string markdown = read(dir / "report.md");
+  for (const std::string& s : kSuites) EXPECT_NE(markdown.find("| " + s + " |"), std::string::npos) << s;
+
+  ASSERT_EQ(run("report --db " + db.string() + " --format html --out " + (dir / "report.html").string(), dir / "html.txt"), 0)
+      << read(dir / "html.txt");
+  const std::string html = read(dir / "report.html");
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("livecodebench"), std::string::npos);
+
+  ASSERT_EQ(run("report --db " + db.string() + " --format json", dir / "report.json"), 0) << read(dir / "report.json");
+  const nlohmann::json report = nlohmann::json::parse(read(dir / "report.json"));
+  std::map<std::string, double> samples_metric;
+  for (const auto& m : report.at("metrics")) {
+    if (m.at("metric") == "samples") samples_metric[m.at("suite").get<std::string>()] = m.at("value").get<double>();
+  }
+  for (const std::string& s : kSuites) EXPECT_EQ(samples_metric[s], 4.0) << s;
+  EXPECT_EQ(samples_metric["all"], 44.0);
+}
+
+TEST(RunCommand, BadInputGivesOneSentenceAndExitOne) {
+  const fs::path dir = fs::path(R1EVAL_BINARY_DIR) / "test-output" / "run_command_errors";
+  fs::create_directories(dir);
+  const std::string db = (dir / "x.sqlite").string();
+  EXPECT_EQ(run("run --suite gsm8 --db " + db, dir / "unknown.txt"), 1);
+  EXPECT_NE(read(dir / "unknown.txt").find("did you mean 'gsm8k'"), std::string::npos) << read(dir / "unknown.txt");
+  EXPECT_EQ(run("run --suite arith --model /nonexistent/model --db " + db, dir / "model.txt"), 1);
+  EXPECT_NE(read(dir / "model.txt").find("/nonexistent/model"), std::string::npos) << read(dir / "model.txt");
+  EXPECT_EQ(run("run --suite arith:zero --db " + db, dir / "limit.txt"), 1);
+  EXPECT_NE(read(dir / "limit.txt").find("NAME:LIMIT"), std::string::npos) << read(dir / "limit.txt");
+  EXPECT_EQ(run("report --db " + (dir / "absent.sqlite").string(), dir / "absent.txt"), 1);
+  EXPECT_NE(read(dir / "absent.txt").find("no results database"), std::string::npos) << read(dir / "absent.txt");
+  EXPECT_EQ(run("compare --db " + db + " --run 1 --baseline paper:DeepSeek-R2", dir / "baseline.txt"), 1);
+}
+
+}  // namespace
+}  // namespace r1eval
