@@ -91,7 +91,6 @@ void run_case(benchmark::State& state, const KernelCase& c) {
 [[maybe_unused]] const bool kRegistered = [] {
   const std::int64_t llc = CacheFlusher::effective_llc_bytes(read_cpu_info().llc_bytes);
   for (const KernelCase& c : kernel_cases(CaseSet::Full)) {
-    if (!runnable(c)) continue;
     auto* b = benchmark::RegisterBenchmark(benchmark_name(c).c_str(), run_case, c)
                   ->UseManualTime()
                   ->Unit(benchmark::kMicrosecond);

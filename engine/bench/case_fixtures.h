@@ -36,8 +36,8 @@ int weight_copies(const KernelCase& c, std::int64_t llc_bytes);
 // The weight matrices a case uses, every copy (to pass to WeightPool::retain_only before preparing it).
 std::vector<WeightPool::Key> weight_keys(const KernelCase& c, std::int64_t llc_bytes);
 
-// Allocates and fills the case's inputs. Throws std::invalid_argument for a case runnable() rejects or a missing
-// resource (no tokenizer for tokenizer_encode).
+// Allocates and fills the case's inputs. Throws std::invalid_argument for a missing resource (no tokenizer for
+// tokenizer_encode).
 std::unique_ptr<PreparedCase> prepare_case(const KernelCase& c, const CaseResources& resources);
 
 // The tokenizer case's input: a deterministic mix of English prose, code, arithmetic and Chinese, cut to at most

@@ -57,9 +57,8 @@ struct TokenizerEncodeCase {
   std::int64_t text_bytes = 0;
 };
 
-// MLA decode attention for one token over `context` cached positions, one layer (absorbed weights).
-// The engine keeps it inside Model::step (no public function), so the case is listed with its analytic counts and
-// reported as skipped; the throughput runner's long-context decode measures it end to end.
+// MLA decode attention for one token over `context` cached positions, one layer (absorbed weights):
+// kernels::latent_attention, as Model::step calls it for every token and layer.
 struct MlaDecodeAttentionCase {
   weights::ModelConfig config;
   std::int64_t context = 0;
@@ -101,9 +100,6 @@ std::string benchmark_name(const KernelCase& c);
 //  - mla_decode_attention: per head and position 2·(kv_lora_rank + rope) (scores) + 2·kv_lora_rank (context)
 //    FLOPs; bytes: the cached latents (float32) of every position.
 Work work_of(const KernelCase& c);
-
-// Whether the runner can time the case (false only for mla_decode_attention); `why` explains when not.
-bool runnable(const KernelCase& c, std::string* why = nullptr);
 
 enum class CaseSet { Full, Quick };
 // Full: every kernel at the real and small shapes (matmul m = 1, 8, 32 for BF16, FP8 and F32; attention contexts

@@ -103,11 +103,6 @@ std::vector<KernelMeasurement> run_kernel_cases(const std::vector<KernelCase>& c
     m.backend = backend;
     m.work = work_of(c);
     if (progress) progress(fmt::format("[{}/{}] {} {} {}", i + 1, cases.size(), m.kernel, m.shape, m.dtype));
-    if (!runnable(c, &m.note)) {
-      m.skipped = true;
-      results.push_back(std::move(m));
-      continue;
-    }
     try {
       if (resources_here.weights) {
         const std::vector<WeightPool::Key> keys = weight_keys(c, resources_here.llc_bytes);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "engine/kernels/kernels.h"
+#include "engine/kernels/latent_attention.h"
 #include "engine/model/model_weights.h"
 #include "engine/model/rope.h"
 #include "engine/model/router.h"
@@ -138,32 +139,16 @@ struct Model::Impl {
     const auto scale = static_cast<float>(rope.softmax_scale());
 
     const auto attend = [&](std::int64_t t) {
-      const std::int64_t visible = tokens[t].position + 1;  // causal: keys 0..position
-      const kernels::WeightMatrix cache{.dtype = weights::DType::F32,
-                                        .data = tokens[t].sequence->entry(layer_index, 0),
-                                        .rows = visible,
-                                        .cols = entry};
-      float* s = score_base + scratch_per_thread * omp_get_thread_num();
-      MatmulArgs score_args;
-      score_args.w = &cache;
-      score_args.x = qcat + t * heads * entry;
-      score_args.m = heads;
-      score_args.y = s;
-      score_args.ldy = visible;
-      kernels::matmul(score_args);
-      for (std::int64_t h = 0; h < heads; ++h) {
-        float* row = s + h * visible;
-        for (std::int64_t p = 0; p < visible; ++p) row[p] *= scale;
-        kernels::softmax(row, visible);
-      }
-      MatmulTransposedArgs context_args;
-      context_args.w = &cache;
-      context_args.x = s;
-      context_args.m = heads;
-      context_args.ldx = visible;
-      context_args.y = ctx + t * heads * entry;
-      context_args.ldy = entry;
-      kernels::matmul_transposed(context_args);
+      kernels::LatentAttentionArgs a;
+      a.queries = qcat + t * heads * entry;
+      a.heads = heads;
+      a.cache = tokens[t].sequence->entry(layer_index, 0);
+      a.positions = tokens[t].position + 1;  // causal: keys 0..position
+      a.width = entry;
+      a.scale = scale;
+      a.scores = score_base + scratch_per_thread * omp_get_thread_num();
+      a.out = ctx + t * heads * entry;
+      kernels::latent_attention(a);
     };
     if (n == 1) {
       attend(0);  // outside any parallel region, so that the kernels split the context across the threads

@@ -80,9 +80,6 @@ TEST(KernelCases, OtherKernelCountsByHand) {
   const KernelCase& mla = find_case(cases, "mla_decode_attention", "real context=4096,heads=128,latent=512+64", "f32");
   EXPECT_DOUBLE_EQ(work_of(mla).flops, 1'140'850'688.0);
   EXPECT_DOUBLE_EQ(work_of(mla).bytes, 9'437'184.0);
-  std::string why;
-  EXPECT_FALSE(runnable(mla, &why));
-  EXPECT_NE(why.find("Model::step"), std::string::npos);
 }
 
 TEST(KernelCases, NamesAreUniqueAndQuickIsASmallSubset) {
@@ -94,7 +91,6 @@ TEST(KernelCases, NamesAreUniqueAndQuickIsASmallSubset) {
   const auto quick = kernel_cases(CaseSet::Quick);
   std::set<std::string> kernels;
   for (const KernelCase& c : quick) {
-    EXPECT_TRUE(runnable(c)) << benchmark_name(c);
     kernels.insert(kernel_name(c));
     if (std::holds_alternative<MatmulCase>(c.params) || std::holds_alternative<ExpertFfnCase>(c.params)) {
       EXPECT_EQ(c.preset, "small") << benchmark_name(c);  // no multi-GB real matrices in --quick
