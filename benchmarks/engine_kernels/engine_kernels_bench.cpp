@@ -1,7 +1,7 @@
 // Google Benchmark suite over the engine's kernel cases (engine/bench/kernel_cases.h: the same table `r1eval bench`
 // runs): matmul (BF16, FP8-block, F32; m = 1, 8, 32) at DeepSeek-R1's real shapes and the small preset's, expert
-// FFN, RMSNorm, RoPE, MoE routing, top-p sampling over 129280 logits and tokenizer encode. MLA decode attention is
-// listed in the table but has no public engine function to call, so it is not registered here.
+// FFN, RMSNorm, RoPE, MoE routing, MLA decode attention over 1K-32K cached positions, top-p sampling over 129280
+// logits and tokenizer encode.
 //
 // Counters: FLOP/s and bytes/s from the cases' analytic counts, and roofline_% against this machine's ceilings
 // (measured once, at the first benchmark). As in `r1eval bench` (kernel_runner.h), small weights rotate through
