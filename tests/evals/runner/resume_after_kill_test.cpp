@@ -28,13 +28,13 @@ fs::path fresh_db(const std::string& name) {
   return path;
 }
 
-pid_t start_run(const fs::path& db) {
+pid_t start_run(const fs::path& db, const char* limit = "24") {
   const std::string model = std::string(R1EVAL_SOURCE_DIR) + "/models/toy-arith-r1zero";
   const pid_t pid = fork();
   if (pid == 0) {
     const std::string db_arg = db.string();
     execl(kProgram.c_str(), kProgram.c_str(), "run", "--suite", "arith", "--model", model.c_str(), "--db",
-          db_arg.c_str(), "--samples", "2", "--limit", "24", "--temperature", "0.6", "--seed", "11", "--max-batch", "16",
+          db_arg.c_str(), "--samples", "2", "--limit", limit, "--temperature", "0.6", "--seed", "11", "--max-batch", "16",
           static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -91,6 +91,41 @@ TEST(ResumeAfterKill, RowsEqualAnUninterruptedRun) {
     EXPECT_EQ(got[i].finish_reason, expected[i].finish_reason) << i;
   }
   EXPECT_EQ(got_db.metrics(got_db.runs().front().run_id).size(), expected_db.metrics(expected_db.runs().front().run_id).size());
+}
+
+TEST(ResumeAfterKill, CtrlCStopsCleanlyAndTheSameCommandFinishes) {
+  const fs::path db = fresh_db("interrupted");
+  const pid_t pid = start_run(db, "200");  // 400 samples: long enough to be caught in the middle
+  // Wait until the first batch of rows is in, then interrupt as a terminal's Ctrl-C would.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  bool rows = false;
+  while (!rows && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (fs::exists(db)) {
+      const reports::ResultsDb peek = reports::ResultsDb::open(db);
+      rows = !peek.runs().empty() && !peek.samples(peek.runs().front().run_id).empty();
+    }
+  }
+  ASSERT_TRUE(rows) << "the run wrote nothing within two minutes";
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  const int code = WEXITSTATUS(status);
+  const reports::ResultsDb after = reports::ResultsDb::open(db);
+  if (code == 0) {
+    GTEST_SKIP() << "the run finished before the interrupt arrived";
+  }
+  EXPECT_EQ(code, 130);
+  EXPECT_EQ(after.runs().front().status, "interrupted");
+  const std::size_t kept = after.samples(after.runs().front().run_id).size();
+  EXPECT_GT(kept, 0u);
+  EXPECT_LT(kept, 400u);
+  ASSERT_TRUE(finish_or_kill(start_run(db, "200"), std::chrono::minutes(5)));
+  const reports::ResultsDb finished = reports::ResultsDb::open(db);
+  EXPECT_EQ(finished.runs().size(), 1u);
+  EXPECT_EQ(finished.runs().front().status, "finished");
+  EXPECT_EQ(finished.samples(finished.runs().front().run_id).size(), 400u);
 }
 
 }  // namespace
