@@ -58,7 +58,6 @@ void BatchGenerator::submit(GenerationRequest request) {
 
 bool BatchGenerator::idle() const { return queue_.empty() && !prefill_ && live_.empty(); }
 std::int64_t BatchGenerator::live_samples() const { return static_cast<std::int64_t>(live_.size()); }
-std::size_t BatchGenerator::queued_requests() const { return queue_.size(); }
 
 // Starts the next request's prefill when its samples will fit beside the live ones (or nothing else is live).
 void BatchGenerator::admit() {

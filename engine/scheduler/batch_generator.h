@@ -53,7 +53,6 @@ class BatchGenerator {
 
   bool idle() const;
   std::int64_t live_samples() const;
-  std::size_t queued_requests() const;
 
  private:
   struct Prefill;

@@ -25,10 +25,10 @@ class EngineBackend final : public Backend {
   void advance(std::vector<Completion>& finished) override;
   bool idle() const override;
 
-  // The exact prompt ids a request is generated from (tests compare them with the tokenizer's own rendering).
+ private:
+  // The prompt ids of a user message rendered through the named chat template.
   std::vector<std::int32_t> prompt_ids(const std::string& user_message, const std::string& template_name) const;
 
- private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -20,9 +20,8 @@ class Progress {
   void sample_done(std::int64_t completion_tokens, bool problem_complete);
   void finish();  // the final line
 
-  std::string line() const;  // the current status text (tests read it)
-
  private:
+  std::string line() const;  // the current status text
   void maybe_print(bool force);
 
   std::FILE* out_;
