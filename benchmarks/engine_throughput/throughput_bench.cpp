@@ -1,0 +1,109 @@
+// Google Benchmark suite for the engine end to end, at the four operating points issue 2's speed targets name:
+// prefill of a 512-token prompt, decode at batch 1, 64 sequences decoding together, and batch-1 decode after a
+// 4096-token prompt. Tokens are chosen greedily (argmax) so the figures are the forward pass's, not the sampler's.
+//
+// The model is R1EVAL_BENCH_MODEL when set, else the `small` preset synthesized once in FP8 under the system temp
+// dir (r1eval-bench-small-fp8, reused by later runs). Counter tok/s: tokens processed (prefill) or generated over
+// all sequences (decode) per second of wall time.
+// Run e.g.: OMP_WAIT_POLICY=passive r1eval_bench_throughput --benchmark_repetitions=3
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "engine/bench/throughput.h"
+#include "engine/model/model.h"
+#include "engine/synth/synthetic_checkpoint.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using r1eval::model::Model;
+using r1eval::model::Sequence;
+using r1eval::model::StepItem;
+using r1eval::model::StepResult;
+
+fs::path model_dir() {
+  if (const char* dir = std::getenv("R1EVAL_BENCH_MODEL"); dir != nullptr && *dir != '\0') return dir;
+  const fs::path dir = fs::temp_directory_path() / "r1eval-bench-small-fp8";
+  if (!fs::exists(dir / "model.safetensors.index.json")) {
+    r1eval::synth::SynthOptions options;
+    options.force = true;
+    r1eval::synth::write_synthetic_checkpoint(r1eval::synth::Preset::Small, 1, true, dir, options);
+  }
+  return dir;
+}
+
+Model& model() {
+  static const std::unique_ptr<Model> loaded = Model::load(model_dir());
+  return *loaded;
+}
+
+std::vector<std::int32_t> prompt(std::int64_t tokens) {
+  return r1eval::bench::synthetic_prompt(tokens, model().config().vocab_size, 7);
+}
+
+std::int32_t argmax(const float* logits, std::int64_t n) {
+  return static_cast<std::int32_t>(std::max_element(logits, logits + n) - logits);
+}
+
+// One forward step over the whole prompt of a fresh sequence.
+void BM_prefill(benchmark::State& state) {
+  const std::vector<std::int32_t> ids = prompt(state.range(0));
+  StepResult result;
+  for (auto _ : state) {
+    Sequence sequence = model().new_sequence();
+    const StepItem item{&sequence, ids, false};
+    model().step({&item, 1}, result);
+  }
+  state.counters["tok/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)), benchmark::Counter::kIsRate);
+}
+
+// `batch` copies of one prefilled context step together, each feeding back its own greedy token, 16 steps per
+// iteration (the prefill is outside the timing).
+void BM_decode(benchmark::State& state) {
+  const std::int64_t batch = state.range(0);
+  const std::int64_t context = state.range(1);
+  constexpr std::int64_t kSteps = 16;
+  const std::vector<std::int32_t> ids = prompt(context);
+  Sequence prefilled = model().new_sequence();
+  StepResult result;
+  {
+    const StepItem item{&prefilled, ids, false};
+    model().step({&item, 1}, result);
+  }
+  const std::int64_t vocab = result.vocab_size;
+  const std::int32_t first = argmax(result.row(0), vocab);
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<Sequence> sequences(static_cast<std::size_t>(batch), prefilled);
+    for (Sequence& s : sequences) s.reserve(context + kSteps);
+    std::vector<std::int32_t> next(static_cast<std::size_t>(batch), first);
+    std::vector<StepItem> items(static_cast<std::size_t>(batch));
+    state.ResumeTiming();
+    for (std::int64_t step = 0; step < kSteps; ++step) {
+      for (std::int64_t b = 0; b < batch; ++b) items[b] = StepItem{&sequences[b], {&next[b], 1}, false};
+      model().step(items, result);
+      for (std::int64_t b = 0; b < batch; ++b) next[b] = argmax(result.row(result.first_row[b]), vocab);
+    }
+  }
+  state.counters["tok/s"] = benchmark::Counter(static_cast<double>(state.iterations() * batch * kSteps),
+                                               benchmark::Counter::kIsRate);
+}
+
+BENCHMARK(BM_prefill)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+BENCHMARK(BM_decode)
+    ->ArgNames({"batch", "context"})
+    ->Args({1, 128})
+    ->Args({64, 128})
+    ->Args({1, 4096})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3.0);
+
+}  // namespace
