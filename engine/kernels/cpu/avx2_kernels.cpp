@@ -17,6 +17,8 @@ struct Avx2 {
   static constexpr int kMatmulRowBlock[4] = {0, 4, 3, 2};
   static constexpr int kGemmRows = 3;
   static constexpr int kGemmInputs = 4;
+  // matmul_transposed's tile: 2 column vectors x 4 inputs (FP8: 2, with as many partial sums) within the registers.
+  static constexpr int kTransposedInputs[2] = {4, 2};
 
   static V zero() { return _mm256_setzero_ps(); }
   static V set1(float value) { return _mm256_set1_ps(value); }

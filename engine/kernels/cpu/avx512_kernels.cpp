@@ -24,6 +24,8 @@ struct Avx512 {
   static constexpr int kMatmulRowBlock[4] = {0, 8, 6, 4};
   static constexpr int kGemmRows = 4;
   static constexpr int kGemmInputs = 6;
+  // matmul_transposed's tile: 2 column vectors x 8 inputs (FP8: 6, with as many partial sums) within the registers.
+  static constexpr int kTransposedInputs[2] = {8, 6};
 
   static V zero() { return _mm512_setzero_ps(); }
   static V set1(float value) { return _mm512_set1_ps(value); }
@@ -55,6 +57,21 @@ struct Avx512 {
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
+  }
+  // hsum of four vectors at once, each by exactly hsum's tree (so bit-identical to it): the same lane pairs are
+  // added, with the four vectors packed side by side so that each add and shuffle serves all of them.
+  static void hsum4(V a, V b, V c, V d, float* out) {
+    // (k + k+8): 128-bit quarters 0,1 plus 2,3 of each vector; a and b share a register, c and d another.
+    const V ab = _mm512_add_ps(_mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(1, 0, 1, 0)),
+                               _mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(3, 2, 3, 2)));
+    const V cd = _mm512_add_ps(_mm512_shuffle_f32x4(c, d, _MM_SHUFFLE(1, 0, 1, 0)),
+                               _mm512_shuffle_f32x4(c, d, _MM_SHUFFLE(3, 2, 3, 2)));
+    // (k + k+4): one 128-bit quarter per vector, in the order a, b, c, d.
+    V s = _mm512_add_ps(_mm512_shuffle_f32x4(ab, cd, _MM_SHUFFLE(2, 0, 2, 0)),
+                        _mm512_shuffle_f32x4(ab, cd, _MM_SHUFFLE(3, 1, 3, 1)));
+    s = _mm512_add_ps(s, _mm512_permute_ps(s, _MM_SHUFFLE(3, 2, 3, 2)));  // (k + k+2), as movehl
+    s = _mm512_add_ps(s, _mm512_movehdup_ps(s));                          // (0 + 1), as movehdup
+    _mm_storeu_ps(out, _mm512_castps512_ps128(_mm512_maskz_compress_ps(0x1111, s)));
   }
   static float hmax(V v) {
     const __m256 lo = _mm512_castps512_ps256(v);

@@ -3,10 +3,12 @@
 // function here is instantiated with internal linkage, compiled with that file's flags only (see element_decode.h).
 //
 // S provides: V (a float vector), M (a comparison mask), kLanes, kMatmulRowBlock[m] (weight rows per fused matmul
-// tile for m input rows, m < kPanelMinRows), kGemmRows x kGemmInputs (the panel matmul's register tile), and static functions zero, set1, load, store, add, sub, mul, div, fma(a,b,c)=a*b+c, min, max,
-// round (to nearest), pow2i (2^n for integer-valued n in [-126,127]), less, greater, unordered, select(mask,t,f),
-// hsum and hmax (fixed reduction trees), and load/load2 for each stored dtype (load2 reads 2*kLanes elements;
-// for F8_E4M3 the loads return value/256, see simd_fp8_bits.h).
+// tile for m input rows, m < kPanelMinRows), kGemmRows x kGemmInputs (the panel matmul's register tile),
+// kTransposedInputs[fp8] (input rows per matmul_transposed tile: other dtypes, FP8), and static functions zero, set1,
+// load, store, add, sub, mul, div, fma(a,b,c)=a*b+c, min, max, round (to nearest), pow2i (2^n for integer-valued n
+// in [-126,127]), less, greater, unordered, select(mask,t,f), hsum and hmax (fixed reduction trees; optionally
+// hsum4, four hsums at once), and load/load2 for each stored dtype (load2 reads 2*kLanes elements; for F8_E4M3 the
+// loads return value/256, see simd_fp8_bits.h).
 //
 // Determinism: matmul's reduction order is fixed per output element (simd_matmul_impl.h), whatever the tile shape or
 // schedule, so results do not depend on m, on the row range or on threads. matmul_transposed and the elementwise
@@ -124,16 +126,24 @@ void transposed_column(const TransposedJob& job, std::int64_t c, std::int64_t i,
   job.y[i * job.ldy + c] = total;
 }
 
-// Input rows four at a time (two for FP8, whose per-block partial sums take registers of their own).
+// transposed_tile for mb <= MB input rows.
+template <class S, class D, int NV, int MB>
+void transposed_tile_for(const TransposedJob& job, std::int64_t mb, std::int64_t c, std::int64_t i, std::int64_t rb,
+                         std::int64_t re) {
+  if constexpr (MB > 1) {
+    if (mb < MB) return transposed_tile_for<S, D, NV, MB - 1>(job, mb, c, i, rb, re);
+  }
+  transposed_tile<S, D, NV, MB>(job, c, i, rb, re);
+}
+
+// Input rows S::kTransposedInputs[FP8] at a time: each decoded weight vector serves all of them (FP8 needs fewer,
+// its per-block partial sums take registers of their own).
 template <class S, class D, int NV>
 void transposed_tiles(const TransposedJob& job, std::int64_t c, std::int64_t rb, std::int64_t re) {
-  constexpr int kInputs = D::kBlockScaled ? 2 : 4;
-  std::int64_t i = 0;
-  for (; i + kInputs <= job.m; i += kInputs) transposed_tile<S, D, NV, kInputs>(job, c, i, rb, re);
-  if constexpr (kInputs > 2) {
-    for (; i + 2 <= job.m; i += 2) transposed_tile<S, D, NV, 2>(job, c, i, rb, re);
+  constexpr int kInputs = S::kTransposedInputs[D::kBlockScaled ? 1 : 0];
+  for (std::int64_t i = 0; i < job.m; i += kInputs) {
+    transposed_tile_for<S, D, NV, kInputs>(job, min_i64(kInputs, job.m - i), c, i, rb, re);
   }
-  if (i < job.m) transposed_tile<S, D, NV, 1>(job, c, i, rb, re);
 }
 
 template <class S>

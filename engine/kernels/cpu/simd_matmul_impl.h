@@ -245,8 +245,17 @@ void panel_tile(const float* w, std::int64_t cols, const float* x, std::int64_t 
   }
 #pragma GCC unroll 16
   for (int ii = 0; ii < MB; ++ii) {
+    // A full tile of four rows reduces its four accumulators together where the traits can (hsum4, bit-identical to
+    // four hsums): on short rows (K = 256-512) the reductions are a large share of the tile's work.
+    if constexpr (RB == 4 && requires(typename S::V v, float* out) { S::hsum4(v, v, v, v, out); }) {
+      float sums[4];
+      S::hsum4(acc[0][ii], acc[1][ii], acc[2][ii], acc[3][ii], sums);
 #pragma GCC unroll 16
-    for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = S::hsum(acc[rr][ii]) + tail[rr][ii];
+      for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = sums[rr] + tail[rr][ii];
+    } else {
+#pragma GCC unroll 16
+      for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = S::hsum(acc[rr][ii]) + tail[rr][ii];
+    }
   }
 }
 
