@@ -14,7 +14,8 @@ struct Avx2 {
   static constexpr std::int64_t kLanes = 8;
   // Weight rows per fused matmul tile for 1..3 input rows, and the panel matmul's tile: accumulators, weight
   // vectors and one input vector stay within 16 ymm registers.
-  static constexpr int kMatmulRowBlock[4] = {0, 4, 3, 2};
+  static constexpr int kPanelMinRows = 4;
+  static constexpr int kMatmulRowBlock[kPanelMinRows] = {0, 4, 3, 2};
   static constexpr int kGemmRows = 3;
   static constexpr int kGemmInputs = 4;
   // matmul_transposed's tile: 2 column vectors x 4 inputs (FP8: 2, with as many partial sums) within the registers.

@@ -2,8 +2,8 @@
 // avx2_kernels.cpp and avx512_kernels.cpp each define S inside an unnamed namespace and include this file, so every
 // function here is instantiated with internal linkage, compiled with that file's flags only (see element_decode.h).
 //
-// S provides: V (a float vector), M (a comparison mask), kLanes, kMatmulRowBlock[m] (weight rows per fused matmul
-// tile for m input rows, m < kPanelMinRows), kGemmRows x kGemmInputs (the panel matmul's register tile),
+// S provides: V (a float vector), M (a comparison mask), kLanes, kPanelMinRows (input rows from which matmul decodes
+// weights into panels), kMatmulRowBlock[m] (weight rows per fused matmul tile for m < kPanelMinRows), kGemmRows x kGemmInputs (the panel matmul's register tile),
 // kTransposedInputs[fp8] (input rows per matmul_transposed tile: other dtypes, FP8), and static functions zero, set1,
 // load, store, add, sub, mul, div, fma(a,b,c)=a*b+c, min, max, round (to nearest), pow2i (2^n for integer-valued n
 // in [-126,127]), less, greater, unordered, select(mask,t,f), hsum and hmax (fixed reduction trees; optionally

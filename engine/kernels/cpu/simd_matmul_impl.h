@@ -13,9 +13,10 @@
 // hsum(accumulator) + tail.
 //
 // Two schedules compute exactly that order:
-//  - fused (m < kPanelMinRows, decoding): weights are decoded as they stream in and each decoded vector serves all
-//    m input rows; kMatmulRowBlock[m] weight rows share a tile.
-//  - panel (m >= kPanelMinRows, prefill and batched decode): a panel of weight rows is decoded once into
+//  - fused (m < S::kPanelMinRows: decoding, and the few rows each expert gets in batched decoding): weights are
+//    decoded as they stream in and each decoded vector serves all m input rows; kMatmulRowBlock[m] weight rows
+//    share a tile. No decoded copy is written, which is what a handful of rows cannot repay.
+//  - panel (m >= S::kPanelMinRows, prefill and large batches): a panel of weight rows is decoded once into
 //    thread-local float32 scratch, then register tiles of kGemmRows weight rows × kGemmInputs input rows run over
 //    it, so decoding costs once per panel rather than once per few input rows.
 #pragma once
@@ -30,8 +31,6 @@
 namespace r1eval::kernels::cpu {
 namespace {
 
-// From this many input rows on, weights are decoded into scratch panels.
-constexpr std::int64_t kPanelMinRows = 4;
 // Scratch panel size: it stays in L2 while every block of input rows passes over it.
 constexpr std::int64_t kPanelBytes = 192 * 1024;
 
@@ -309,10 +308,10 @@ template <class S>
 void matmul_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
   with_dtype(job.w.dtype, [&]<DType kDType>() {
     using D = Decoder<S, kDType>;
-    if (job.m >= kPanelMinRows) {
+    if (job.m >= S::kPanelMinRows) {
       panel_rows<S, D>(job, r_begin, r_end);
     } else {
-      fused_rows_for<S, D, kPanelMinRows - 1>(job, r_begin, r_end);
+      fused_rows_for<S, D, S::kPanelMinRows - 1>(job, r_begin, r_end);
     }
   });
 }

@@ -48,9 +48,9 @@ TEST_P(Determinism, MatmulRowsAreTheSameAloneInABatchInARangeAndOnAnyThreadCount
   for (DType dtype : {DType::F32, DType::BF16, DType::F16, DType::F8_E4M3}) {
     for (auto [block, cols] : {std::pair<std::int64_t, std::int64_t>{128, 163}, {5, 160}}) {
       if (dtype != DType::F8_E4M3 && block != 128) continue;
-      const std::int64_t rows = 6600;  // rows·cols > the threading threshold (2^20, dispatch.cpp) even at m = 1
+      const std::int64_t rows = 6600;  // rows·cols > the threading threshold (2^18, dispatch.cpp) even at m = 1
       const TestMatrix w = make_matrix(dtype, rows, cols, block, Values::Random, rng);
-      const std::int64_t max_m = 13;
+      const std::int64_t max_m = 17;
       const std::vector<float> x = random_vector(static_cast<std::size_t>(max_m * cols), Values::Random, rng);
       const std::string what = dtype_label(dtype) + " block " + std::to_string(block) + " cols " + std::to_string(cols);
 
@@ -58,7 +58,7 @@ TEST_P(Determinism, MatmulRowsAreTheSameAloneInABatchInARangeAndOnAnyThreadCount
       const std::vector<float> batch = matmul_rows(w, x.data(), max_m, 0, rows, variant());
       for (int threads : {1, 2, 3}) {
         omp_set_num_threads(threads);
-        for (std::int64_t m : {1, 2, 3, 4, 5, 8, 13}) {
+        for (std::int64_t m : {1, 2, 3, 4, 5, 7, 8, 9, 13, 17}) {
           // Rows [i0, i0 + m) of x as their own batch.
           const std::int64_t i0 = max_m - m;
           const std::vector<float> y = matmul_rows(w, x.data() + i0 * cols, m, 0, rows, variant());
@@ -84,11 +84,12 @@ TEST_P(Determinism, MatmulTransposedColumnsAreTheSameAloneInABatchAndOnAnyThread
   std::mt19937_64 rng(fresh_seed());
   SCOPED_TRACE("seed " + std::to_string(fresh_seed()));
   for (DType dtype : {DType::BF16, DType::F8_E4M3}) {
-    // cols·band > the threading threshold (2^20) even at m = 1; the band spans several row chunks.
+    // cols·band > the threading threshold (2^18) even at m = 1; the band spans several row chunks. m runs past one
+    // full tile of input rows (6 for FP8, 8 otherwise on AVX-512) so that ragged tiles meet full ones.
     const std::int64_t rows = 300, cols = 5300, band_begin = 37, band_end = 37 + 200;
     const std::int64_t band = band_end - band_begin;
     const TestMatrix w = make_matrix(dtype, rows, cols, 128, Values::Random, rng);
-    const std::int64_t max_m = 7;
+    const std::int64_t max_m = 19;
     const std::vector<float> x = random_vector(static_cast<std::size_t>(max_m * band), Values::Random, rng);
     const WeightMatrix view = w.view();
     auto run = [&](const float* xs, std::int64_t m) {
@@ -100,7 +101,7 @@ TEST_P(Determinism, MatmulTransposedColumnsAreTheSameAloneInABatchAndOnAnyThread
     const std::vector<float> batch = run(x.data(), max_m);
     for (int threads : {1, 2, 3}) {
       omp_set_num_threads(threads);
-      for (std::int64_t m : {1, 2, 3, 7}) {
+      for (std::int64_t m : {1, 2, 3, 7, 9, 19}) {
         const std::int64_t i0 = max_m - m;
         const std::vector<float> y = run(x.data() + i0 * band, m);
         for (std::int64_t i = 0; i < m; ++i) {
