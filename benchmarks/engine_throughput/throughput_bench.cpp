@@ -1,6 +1,7 @@
 // Google Benchmark suite for the engine end to end, at the four operating points issue 2's speed targets name:
 // prefill of a 512-token prompt, decode at batch 1, 64 sequences decoding together, and batch-1 decode after a
 // 4096-token prompt. Tokens are chosen greedily (argmax) so the figures are the forward pass's, not the sampler's.
+// Each runs with float32 matmul inputs (bf16:0, the reference numerics) and bf16 ones (bf16:1, ModelOptions).
 //
 // The model is R1EVAL_BENCH_MODEL when set, else the `small` preset synthesized once in FP8 under the system temp
 // dir (r1eval-bench-small-fp8, reused by later runs). Counter tok/s: tokens processed (prefill) or generated over
@@ -38,13 +39,16 @@ fs::path model_dir() {
   return dir;
 }
 
-Model& model() {
-  static const std::unique_ptr<Model> loaded = Model::load(model_dir());
-  return *loaded;
+// The model with float32 matmul inputs (bf16 = 0, the reference numerics) or bf16 ones (bf16 = 1).
+Model& model(std::int64_t bf16) {
+  static const std::unique_ptr<Model> float32 = Model::load(model_dir());
+  static const std::unique_ptr<Model> bfloat16 =
+      Model::load(model_dir(), {.matmul_inputs = r1eval::kernels::MatmulInputs::Bfloat16});
+  return bf16 != 0 ? *bfloat16 : *float32;
 }
 
 std::vector<std::int32_t> prompt(std::int64_t tokens) {
-  return r1eval::bench::synthetic_prompt(tokens, model().config().vocab_size, 7);
+  return r1eval::bench::synthetic_prompt(tokens, model(0).config().vocab_size, 7);
 }
 
 std::int32_t argmax(const float* logits, std::int64_t n) {
@@ -53,12 +57,13 @@ std::int32_t argmax(const float* logits, std::int64_t n) {
 
 // One forward step over the whole prompt of a fresh sequence.
 void BM_prefill(benchmark::State& state) {
+  Model& m = model(state.range(1));
   const std::vector<std::int32_t> ids = prompt(state.range(0));
   StepResult result;
   for (auto _ : state) {
-    Sequence sequence = model().new_sequence();
+    Sequence sequence = m.new_sequence();
     const StepItem item{&sequence, ids, false};
-    model().step({&item, 1}, result);
+    m.step({&item, 1}, result);
   }
   state.counters["tok/s"] =
       benchmark::Counter(static_cast<double>(state.iterations() * state.range(0)), benchmark::Counter::kIsRate);
@@ -67,15 +72,16 @@ void BM_prefill(benchmark::State& state) {
 // `batch` copies of one prefilled context step together, each feeding back its own greedy token, 16 steps per
 // iteration (the prefill is outside the timing).
 void BM_decode(benchmark::State& state) {
+  Model& m = model(state.range(2));
   const std::int64_t batch = state.range(0);
   const std::int64_t context = state.range(1);
   constexpr std::int64_t kSteps = 16;
   const std::vector<std::int32_t> ids = prompt(context);
-  Sequence prefilled = model().new_sequence();
+  Sequence prefilled = m.new_sequence();
   StepResult result;
   {
     const StepItem item{&prefilled, ids, false};
-    model().step({&item, 1}, result);
+    m.step({&item, 1}, result);
   }
   const std::int64_t vocab = result.vocab_size;
   const std::int32_t first = argmax(result.row(0), vocab);
@@ -88,7 +94,7 @@ void BM_decode(benchmark::State& state) {
     state.ResumeTiming();
     for (std::int64_t step = 0; step < kSteps; ++step) {
       for (std::int64_t b = 0; b < batch; ++b) items[b] = StepItem{&sequences[b], {&next[b], 1}, false};
-      model().step(items, result);
+      m.step(items, result);
       for (std::int64_t b = 0; b < batch; ++b) next[b] = argmax(result.row(result.first_row[b]), vocab);
     }
   }
@@ -96,12 +102,17 @@ void BM_decode(benchmark::State& state) {
                                                benchmark::Counter::kIsRate);
 }
 
-BENCHMARK(BM_prefill)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+BENCHMARK(BM_prefill)
+    ->ArgNames({"tokens", "bf16"})
+    ->ArgsProduct({{512}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3.0);
 BENCHMARK(BM_decode)
-    ->ArgNames({"batch", "context"})
-    ->Args({1, 128})
-    ->Args({64, 128})
-    ->Args({1, 4096})
+    ->ArgNames({"batch", "context", "bf16"})
+    ->ArgsProduct({{1, 64}, {128}, {0, 1}})
+    ->Args({1, 4096, 0})
+    ->Args({1, 4096, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(3.0);

@@ -1,12 +1,12 @@
-// Google Benchmark suite for the matmul kernels: BF16 and FP8-block weights against float32 activations, GEMV
-// (m = 1) and small-M GEMM (m = 6, 8, 32, 64), at DeepSeek-V3's real shapes and the `small` synthetic preset's, plus
+// Google Benchmark suite for the matmul kernels: BF16 and FP8-block weights against float32 activations (and the
+// same rounded to bf16: the cases ending in /bf16-inputs, MatmulInputs::Bfloat16), GEMV (m = 1) and small-M GEMM (m = 6, 8, 32, 64), at DeepSeek-V3's real shapes and the `small` synthetic preset's, plus
 // the MLA absorption product (matmul_transposed over one head's band of kv_b_proj) and a plain memory-read
 // bandwidth baseline to compare GB/s against.
 //
 // Counters: GFLOP/s (2·m·in·out per call) and GB/s (weight bytes incl. FP8 scales read per call / wall time).
 // Only one weight matrix is alive at a time (the largest, the real LM head in BF16, is 1.85 GB); it is kept while
 // consecutive benchmarks share it. R1EVAL_KERNELS=scalar|avx2|avx512 forces a variant; the label names it.
-// Run e.g.: r1eval_bench_kernels --benchmark_filter='small/'   (or 'real/.*m:1$' for the real-shape GEMVs).
+// Run e.g.: r1eval_bench_kernels --benchmark_filter='small/'   (or 'real/.*m:1$' for the real-shape GEMVs, 'bf16-inputs' for those).
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
@@ -19,6 +19,7 @@
 
 namespace {
 
+using r1eval::kernels::MatmulInputs;
 using r1eval::kernels::WeightMatrix;
 using r1eval::weights::DType;
 
@@ -108,11 +109,12 @@ void set_counters(benchmark::State& state, double flops, double bytes) {
                  std::to_string(omp_get_max_threads()) + " threads");
 }
 
-void matmul_benchmark(benchmark::State& state, Shape shape, DType dtype, std::int64_t m) {
+void matmul_benchmark(benchmark::State& state, Shape shape, DType dtype, std::int64_t m,
+                      r1eval::kernels::MatmulInputs inputs) {
   const BenchWeights& w = weights_for(dtype, shape.out, shape.in);
   const std::vector<float> x = activations(m * shape.in);
   std::vector<float> y(static_cast<std::size_t>(m * shape.out));
-  const r1eval::kernels::MatmulArgs args{.w = &w.view, .x = x.data(), .m = m, .y = y.data()};
+  const r1eval::kernels::MatmulArgs args{.w = &w.view, .x = x.data(), .m = m, .y = y.data(), .inputs = inputs};
   for (auto _ : state) {
     r1eval::kernels::matmul(args);
     benchmark::DoNotOptimize(y.data());
@@ -163,12 +165,15 @@ std::string dtype_tag(DType dtype) { return dtype == DType::BF16 ? "bf16" : "fp8
     for (const Shape& shape : shapes) {
       for (DType dtype : {DType::BF16, DType::F8_E4M3}) {
         for (std::int64_t m : kBatchSizes) {
-          const std::string name = std::string("matmul/") + preset + "/" + shape.name + "_" + std::to_string(shape.in) + "x" +
-                                   std::to_string(shape.out) + "/" + dtype_tag(dtype) + "/m:" + std::to_string(m);
-          benchmark::RegisterBenchmark(name.c_str(), matmul_benchmark, shape, dtype, m)
-              ->UseRealTime()
-              ->Unit(benchmark::kMicrosecond)
-              ->MinTime(0.1);
+          for (const auto inputs : {MatmulInputs::Float32, MatmulInputs::Bfloat16}) {
+            const std::string name = std::string("matmul/") + preset + "/" + shape.name + "_" + std::to_string(shape.in) +
+                                     "x" + std::to_string(shape.out) + "/" + dtype_tag(dtype) + "/m:" + std::to_string(m) +
+                                     (inputs == MatmulInputs::Bfloat16 ? "/bf16-inputs" : "");
+            benchmark::RegisterBenchmark(name.c_str(), matmul_benchmark, shape, dtype, m, inputs)
+                ->UseRealTime()
+                ->Unit(benchmark::kMicrosecond)
+                ->MinTime(0.1);
+          }
         }
       }
     }

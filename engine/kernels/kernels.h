@@ -12,6 +12,15 @@
 
 namespace r1eval::kernels {
 
+// What enters matmul's products from x.
+//  - Float32: x as it is (the reference numerics; what the golden tests hold the engine to).
+//  - Bfloat16: every input element is rounded to bfloat16 (nearest even; float32 subnormals become zero) before it
+//    multiplies a weight; for FP8 weights the element is rounded after its block scale is applied to it. With BF16
+//    or FP8 weights every product is then exact and only the float32 sums round, and on CPUs with AVX512_BF16
+//    (bf16_dot_products_supported()) the products run as vdpbf16ps pairs at twice the FMA rate. The results are
+//    approximate (bf16 keeps 8 significant bits), deterministic in the same sense as Float32.
+enum class MatmulInputs : std::uint8_t { Float32, Bfloat16 };
+
 // y[i*ldy + (r - row_begin)] = sum_c x[i*ldx + c] * W[r, c]   for i < m, row_begin <= r < row_end.
 // x is float32 [m, W.cols]. Uses all OpenMP threads when the work is large enough.
 struct MatmulArgs {
@@ -23,8 +32,11 @@ struct MatmulArgs {
   std::int64_t ldy = 0;  // 0 means row_end - row_begin
   std::int64_t row_begin = 0;
   std::int64_t row_end = -1;  // -1 means W.rows
+  MatmulInputs inputs = MatmulInputs::Float32;
 };
 void matmul(const MatmulArgs& args);
+// Whether MatmulInputs::Bfloat16 runs on bf16 dot-product instructions here (AVX-512 kernels and AVX512_BF16).
+bool bf16_dot_products_supported();
 
 // Transposed product over a band of rows:
 // y[i*ldy + c] = sum_{r=row_begin}^{row_end-1} x[i*ldx + (r - row_begin)] * W[r, c]   for every column c.

@@ -19,16 +19,18 @@ namespace r1eval::model {
 namespace {
 
 using kernels::MatmulArgs;
+using kernels::MatmulInputs;
 using kernels::MatmulTransposedArgs;
 using weights::ModelConfig;
 
 // y[m, rows] = x[m, cols] · Wᵀ (contiguous x and y).
-void linear(const WeightMatrix& w, const float* x, std::int64_t m, float* y) {
+void linear(const WeightMatrix& w, const float* x, std::int64_t m, float* y, MatmulInputs inputs) {
   MatmulArgs args;
   args.w = &w;
   args.x = x;
   args.m = m;
   args.y = y;
+  args.inputs = inputs;
   kernels::matmul(args);
 }
 
@@ -50,6 +52,7 @@ T* sized(std::vector<T>& buffer, std::int64_t count) {
 
 struct Model::Impl {
   ModelConfig config;
+  ModelOptions options;
   weights::Checkpoint checkpoint;
   ModelWeights weights;
   Rope rope;
@@ -74,9 +77,11 @@ struct Model::Impl {
   std::vector<std::int64_t> output_source;            // token index of each logits row
   std::vector<float> out_rows;
 
-  Impl(ModelConfig c, weights::Checkpoint ckpt)
-      : config(std::move(c)), checkpoint(std::move(ckpt)), weights(bind_model_weights(config, checkpoint)),
+  Impl(ModelConfig c, weights::Checkpoint ckpt, const ModelOptions& o)
+      : config(std::move(c)), options(o), checkpoint(std::move(ckpt)), weights(bind_model_weights(config, checkpoint)),
         rope(config), router(RouterParams::from_config(config)) {}
+
+  MatmulInputs inputs() const { return options.matmul_inputs; }
 
   std::int64_t n_tokens() const { return static_cast<std::int64_t>(tokens.size()); }
 
@@ -92,15 +97,15 @@ struct Model::Impl {
     float* qv = sized(q, n * heads * qk);
     if (w.q_a) {
       float* ql = sized(q_low, n * c.q_lora_rank);
-      linear(*w.q_a, normed.data(), n, ql);
+      linear(*w.q_a, normed.data(), n, ql, inputs());
       rms_norm_rows(ql, c.q_lora_rank, w.q_a_norm, c.rms_norm_eps, n, ql, c.q_lora_rank);
-      linear(w.q_b, ql, n, qv);
+      linear(w.q_b, ql, n, qv, inputs());
     } else {
-      linear(w.q_b, normed.data(), n, qv);
+      linear(w.q_b, normed.data(), n, qv, inputs());
     }
     // Keys: the latent c_kv (normalized) and the one rope key shared by all heads go straight into the cache.
     float* kvv = sized(kv, n * entry);
-    linear(w.kv_a, normed.data(), n, kvv);
+    linear(w.kv_a, normed.data(), n, kvv, inputs());
     for (std::int64_t t = 0; t < n; ++t) {
       float* cache = tokens[t].sequence->entry(layer_index, tokens[t].position);
       kernels::rms_norm(kvv + t * entry, w.kv_a_norm.data(), static_cast<float>(c.rms_norm_eps), latent, cache);
@@ -169,19 +174,20 @@ struct Model::Impl {
       args.ldy = heads * v_dim;
       args.row_begin = h * (nope + v_dim) + nope;
       args.row_end = args.row_begin + v_dim;
+      args.inputs = inputs();
       kernels::matmul(args);
     }
     float* out = sized(block_out, n * d);
-    linear(w.o, o, n, out);
+    linear(w.o, o, n, out, inputs());
   }
 
   // out[m, d] = MLP(x[m, d]), with gate and up as scratch of m * intermediate floats each.
-  static void mlp(const MlpWeights& w, const float* x, std::int64_t m, float* out, float* g, float* u) {
+  void mlp(const MlpWeights& w, const float* x, std::int64_t m, float* out, float* g, float* u) const {
     const std::int64_t width = w.gate.rows;
-    linear(w.gate, x, m, g);
-    linear(w.up, x, m, u);
+    linear(w.gate, x, m, g, inputs());
+    linear(w.up, x, m, u, inputs());
     kernels::silu_mul(g, u, m * width, g);
-    linear(w.down, g, m, out);
+    linear(w.down, g, m, out, inputs());
   }
 
   void moe(const MoeWeights& w) {
@@ -192,7 +198,8 @@ struct Model::Impl {
     const std::int64_t k = c.num_experts_per_tok;
 
     float* logits = sized(router_logits, n * experts);
-    linear(w.router, normed.data(), n, logits);
+    // The router always multiplies in float32: its scores pick the experts, and its matrix is small.
+    linear(w.router, normed.data(), n, logits, MatmulInputs::Float32);
     std::int32_t* chosen = sized(route_experts, n * k);
     float* chosen_weight = sized(route_weights, n * k);
     float* scratch = sized(router_scratch, 2 * experts + c.n_group);
@@ -337,21 +344,22 @@ struct Model::Impl {
     if (observer) (*observer)("final_norm", -1, xf, rows, d);
     result.vocab_size = c.vocab_size;
     result.logits.resize(static_cast<std::size_t>(rows * c.vocab_size));
-    linear(weights.lm_head, xf, rows, result.logits.data());
+    linear(weights.lm_head, xf, rows, result.logits.data(), inputs());
   }
 };
 
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Model::~Model() = default;
 
-std::unique_ptr<Model> Model::load(const std::filesystem::path& model_dir) {
+std::unique_ptr<Model> Model::load(const std::filesystem::path& model_dir, const ModelOptions& options) {
   ModelConfig config = weights::load_model_config(model_dir);
   weights::Checkpoint checkpoint = weights::Checkpoint::open(model_dir);
   weights::validate_checkpoint(config, checkpoint);
-  return std::unique_ptr<Model>(new Model(std::make_unique<Impl>(std::move(config), std::move(checkpoint))));
+  return std::unique_ptr<Model>(new Model(std::make_unique<Impl>(std::move(config), std::move(checkpoint), options)));
 }
 
 const ModelConfig& Model::config() const { return impl_->config; }
+const ModelOptions& Model::options() const { return impl_->options; }
 
 Sequence Model::new_sequence() const {
   return Sequence(impl_->config.num_hidden_layers, impl_->config.kv_lora_rank + impl_->config.qk_rope_head_dim);

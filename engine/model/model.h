@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/kernels/kernels.h"
 #include "engine/model/sequence.h"
 #include "engine/weights/config.h"
 
@@ -37,13 +38,22 @@ using HiddenObserver =
     std::function<void(std::string_view stage, std::int64_t layer, const float* values, std::int64_t rows,
                        std::int64_t width)>;
 
+struct ModelOptions {
+  // What enters the weight matmuls (kernels.h): Float32, the reference numerics the golden tests check, or Bfloat16,
+  // about twice as fast where the CPU has AVX512_BF16 and approximate (bf16 activations move logits by ~0.1 and flip
+  // some MoE routing choices, as computing in bf16 does for the official model). The router and the attention
+  // products (activation by activation) stay float32 either way.
+  kernels::MatmulInputs matmul_inputs = kernels::MatmulInputs::Float32;
+};
+
 class Model {
  public:
   // Reads config.json, opens and validates the checkpoint. Throws weights::LoadError naming the file, tensor or key.
-  static std::unique_ptr<Model> load(const std::filesystem::path& model_dir);
+  static std::unique_ptr<Model> load(const std::filesystem::path& model_dir, const ModelOptions& options = {});
   ~Model();
 
   const weights::ModelConfig& config() const;
+  const ModelOptions& options() const;
   Sequence new_sequence() const;
 
   // Runs one step for every item (each item names a distinct sequence). Not thread-safe: one step at a time.

@@ -134,9 +134,16 @@ void matmul(const MatmulArgs& args, Variant variant) {
   const std::int64_t ldy = args.ldy == 0 ? out_len : args.ldy;
   check_operands(args.x, args.y, args.m, ldx, w.cols, ldy, out_len, kName);
   if (args.m == 0 || out_len == 0) return;
-  const cpu::MatmulJob job{.w = w, .x = args.x, .m = args.m, .ldx = ldx, .y = args.y, .ldy = ldy, .row_begin = args.row_begin};
+  const bool bf16_inputs = args.inputs == MatmulInputs::Bfloat16;
+  const cpu::MatmulJob job{.w = w, .x = args.x, .m = args.m, .ldx = ldx, .y = args.y, .ldy = ldy,
+                           .row_begin = args.row_begin, .bf16_inputs = bf16_inputs};
+  const bool bf16_weights = w.dtype == weights::DType::BF16 || w.dtype == weights::DType::F8_E4M3;
+  const auto rows = bf16_inputs && bf16_weights && table.matmul_rows_bf16_dot != nullptr &&
+                            bf16_dot_products_supported(variant)
+                        ? table.matmul_rows_bf16_dot
+                        : table.matmul_rows;
   split_across_threads(args.row_begin, row_end, 8, args.m * out_len * (w.cols > 0 ? w.cols : 1),
-                       [&](std::int64_t r0, std::int64_t r1) { table.matmul_rows(job, r0, r1); });
+                       [&](std::int64_t r0, std::int64_t r1) { rows(job, r0, r1); });
 }
 
 void matmul_transposed(const MatmulTransposedArgs& args, Variant variant) {

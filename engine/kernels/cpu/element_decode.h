@@ -16,6 +16,16 @@ constexpr float bf16_to_f32(std::uint16_t bits) {
   return __builtin_bit_cast(float, static_cast<std::uint32_t>(bits) << 16);
 }
 
+// float32 -> the nearest bfloat16 value (ties to even), as float32; subnormals become zero of the same sign and NaN
+// stays NaN, as vcvtne2ps2bf16 does (MatmulInputs::Bfloat16 in kernels.h).
+constexpr float round_to_bf16(float value) {
+  const std::uint32_t bits = __builtin_bit_cast(std::uint32_t, value);
+  if ((bits & 0x7F800000u) == 0) return __builtin_bit_cast(float, bits & 0x80000000u);
+  if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return value;
+  const std::uint32_t rounded = bits + 0x7FFFu + ((bits >> 16) & 1u);
+  return __builtin_bit_cast(float, rounded & 0xFFFF0000u);
+}
+
 // IEEE binary16: 1 sign, 5 exponent (bias 15), 10 mantissa bits.
 constexpr float f16_to_f32(std::uint16_t bits) {
   const std::uint32_t sign = static_cast<std::uint32_t>(bits & 0x8000u) << 16;

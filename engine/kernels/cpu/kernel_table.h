@@ -28,6 +28,7 @@ struct MatmulJob {
   float* y = nullptr;
   std::int64_t ldy = 0;
   std::int64_t row_begin = 0;
+  bool bf16_inputs = false;  // MatmulInputs::Bfloat16 (kernels.h)
 };
 
 // y[i*ldy + c] = sum_{band_begin <= r < band_end} x[i*ldx + (r - band_begin)] * W[r, c]
@@ -45,6 +46,9 @@ struct TransposedJob {
 struct KernelTable {
   // Computes the outputs of weight rows [r_begin, r_end) for every one of the job's m input rows.
   void (*matmul_rows)(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
+  // matmul_rows for bf16_inputs jobs on bf16 dot-product instructions, BF16 and F8_E4M3 weights only; null where
+  // the variant has none (then matmul_rows rounds the inputs itself and multiplies in float32).
+  void (*matmul_rows_bf16_dot)(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
   // Computes output columns [c_begin, c_end) for every one of the job's m input rows.
   void (*matmul_transposed_cols)(const TransposedJob& job, std::int64_t c_begin, std::int64_t c_end);
   void (*dequantize_row)(const WeightView& w, std::int64_t row, float* out);

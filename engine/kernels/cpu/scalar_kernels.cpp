@@ -2,6 +2,7 @@
 // are tested against these, and these against float64 computations. Also the fallback on CPUs without AVX2.
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "engine/kernels/cpu/element_decode.h"
 #include "engine/kernels/cpu/kernel_table.h"
@@ -75,11 +76,23 @@ float row_dot(const WeightView& w, std::int64_t r, const float* x) {
   }
 }
 
+// x row i as it enters the products: itself, or rounded to bfloat16 into `rounded` (MatmulInputs::Bfloat16; for FP8
+// the reference rounds before its block scale, the SIMD variants after: both stay within bf16's rounding error).
+const float* input_row(const MatmulJob& job, std::int64_t i, std::vector<float>& rounded) {
+  const float* x = job.x + i * job.ldx;
+  if (!job.bf16_inputs) return x;
+  rounded.resize(static_cast<std::size_t>(job.w.cols));
+  for (std::int64_t c = 0; c < job.w.cols; ++c) rounded[static_cast<std::size_t>(c)] = decode::round_to_bf16(x[c]);
+  return rounded.data();
+}
+
 void matmul_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
   with_dtype(job.w.dtype, [&]<DType kDType>() {
+    thread_local std::vector<float> rounded;
     for (std::int64_t i = 0; i < job.m; ++i) {
+      const float* x = input_row(job, i, rounded);
       for (std::int64_t r = r_begin; r < r_end; ++r) {
-        job.y[i * job.ldy + (r - job.row_begin)] = row_dot<kDType>(job.w, r, job.x + i * job.ldx);
+        job.y[i * job.ldy + (r - job.row_begin)] = row_dot<kDType>(job.w, r, x);
       }
     }
   });
@@ -169,6 +182,7 @@ void softmax(float* x, std::int64_t n) {
 
 constinit const KernelTable kScalarTable = {
     .matmul_rows = matmul_rows,
+    .matmul_rows_bf16_dot = nullptr,
     .matmul_transposed_cols = matmul_transposed_cols,
     .dequantize_row = dequantize_row,
     .dot = dot,

@@ -35,7 +35,7 @@ namespace {
 constexpr std::int64_t kPanelBytes = 192 * 1024;
 
 // Per-thread scratch buffers, grown to the largest size seen and then reused (no allocation in steady state).
-enum class Scratch { kPanel, kScaledInputs };
+enum class Scratch { kPanel, kPreparedInputs };
 template <Scratch kWhich>
 float* scratch_buffer(std::int64_t count) {
   thread_local std::vector<float> buffer;
@@ -49,42 +49,44 @@ struct Inputs {
   std::int64_t ld;
 };
 
+// x as it enters the products against the weight rows of one row block: FP8 scales it (see the top of this file),
+// MatmulInputs::Bfloat16 rounds it to bfloat16 (after the scale); otherwise x itself.
 template <class S, class D>
-Inputs scaled_inputs(const MatmulJob& job, std::int64_t row_block) {
-  if constexpr (!D::kBlockScaled) {
-    return Inputs{job.x, job.ldx};
-  } else {
-    constexpr std::int64_t L = S::kLanes;
-    const WeightView& w = job.w;
-    const std::int64_t cols = w.cols;
-    float* xs = scratch_buffer<Scratch::kScaledInputs>(job.m * cols);
-    const float* scales = w.scale_inv + row_block * w.scale_cols;
-    for (std::int64_t i = 0; i < job.m; ++i) {
-      const float* x = job.x + i * job.ldx;
-      float* out = xs + i * cols;
-      for (std::int64_t c0 = 0, block = 0; c0 < cols; c0 += w.block, ++block) {
-        const std::int64_t c1 = min_i64(cols, c0 + w.block);
-        const float scale = scales[block] * kFp8ScaleFactor;
-        const typename S::V scale_v = S::set1(scale);
-        std::int64_t c = c0;
-        for (; c + L <= c1; c += L) S::store(out + c, S::mul(S::load(x + c), scale_v));
-        for (; c < c1; ++c) out[c] = x[c] * scale;
-      }
+Inputs prepared_inputs(const MatmulJob& job, std::int64_t row_block) {
+  if (!D::kBlockScaled && !job.bf16_inputs) return Inputs{job.x, job.ldx};
+  constexpr std::int64_t L = S::kLanes;
+  const WeightView& w = job.w;
+  const std::int64_t cols = w.cols;
+  float* xs = scratch_buffer<Scratch::kPreparedInputs>(job.m * cols);
+  const std::int64_t segment = D::kBlockScaled ? w.block : cols;
+  for (std::int64_t i = 0; i < job.m; ++i) {
+    const float* x = job.x + i * job.ldx;
+    float* out = xs + i * cols;
+    for (std::int64_t c0 = 0, block = 0; c0 < cols; c0 += segment, ++block) {
+      const std::int64_t c1 = min_i64(cols, c0 + segment);
+      const float scale = D::kBlockScaled ? w.scale_inv[row_block * w.scale_cols + block] * kFp8ScaleFactor : 1.0f;
+      const typename S::V scale_v = S::set1(scale);
+      std::int64_t c = c0;
+      for (; c + L <= c1; c += L) S::store(out + c, S::mul(S::load(x + c), scale_v));
+      for (; c < c1; ++c) out[c] = x[c] * scale;
     }
-    return Inputs{xs, cols};
+    if (job.bf16_inputs) {
+      for (std::int64_t c = 0; c < cols; ++c) out[c] = decode::round_to_bf16(out[c]);
+    }
   }
+  return Inputs{xs, cols};
 }
 
 // Calls fn(p0, p1, inputs) for the pieces of [r_begin, r_end) that lie in one FP8 row block (other dtypes: one piece).
 template <class S, class D, class Fn>
 void for_each_row_block(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end, const Fn& fn) {
   if constexpr (!D::kBlockScaled) {
-    fn(r_begin, r_end, Inputs{job.x, job.ldx});
+    fn(r_begin, r_end, prepared_inputs<S, D>(job, 0));
   } else {
     const std::int64_t block = job.w.block;
     for (std::int64_t p0 = r_begin; p0 < r_end;) {
       const std::int64_t p1 = min_i64(r_end, (p0 / block + 1) * block);
-      fn(p0, p1, scaled_inputs<S, D>(job, p0 / block));
+      fn(p0, p1, prepared_inputs<S, D>(job, p0 / block));
       p0 = p1;
     }
   }

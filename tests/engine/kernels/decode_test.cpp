@@ -21,6 +21,20 @@ void expect_same_float(float actual, double expected, const std::string& what) {
   }
 }
 
+TEST(ElementDecode, RoundToBf16IsNearestEvenWithSubnormalsFlushed) {
+  EXPECT_EQ(decode::round_to_bf16(1.0f + 0x1p-9f), 1.0f);                  // below half a bf16 step: down
+  EXPECT_EQ(decode::round_to_bf16(1.0f + 3 * 0x1p-9f), 1.0f + 0x1p-7f);    // above: up
+  EXPECT_EQ(decode::round_to_bf16(1.0f + 0x1p-8f), 1.0f);                  // tie: to the even neighbour
+  EXPECT_EQ(decode::round_to_bf16(1.0f + 3 * 0x1p-8f), 1.0f + 0x1p-6f);    // tie: to the even neighbour (up)
+  EXPECT_EQ(decode::round_to_bf16(-3.0f), -3.0f);
+  EXPECT_EQ(decode::round_to_bf16(0x1.FFFFFEp127f), INFINITY);             // rounds past the largest bf16
+  EXPECT_TRUE(std::isnan(decode::round_to_bf16(NAN)));
+  const float subnormal = -0x1p-130f;
+  EXPECT_EQ(decode::round_to_bf16(subnormal), 0.0f);
+  EXPECT_TRUE(std::signbit(decode::round_to_bf16(subnormal)));
+  EXPECT_EQ(decode::round_to_bf16(0x1p-126f), 0x1p-126f);                  // the smallest normal stays
+}
+
 TEST(ElementDecode, Fp8MatchesTheDefinitionForEveryCode) {
   for (int code = 0; code < 256; ++code) {
     expect_same_float(decode::fp8_e4m3_to_f32(static_cast<std::uint8_t>(code)), fp8_value(static_cast<std::uint8_t>(code)),

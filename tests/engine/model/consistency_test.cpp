@@ -2,10 +2,13 @@
 // sequences at different positions, and 1 vs 2 threads.
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <set>
 #include <stdexcept>
+#include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -36,11 +39,15 @@ double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
   return worst;
 }
 
-class Schedules : public ::testing::TestWithParam<std::string> {
+// Every schedule property holds in both matmul input modes (ModelOptions): float32 and bf16.
+using ScheduleCase = std::tuple<std::string, kernels::MatmulInputs>;
+
+class Schedules : public ::testing::TestWithParam<ScheduleCase> {
  protected:
   void SetUp() override {
-    model_ = Model::load(testing::golden_dir() / GetParam());
-    golden_ = testing::load_golden(GetParam());
+    const auto& [checkpoint, inputs] = GetParam();
+    model_ = Model::load(testing::golden_dir() / checkpoint, {.matmul_inputs = inputs});
+    golden_ = testing::load_golden(checkpoint);
   }
   std::vector<std::int32_t> prompt(const std::string& name) const {
     return testing::token_ids(testing::golden_prompt(golden_, name));
@@ -164,7 +171,18 @@ TEST_P(Schedules, SamplesDecodedTogetherEqualSamplesDecodedAlone) {
   EXPECT_THROW(generate_samples(*model_, ids, 4, bad), std::invalid_argument);
 }
 
-INSTANTIATE_TEST_SUITE_P(Golden, Schedules, ::testing::Values("tiny-bf16", "tiny-fp8"));
+std::string schedule_case_name(const ::testing::TestParamInfo<ScheduleCase>& case_info) {
+  const auto& [checkpoint, inputs] = case_info.param;
+  std::string name = checkpoint + (inputs == kernels::MatmulInputs::Bfloat16 ? "_bf16_inputs" : "_float32_inputs");
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, Schedules,
+                         ::testing::Combine(::testing::Values("tiny-bf16", "tiny-fp8"),
+                                            ::testing::Values(kernels::MatmulInputs::Float32,
+                                                              kernels::MatmulInputs::Bfloat16)),
+                         schedule_case_name);
 
 }  // namespace
 }  // namespace r1eval::model

@@ -1,0 +1,213 @@
+// matmul with MatmulInputs::Bfloat16 (kernels.h) on vdpbf16ps, for BF16 and F8_E4M3 weights. Included by
+// avx512_kernels.cpp (compiled with AVX512_BF16 enabled; dispatch.cpp calls this only on CPUs that have it).
+// Internal linkage throughout: see element_decode.h.
+//
+// What is summed: the inputs are prepared as for the float32 path (simd_matmul_impl.h: FP8 scales them per row
+// block) and rounded to bf16 (vcvtne2ps2bf16: nearest even, subnormals to zero); the weights enter as bf16 (BF16: as
+// stored; FP8: value/256, which bf16 holds exactly), so every product is exact. Each output element has one float32
+// accumulator vector; each step takes 32 columns, lane j adding the products of columns 2j and 2j+1 (vdpbf16ps); the
+// last step is zero-padded (a zero product adds nothing); the result is hsum(accumulator). That order is the same for
+// every m, row range and thread split.
+//
+// Schedules: BF16 weights are read where they are stored, for any m. FP8 weights are decoded to bf16 as they stream
+// in below S::kPanelMinRows input rows, else once per panel into thread-local scratch.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/kernels/cpu/simd_matmul_impl.h"
+
+namespace r1eval::kernels::cpu {
+namespace {
+
+constexpr std::int64_t kBf16Step = 32;  // columns per vdpbf16ps
+// Input rows converted at a time: their bf16 copy (up to 128 x 14 KB for R1's widest input) stays in L2 while every
+// weight row passes over it.
+constexpr std::int64_t kBf16InputChunk = 128;
+
+inline std::int64_t round_up_to_step(std::int64_t n) { return (n + kBf16Step - 1) / kBf16Step * kBf16Step; }
+
+// Lanes [0, count) of a 32-lane step.
+inline __mmask32 step_mask(std::int64_t count) {
+  return count >= kBf16Step ? ~__mmask32{0} : static_cast<__mmask32>((std::uint32_t{1} << count) - 1u);
+}
+
+inline __m512bh as_bf16(__m512i v) { return reinterpret_cast<__m512bh>(v); }
+
+template <class S>
+__m512bh fp8x32_to_bf16(__m256i codes) {
+  typename S::V lo, hi;
+  S::fp8x32_to_f32(codes, lo, hi);
+  return _mm512_cvtne2ps_pbh(hi, lo);
+}
+
+// Rows [i0, i0 + count) of the prepared float32 inputs as bf16, each padded with zeros to a whole number of steps.
+struct Bf16Rows {
+  const std::uint16_t* x;
+  std::int64_t ld;
+};
+
+Bf16Rows bf16_rows(Inputs in, std::int64_t i0, std::int64_t count, std::int64_t cols) {
+  thread_local std::vector<std::uint16_t> buffer;
+  const std::int64_t ld = round_up_to_step(cols);
+  if (static_cast<std::int64_t>(buffer.size()) < count * ld) buffer.resize(static_cast<std::size_t>(count * ld));
+  for (std::int64_t i = 0; i < count; ++i) {
+    const float* x = in.x + (i0 + i) * in.ld;
+    std::uint16_t* out = buffer.data() + i * ld;
+    for (std::int64_t c = 0; c < ld; c += kBf16Step) {
+      const __mmask32 valid = step_mask(cols - c);
+      const __m512 lo = _mm512_maskz_loadu_ps(static_cast<__mmask16>(valid), x + c);
+      const __m512 hi = _mm512_maskz_loadu_ps(static_cast<__mmask16>(valid >> 16), x + c + 16);
+      _mm512_storeu_si512(out + c, reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(hi, lo)));
+    }
+  }
+  return Bf16Rows{buffer.data(), ld};
+}
+
+// Weight sources for a tile of RB rows: load(rr, c, valid) gives columns [c, c + 32) of tile row rr as bf16, lanes
+// outside `valid` zero.
+struct StoredBf16Rows {
+  const std::uint8_t* first;  // tile row 0
+  std::int64_t row_bytes;
+  __m512bh load(int rr, std::int64_t c, __mmask32 valid) const {
+    return as_bf16(_mm512_maskz_loadu_epi16(valid, first + rr * row_bytes + c * 2));
+  }
+};
+
+template <class S>
+struct StoredFp8Rows {
+  const std::uint8_t* first;
+  std::int64_t row_bytes;
+  __m512bh load(int rr, std::int64_t c, __mmask32 valid) const {
+    return fp8x32_to_bf16<S>(_mm256_maskz_loadu_epi8(valid, first + rr * row_bytes + c));
+  }
+};
+
+struct PanelRows {  // bf16 rows padded to whole steps (zeros), so every load is whole
+  const std::uint16_t* first;
+  std::int64_t ld;
+  __m512bh load(int rr, std::int64_t c, __mmask32) const {
+    return as_bf16(_mm512_loadu_si512(first + rr * ld + c));
+  }
+};
+
+// RB weight rows against MB input rows: y[ii * ldy + rr].
+template <class S, int RB, int MB, class W>
+void bf16_tile(const W& w, const std::uint16_t* x, std::int64_t ldx, std::int64_t cols, float* y, std::int64_t ldy) {
+  __m512 acc[RB][MB];
+#pragma GCC unroll 16
+  for (int rr = 0; rr < RB; ++rr) {
+#pragma GCC unroll 16
+    for (int ii = 0; ii < MB; ++ii) acc[rr][ii] = _mm512_setzero_ps();
+  }
+  for (std::int64_t c = 0; c < cols; c += kBf16Step) {
+    const __mmask32 valid = step_mask(cols - c);
+    __m512bh wv[RB];
+#pragma GCC unroll 16
+    for (int rr = 0; rr < RB; ++rr) wv[rr] = w.load(rr, c, valid);
+#pragma GCC unroll 16
+    for (int ii = 0; ii < MB; ++ii) {
+      const __m512bh xv = as_bf16(_mm512_loadu_si512(x + ii * ldx + c));
+#pragma GCC unroll 16
+      for (int rr = 0; rr < RB; ++rr) acc[rr][ii] = _mm512_dpbf16_ps(acc[rr][ii], wv[rr], xv);
+    }
+  }
+#pragma GCC unroll 16
+  for (int ii = 0; ii < MB; ++ii) {
+    if constexpr (RB == 4) {
+      float sums[4];
+      S::hsum4(acc[0][ii], acc[1][ii], acc[2][ii], acc[3][ii], sums);
+#pragma GCC unroll 16
+      for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = sums[rr];
+    } else {
+#pragma GCC unroll 16
+      for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = S::hsum(acc[rr][ii]);
+    }
+  }
+}
+
+// bf16_tile for rb <= RB weight rows and mb <= MB input rows.
+template <class S, int RB, int MB, class W>
+void bf16_tile_for(std::int64_t rb, std::int64_t mb, const W& w, const std::uint16_t* x, std::int64_t ldx,
+                   std::int64_t cols, float* y, std::int64_t ldy) {
+  if constexpr (RB > 1) {
+    if (rb < RB) return bf16_tile_for<S, RB - 1, MB>(rb, mb, w, x, ldx, cols, y, ldy);
+  }
+  if constexpr (MB > 1) {
+    if (mb < MB) return bf16_tile_for<S, RB, MB - 1>(rb, mb, w, x, ldx, cols, y, ldy);
+  }
+  bf16_tile<S, RB, MB>(w, x, ldx, cols, y, ldy);
+}
+
+// Weight rows [r0, r1) against input rows [i0, i0 + xb count): `rows_at(r)` gives the source of tile rows r, r+1...
+// A lone input row takes one weight row at a time (one sequential stream, see fused_row_block).
+template <class S, class RowsAt>
+void bf16_rows_against(const MatmulJob& job, std::int64_t r0, std::int64_t r1, std::int64_t i0, std::int64_t count,
+                       Bf16Rows xb, const RowsAt& rows_at) {
+  constexpr int RB = 4, MB = 6;
+  const std::int64_t rb = count == 1 ? 1 : RB;
+  for (std::int64_t r = r0; r < r1; r += rb) {
+    const auto w = rows_at(r);
+    for (std::int64_t i = 0; i < count; i += MB) {
+      bf16_tile_for<S, RB, MB>(min_i64(rb, r1 - r), min_i64(MB, count - i), w, xb.x + i * xb.ld, xb.ld, job.w.cols,
+                               job.y + (i0 + i) * job.ldy + (r - job.row_begin), job.ldy);
+    }
+  }
+}
+
+template <class S>
+void matmul_rows_bf16_dot(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
+  const WeightView& w = job.w;
+  const std::int64_t cols = w.cols;
+  MatmulJob unrounded = job;  // the prepared inputs are rounded here, by the conversion to bf16
+  unrounded.bf16_inputs = false;
+  const auto run = [&]<class D>(std::int64_t p0, std::int64_t p1, Inputs in) {
+    for (std::int64_t i0 = 0; i0 < job.m; i0 += kBf16InputChunk) {
+      const std::int64_t count = min_i64(kBf16InputChunk, job.m - i0);
+      const Bf16Rows xb = bf16_rows(in, i0, count, cols);
+      if constexpr (D::kBlockScaled) {
+        if (job.m >= S::kPanelMinRows) {
+          // Decode a panel of rows once for all input rows of the chunk.
+          thread_local std::vector<std::uint16_t> panel;
+          constexpr std::int64_t kPanelRows = 64;
+          if (static_cast<std::int64_t>(panel.size()) < kPanelRows * xb.ld) {
+            panel.resize(static_cast<std::size_t>(kPanelRows * xb.ld));
+          }
+          for (std::int64_t q0 = p0; q0 < p1; q0 += kPanelRows) {
+            const std::int64_t q1 = min_i64(p1, q0 + kPanelRows);
+            for (std::int64_t r = q0; r < q1; ++r) {
+              const StoredFp8Rows<S> row{w.data + r * cols, cols};
+              for (std::int64_t c = 0; c < xb.ld; c += kBf16Step) {
+                _mm512_storeu_si512(panel.data() + (r - q0) * xb.ld + c,
+                                    reinterpret_cast<__m512i>(row.load(0, c, step_mask(cols - c))));
+              }
+            }
+            bf16_rows_against<S>(job, q0, q1, i0, count, xb,
+                                 [&](std::int64_t r) { return PanelRows{panel.data() + (r - q0) * xb.ld, xb.ld}; });
+          }
+        } else {
+          bf16_rows_against<S>(job, p0, p1, i0, count, xb,
+                               [&](std::int64_t r) { return StoredFp8Rows<S>{w.data + r * cols, cols}; });
+        }
+      } else {
+        bf16_rows_against<S>(job, p0, p1, i0, count, xb,
+                             [&](std::int64_t r) { return StoredBf16Rows{w.data + r * cols * 2, cols * 2}; });
+      }
+    }
+  };
+  if (w.dtype == DType::F8_E4M3) {
+    using D = Decoder<S, DType::F8_E4M3>;
+    for_each_row_block<S, D>(unrounded, r_begin, r_end,
+                             [&](std::int64_t p0, std::int64_t p1, Inputs in) { run.template operator()<D>(p0, p1, in); });
+  } else {
+    using D = Decoder<S, DType::BF16>;
+    for_each_row_block<S, D>(unrounded, r_begin, r_end,
+                             [&](std::int64_t p0, std::int64_t p1, Inputs in) { run.template operator()<D>(p0, p1, in); });
+  }
+}
+
+}  // namespace
+}  // namespace r1eval::kernels::cpu
