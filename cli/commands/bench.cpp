@@ -1,4 +1,4 @@
-// r1eval bench [--model DIR | --synthetic] [--quick] [--prices FILE] [--threads N] --db FILE
+// r1eval bench [--model DIR | --synthetic] [--quick] [--prices FILE] [--threads N] [--activations f32|bf16] --db FILE
 //
 // Measures the machine's ceilings, times every engine kernel case against them (roofline %), measures end-to-end
 // prefill and decode throughput on a model (the bundled toy model by default; --synthetic: a tiny synthetic one), prices every
@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/activations_option.h"
 #include "cli/commands.h"
 #include "engine/bench/case_fixtures.h"
 #include "engine/bench/ceilings.h"
@@ -53,6 +54,7 @@ struct BenchArgs {
   std::string prices;
   std::string db;
   int threads = 0;
+  std::string activations;
 };
 
 void progress(const std::string& line) {
@@ -161,7 +163,8 @@ void run_bench(const BenchArgs& args) {
     synth::write_synthetic_checkpoint(synth::Preset::Tiny, kSyntheticSeed, false, model_dir, options);
     model_name = fmt::format("synthetic tiny (seed {})", kSyntheticSeed);
   }
-  std::unique_ptr<model::Model> model = model::Model::load(model_dir);
+  if (args.activations == "bf16") model_name += " (bf16 activations)";
+  std::unique_ptr<model::Model> model = model::Model::load(model_dir, model_options_for(args.activations));
   const std::optional<tokenizer::Tokenizer> tok = find_tokenizer(model_dir);
   reports::ResultsDb db = reports::ResultsDb::open(args.db);  // before the minutes of measuring
 
@@ -290,6 +293,7 @@ void add_bench_command(CLI::App& app) {
                       "Price table JSON (default: the built-in benchmarks/prices.json; same keys)");
   command->add_option("--db", args->db, "Results database (SQLite) to write the bench into")->required();
   command->add_option("--threads", args->threads, "OpenMP threads (default: all)")->check(CLI::PositiveNumber);
+  add_activations_option(*command, args->activations);
   command->callback([args] { run_bench(*args); });
 }
 

@@ -1,4 +1,4 @@
-// r1eval generate [--model DIR] (--tokens IDS | --prompt TEXT) [sampling options] [--json]
+// r1eval generate [--model DIR] (--tokens IDS | --prompt TEXT) [sampling options] [--json] [--activations f32|bf16]
 #include <omp.h>
 
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/activations_option.h"
 #include "cli/commands.h"
 #include "cli/token_list.h"
 #include "engine/model/generate.h"
@@ -31,13 +32,14 @@ struct GenerateCommandOptions {
   bool ignore_eos = false;
   bool json = false;
   int threads = 0;
+  std::string activations;
 };
 
 double rate(std::int64_t tokens, double seconds) { return seconds > 0 ? static_cast<double>(tokens) / seconds : 0.0; }
 
 void run_generate(const GenerateCommandOptions& o) {
   if (o.threads > 0) omp_set_num_threads(o.threads);
-  std::unique_ptr<model::Model> model = model::Model::load(o.model_dir);
+  std::unique_ptr<model::Model> model = model::Model::load(o.model_dir, model_options_for(o.activations));
   const std::optional<tokenizer::Tokenizer> tok = tokenizer::Tokenizer::load(o.model_dir);
 
   std::vector<std::int32_t> prompt_ids;
@@ -100,6 +102,7 @@ void add_generate_command(CLI::App& app) {
   cmd->add_flag("--ignore-eos", o->ignore_eos, "Do not stop at the end-of-sentence token");
   cmd->add_flag("--json", o->json, R"(Print {"prompt_ids", "ids", "text"} as JSON)");
   cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_activations_option(*cmd, o->activations);
   cmd->callback([o, tokens, prompt] {
     if (tokens->count() == 0 && prompt->count() == 0) throw std::invalid_argument("generate needs --tokens or --prompt");
     run_generate(*o);

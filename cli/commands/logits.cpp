@@ -1,4 +1,4 @@
-// r1eval logits --model DIR --tokens IDS [--all-positions]: the model's logits as JSON.
+// r1eval logits --model DIR --tokens IDS [--all-positions] [--activations f32|bf16]: the model's logits as JSON.
 #include <omp.h>
 
 #include <cstdio>
@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/activations_option.h"
 #include "cli/commands.h"
 #include "cli/token_list.h"
 #include "engine/model/model.h"
@@ -19,6 +20,7 @@ void add_logits_command(CLI::App& app) {
     std::string tokens;
     bool all_positions = false;
     int threads = 0;
+    std::string activations;
   };
   auto options = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("logits", "Print the logits of the last position (or every position) as JSON");
@@ -26,10 +28,11 @@ void add_logits_command(CLI::App& app) {
   cmd->add_option("--tokens", options->tokens, "Comma-separated token ids, e.g. 0,15,27")->required();
   cmd->add_flag("--all-positions", options->all_positions, "Print a row of logits for every position");
   cmd->add_option("--threads", options->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_activations_option(*cmd, options->activations);
   cmd->callback([options] {
     if (options->threads > 0) omp_set_num_threads(options->threads);
     const std::vector<std::int32_t> ids = parse_token_list(options->tokens, "--tokens");
-    std::unique_ptr<model::Model> model = model::Model::load(options->model_dir);
+    std::unique_ptr<model::Model> model = model::Model::load(options->model_dir, model_options_for(options->activations));
     model::Sequence sequence = model->new_sequence();
     const model::StepItem item{&sequence, ids, options->all_positions};
     model::StepResult result;

@@ -1,5 +1,6 @@
 // r1eval run --suite NAMES [--model DIR] --db FILE [--samples K] [--limit N] [--max-new-tokens T] [--temperature T]
 //            [--top-p P] [--seed S] [--template NAME] [--preset r1-protocol] [--generate N] [--max-batch B]
+//            [--activations f32|bf16]
 // Evaluates the suites on the embedded engine; re-running the identical command resumes an unfinished run.
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/activations_option.h"
 #include "cli/commands.h"
 #include "cli/metric_table.h"
 #include "evals/runner/engine_backend.h"
@@ -26,6 +28,7 @@ struct RunCommandOptions {
   std::string db;
   std::string preset;
   std::int64_t max_batch = 64;
+  std::string activations;
 };
 
 // Exit status of an interrupted run: the conventional 128 + SIGINT.
@@ -44,10 +47,13 @@ void run_command(RunCommandOptions& o) {
   }
   evals::EngineBackendOptions backend_options;
   backend_options.scheduler.max_sequences = o.max_batch;
+  backend_options.model = model_options_for(o.activations);
   std::fprintf(stderr, "loading %s\n", o.run.model.c_str());
   evals::EngineBackend backend(o.run.model, backend_options);
   o.run.model_fingerprint = evals::model_fingerprint(o.run.model);
   o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
+  // bf16 activations change completions, so they make another run; float32 runs keep the identity they always had.
+  if (o.activations == "bf16") o.run.backend_identity["engine_matmul_inputs"] = "bf16";
   reports::ResultsDb db = reports::ResultsDb::open(o.db);
 
   evals::Progress progress(stderr, isatty(fileno(stderr)) != 0);
@@ -90,6 +96,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--generate", o->run.generate, "Suites with a generator (arith): evaluate N generated problems")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max-batch", o->max_batch, "Sequences decoded together")->capture_default_str()->check(CLI::PositiveNumber);
+  add_activations_option(*cmd, o->activations);
   cmd->callback([o] { run_command(*o); });
 }
 

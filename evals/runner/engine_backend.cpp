@@ -34,7 +34,7 @@ EngineBackend::EngineBackend(const std::filesystem::path& model_dir, EngineBacke
     : impl_(std::make_unique<Impl>()) {
   impl_->dir = model_dir;
   impl_->options = options;
-  impl_->model = model::Model::load(model_dir);
+  impl_->model = model::Model::load(model_dir, options.model);
   impl_->tok = tokenizer::Tokenizer::load(model_dir);
   if (!impl_->tok) {
     throw std::runtime_error(model_dir.string() +
@@ -49,6 +49,7 @@ nlohmann::json EngineBackend::provenance() const {
   const auto& c = impl_->model->config();
   return {{"backend", "engine"},
           {"kernels", std::string(kernels::variant_name(kernels::active_variant()))},
+          {"matmul_inputs", impl_->options.model.matmul_inputs == kernels::MatmulInputs::Bfloat16 ? "bf16" : "f32"},
           {"max_sequences", impl_->options.scheduler.max_sequences},
           {"prefill_chunk", impl_->options.scheduler.prefill_chunk},
           {"vocab_size", c.vocab_size},

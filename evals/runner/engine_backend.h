@@ -12,6 +12,7 @@ namespace r1eval::evals {
 
 struct EngineBackendOptions {
   model::SchedulerOptions scheduler;
+  model::ModelOptions model;
 };
 
 class EngineBackend final : public Backend {

@@ -1,11 +1,14 @@
 // The r1eval program as users call it: JSON outputs, and one-sentence errors with a non-zero exit for bad input.
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -71,6 +74,25 @@ TEST(Cli, LogitsPrintsOneRowPerPositionWithAllPositions) {
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["logits"].size(), 3u);
   EXPECT_EQ(j["logits"][0].size(), 1024u);
+}
+
+TEST(Cli, LogitsWithBf16ActivationsAreCloseToFloat32OnesButNotTheSame) {
+  const std::string base = "logits --model " + golden("tiny-fp8").string() + " --tokens 0,5,9,17,3,250";
+  const Invocation f32 = r1eval(base);
+  const Invocation bf16 = r1eval(base + " --activations bf16");
+  ASSERT_EQ(f32.exit_code, 0) << f32.err;
+  ASSERT_EQ(bf16.exit_code, 0) << bf16.err;
+  const auto a = nlohmann::json::parse(f32.out)["logits"][0].get<std::vector<double>>();
+  const auto b = nlohmann::json::parse(bf16.out)["logits"][0].get<std::vector<double>>();
+  ASSERT_EQ(a.size(), b.size());
+  double worst = 0.0;
+  for (std::size_t v = 0; v < a.size(); ++v) worst = std::max(worst, std::abs(a[v] - b[v]));
+  EXPECT_GT(worst, 1e-4) << "--activations bf16 changed nothing";
+  EXPECT_LT(worst, 6.0);
+  const Invocation bad = r1eval(base + " --activations fp16");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_LT(bad.exit_code, 128) << "crashed: " << bad.err;
+  EXPECT_NE(bad.err.find("--activations: fp16 not in {f32,bf16}"), std::string::npos) << bad.err;
 }
 
 TEST(Cli, GenerateJsonWithoutTokenizerHasNullText) {

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +79,33 @@ TEST(RunCommand, ElevenSuitesTwoSamplesTwoProblemsThenEveryReportFormat) {
   }
   for (const std::string& s : kSuites) EXPECT_EQ(samples_metric[s], 4.0) << s;
   EXPECT_EQ(samples_metric["all"], 44.0);
+}
+
+// bf16 activations change completions: the same command with --activations bf16 makes a run of its own, whose
+// provenance says so, while repeating the float32 command resumes (finds) the float32 run.
+TEST(RunCommand, Bf16ActivationsMakeARunOfTheirOwnAndTheProvenanceSaysSo) {
+  const fs::path dir = fs::path(R1EVAL_BINARY_DIR) / "test-output" / "run_command_bf16";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path db = dir / "results.sqlite";
+  const std::string command = "run --suite arith:3 --samples 1 --max-new-tokens 16 --db " + db.string();
+  ASSERT_EQ(run(command, dir / "f32.txt"), 0) << read(dir / "f32.txt");
+  ASSERT_EQ(run(command + " --activations bf16", dir / "bf16.txt"), 0) << read(dir / "bf16.txt");
+  ASSERT_EQ(run(command, dir / "again.txt"), 0) << read(dir / "again.txt");
+  EXPECT_NE(read(dir / "again.txt").find("3 found in"), std::string::npos) << read(dir / "again.txt");
+
+  sqlite3* handle = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(handle, "SELECT provenance FROM runs ORDER BY run_id", -1, &statement, nullptr), SQLITE_OK);
+  std::vector<std::string> inputs;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    const auto provenance = nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+    inputs.push_back(provenance.at("backend").at("matmul_inputs").get<std::string>());
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(handle);
+  EXPECT_EQ(inputs, (std::vector<std::string>{"f32", "bf16"}));
 }
 
 TEST(RunCommand, BadInputGivesOneSentenceAndExitOne) {
