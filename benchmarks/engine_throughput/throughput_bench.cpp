@@ -95,6 +95,8 @@ void BM_decode(benchmark::State& state) {
     for (std::int64_t step = 0; step < kSteps; ++step) {
       for (std::int64_t b = 0; b < batch; ++b) items[b] = StepItem{&sequences[b], {&next[b], 1}, false};
       m.step(items, result);
+      // In parallel, as the engine's own samplers draw (generate_samples): the choice is not the forward pass.
+#pragma omp parallel for schedule(static)
       for (std::int64_t b = 0; b < batch; ++b) next[b] = argmax(result.row(result.first_row[b]), vocab);
     }
   }

@@ -2,8 +2,8 @@
 // avx512_kernels.cpp (compiled with AVX512_BF16 enabled; dispatch.cpp calls this only on CPUs that have it).
 // Internal linkage throughout: see element_decode.h.
 //
-// What is summed: the inputs are prepared as for the float32 path (simd_matmul_impl.h: FP8 scales them per row
-// block) and rounded to bf16 (vcvtne2ps2bf16: nearest even, subnormals to zero); the weights enter as bf16 (BF16: as
+// What is summed: the inputs are scaled as for the float32 path (FP8: per row block, simd_matmul_impl.h) and rounded
+// to bf16 (vcvtne2ps2bf16: nearest even, subnormals to zero); the weights enter as bf16 (BF16: as
 // stored; FP8: value/256, which bf16 holds exactly), so every product is exact. Each output element has one float32
 // accumulator vector; each step takes 32 columns, lane j adding the products of columns 2j and 2j+1 (vdpbf16ps); the
 // last step is zero-padded (a zero product adds nothing); the result is hsum(accumulator). That order is the same for
@@ -15,6 +15,7 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -44,27 +45,47 @@ __m512bh fp8x32_to_bf16(__m256i codes) {
   return _mm512_cvtne2ps_pbh(hi, lo);
 }
 
-// Rows [i0, i0 + count) of the prepared float32 inputs as bf16, each padded with zeros to a whole number of steps.
+// Input rows [i0, i0 + count) as bf16, each padded with zeros to a whole number of steps. For FP8 weights every
+// element is first multiplied by its column's scale (`scales`: block scale * 256 per column, as prepared_inputs in
+// simd_matmul_impl.h multiplies), in the same pass.
 struct Bf16Rows {
   const std::uint16_t* x;
   std::int64_t ld;
 };
 
-Bf16Rows bf16_rows(Inputs in, std::int64_t i0, std::int64_t count, std::int64_t cols) {
+Bf16Rows bf16_rows(const MatmulJob& job, const float* scales, std::int64_t i0, std::int64_t count) {
   thread_local std::vector<std::uint16_t> buffer;
+  const std::int64_t cols = job.w.cols;
   const std::int64_t ld = round_up_to_step(cols);
   if (static_cast<std::int64_t>(buffer.size()) < count * ld) buffer.resize(static_cast<std::size_t>(count * ld));
   for (std::int64_t i = 0; i < count; ++i) {
-    const float* x = in.x + (i0 + i) * in.ld;
+    const float* x = job.x + (i0 + i) * job.ldx;
     std::uint16_t* out = buffer.data() + i * ld;
     for (std::int64_t c = 0; c < ld; c += kBf16Step) {
       const __mmask32 valid = step_mask(cols - c);
-      const __m512 lo = _mm512_maskz_loadu_ps(static_cast<__mmask16>(valid), x + c);
-      const __m512 hi = _mm512_maskz_loadu_ps(static_cast<__mmask16>(valid >> 16), x + c + 16);
+      const auto valid_lo = static_cast<__mmask16>(valid), valid_hi = static_cast<__mmask16>(valid >> 16);
+      __m512 lo = _mm512_maskz_loadu_ps(valid_lo, x + c);
+      __m512 hi = _mm512_maskz_loadu_ps(valid_hi, x + c + 16);
+      if (scales != nullptr) {
+        lo = _mm512_mul_ps(lo, _mm512_maskz_loadu_ps(valid_lo, scales + c));
+        hi = _mm512_mul_ps(hi, _mm512_maskz_loadu_ps(valid_hi, scales + c + 16));
+      }
       _mm512_storeu_si512(out + c, reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(hi, lo)));
     }
   }
   return Bf16Rows{buffer.data(), ld};
+}
+
+// The scale (times 256, see simd_fp8_bits.h) of every column for the FP8 weight rows of one row block.
+const float* column_scales(const WeightView& w, std::int64_t row_block) {
+  thread_local std::vector<float> scales;
+  scales.resize(static_cast<std::size_t>(w.cols));
+  const float* row = w.scale_inv + row_block * w.scale_cols;
+  for (std::int64_t b = 0; b < w.scale_cols; ++b) {
+    const auto begin = scales.begin() + b * w.block;
+    std::fill(begin, begin + min_i64(w.block, w.cols - b * w.block), row[b] * kFp8ScaleFactor);
+  }
+  return scales.data();
 }
 
 // Weight sources for a tile of RB rows: load(rr, c, valid) gives columns [c, c + 32) of tile row rr as bf16, lanes
@@ -158,54 +179,52 @@ void bf16_rows_against(const MatmulJob& job, std::int64_t r0, std::int64_t r1, s
   }
 }
 
+// Weight rows [p0, p1), all sharing one row of scales when FP8 (`scales` as bf16_rows takes them; BF16: null).
+template <class S>
+void bf16_dot_rows(const MatmulJob& job, std::int64_t p0, std::int64_t p1, const float* scales) {
+  const WeightView& w = job.w;
+  const std::int64_t cols = w.cols;
+  const bool fp8 = w.dtype == DType::F8_E4M3;
+  for (std::int64_t i0 = 0; i0 < job.m; i0 += kBf16InputChunk) {
+    const std::int64_t count = min_i64(kBf16InputChunk, job.m - i0);
+    const Bf16Rows xb = bf16_rows(job, scales, i0, count);
+    if (!fp8) {
+      bf16_rows_against<S>(job, p0, p1, i0, count, xb,
+                           [&](std::int64_t r) { return StoredBf16Rows{w.data + r * cols * 2, cols * 2}; });
+    } else if (job.m < S::kPanelMinRows) {
+      bf16_rows_against<S>(job, p0, p1, i0, count, xb,
+                           [&](std::int64_t r) { return StoredFp8Rows<S>{w.data + r * cols, cols}; });
+    } else {
+      // Decode a panel of rows once for all input rows of the chunk.
+      thread_local std::vector<std::uint16_t> panel;
+      constexpr std::int64_t kPanelRows = 64;
+      if (static_cast<std::int64_t>(panel.size()) < kPanelRows * xb.ld) {
+        panel.resize(static_cast<std::size_t>(kPanelRows * xb.ld));
+      }
+      for (std::int64_t q0 = p0; q0 < p1; q0 += kPanelRows) {
+        const std::int64_t q1 = min_i64(p1, q0 + kPanelRows);
+        for (std::int64_t r = q0; r < q1; ++r) {
+          const StoredFp8Rows<S> row{w.data + r * cols, cols};
+          for (std::int64_t c = 0; c < xb.ld; c += kBf16Step) {
+            _mm512_storeu_si512(panel.data() + (r - q0) * xb.ld + c,
+                                reinterpret_cast<__m512i>(row.load(0, c, step_mask(cols - c))));
+          }
+        }
+        bf16_rows_against<S>(job, q0, q1, i0, count, xb,
+                             [&](std::int64_t r) { return PanelRows{panel.data() + (r - q0) * xb.ld, xb.ld}; });
+      }
+    }
+  }
+}
+
 template <class S>
 void matmul_rows_bf16_dot(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
   const WeightView& w = job.w;
-  const std::int64_t cols = w.cols;
-  MatmulJob unrounded = job;  // the prepared inputs are rounded here, by the conversion to bf16
-  unrounded.bf16_inputs = false;
-  const auto run = [&]<class D>(std::int64_t p0, std::int64_t p1, Inputs in) {
-    for (std::int64_t i0 = 0; i0 < job.m; i0 += kBf16InputChunk) {
-      const std::int64_t count = min_i64(kBf16InputChunk, job.m - i0);
-      const Bf16Rows xb = bf16_rows(in, i0, count, cols);
-      if constexpr (D::kBlockScaled) {
-        if (job.m >= S::kPanelMinRows) {
-          // Decode a panel of rows once for all input rows of the chunk.
-          thread_local std::vector<std::uint16_t> panel;
-          constexpr std::int64_t kPanelRows = 64;
-          if (static_cast<std::int64_t>(panel.size()) < kPanelRows * xb.ld) {
-            panel.resize(static_cast<std::size_t>(kPanelRows * xb.ld));
-          }
-          for (std::int64_t q0 = p0; q0 < p1; q0 += kPanelRows) {
-            const std::int64_t q1 = min_i64(p1, q0 + kPanelRows);
-            for (std::int64_t r = q0; r < q1; ++r) {
-              const StoredFp8Rows<S> row{w.data + r * cols, cols};
-              for (std::int64_t c = 0; c < xb.ld; c += kBf16Step) {
-                _mm512_storeu_si512(panel.data() + (r - q0) * xb.ld + c,
-                                    reinterpret_cast<__m512i>(row.load(0, c, step_mask(cols - c))));
-              }
-            }
-            bf16_rows_against<S>(job, q0, q1, i0, count, xb,
-                                 [&](std::int64_t r) { return PanelRows{panel.data() + (r - q0) * xb.ld, xb.ld}; });
-          }
-        } else {
-          bf16_rows_against<S>(job, p0, p1, i0, count, xb,
-                               [&](std::int64_t r) { return StoredFp8Rows<S>{w.data + r * cols, cols}; });
-        }
-      } else {
-        bf16_rows_against<S>(job, p0, p1, i0, count, xb,
-                             [&](std::int64_t r) { return StoredBf16Rows{w.data + r * cols * 2, cols * 2}; });
-      }
-    }
-  };
-  if (w.dtype == DType::F8_E4M3) {
-    using D = Decoder<S, DType::F8_E4M3>;
-    for_each_row_block<S, D>(unrounded, r_begin, r_end,
-                             [&](std::int64_t p0, std::int64_t p1, Inputs in) { run.template operator()<D>(p0, p1, in); });
-  } else {
-    using D = Decoder<S, DType::BF16>;
-    for_each_row_block<S, D>(unrounded, r_begin, r_end,
-                             [&](std::int64_t p0, std::int64_t p1, Inputs in) { run.template operator()<D>(p0, p1, in); });
+  if (w.dtype != DType::F8_E4M3) return bf16_dot_rows<S>(job, r_begin, r_end, nullptr);
+  for (std::int64_t p0 = r_begin; p0 < r_end;) {
+    const std::int64_t p1 = min_i64(r_end, (p0 / w.block + 1) * w.block);
+    bf16_dot_rows<S>(job, p0, p1, column_scales(w, p0 / w.block));
+    p0 = p1;
   }
 }
 
