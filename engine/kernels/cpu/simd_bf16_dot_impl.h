@@ -150,19 +150,6 @@ void bf16_tile(const W& w, const std::uint16_t* x, std::int64_t ldx, std::int64_
   }
 }
 
-// bf16_tile for rb <= RB weight rows and mb <= MB input rows.
-template <class S, int RB, int MB, class W>
-void bf16_tile_for(std::int64_t rb, std::int64_t mb, const W& w, const std::uint16_t* x, std::int64_t ldx,
-                   std::int64_t cols, float* y, std::int64_t ldy) {
-  if constexpr (RB > 1) {
-    if (rb < RB) return bf16_tile_for<S, RB - 1, MB>(rb, mb, w, x, ldx, cols, y, ldy);
-  }
-  if constexpr (MB > 1) {
-    if (mb < MB) return bf16_tile_for<S, RB, MB - 1>(rb, mb, w, x, ldx, cols, y, ldy);
-  }
-  bf16_tile<S, RB, MB>(w, x, ldx, cols, y, ldy);
-}
-
 // Weight rows [r0, r1) against input rows [i0, i0 + xb count): `rows_at(r)` gives the source of tile rows r, r+1...
 // A lone input row takes one weight row at a time (one sequential stream, see fused_row_block).
 template <class S, class RowsAt>
@@ -173,8 +160,10 @@ void bf16_rows_against(const MatmulJob& job, std::int64_t r0, std::int64_t r1, s
   for (std::int64_t r = r0; r < r1; r += rb) {
     const auto w = rows_at(r);
     for (std::int64_t i = 0; i < count; i += MB) {
-      bf16_tile_for<S, RB, MB>(min_i64(rb, r1 - r), min_i64(MB, count - i), w, xb.x + i * xb.ld, xb.ld, job.w.cols,
-                               job.y + (i0 + i) * job.ldy + (r - job.row_begin), job.ldy);
+      with_tile_shape<RB, MB>(min_i64(rb, r1 - r), min_i64(MB, count - i), [&]<int R, int M>() {
+        bf16_tile<S, R, M>(w, xb.x + i * xb.ld, xb.ld, job.w.cols, job.y + (i0 + i) * job.ldy + (r - job.row_begin),
+                           job.ldy);
+      });
     }
   }
 }

@@ -98,6 +98,19 @@ void with_dtype(DType dtype, Fn&& fn) {
   }
 }
 
+// Calls fn.template operator()<R, M>() with R = rb and M = mb as compile-time constants, for 1 <= rb <= RB and
+// 1 <= mb <= MB: the tile shape of a ragged edge (fewer weight rows or input rows than a full register tile).
+template <int RB, int MB, class Fn>
+void with_tile_shape(std::int64_t rb, std::int64_t mb, Fn&& fn) {
+  if constexpr (RB > 1) {
+    if (rb < RB) return with_tile_shape<RB - 1, MB>(rb, mb, fn);
+  }
+  if constexpr (MB > 1) {
+    if (mb < MB) return with_tile_shape<RB, MB - 1>(rb, mb, fn);
+  }
+  fn.template operator()<RB, MB>();
+}
+
 // The dtype known at compile time (D = Decoder<S, dtype>).
 template <class S, class D>
 void dequantize_row_as(const WeightView& w, std::int64_t row, float* out) {

@@ -126,23 +126,14 @@ void transposed_column(const TransposedJob& job, std::int64_t c, std::int64_t i,
   job.y[i * job.ldy + c] = total;
 }
 
-// transposed_tile for mb <= MB input rows.
-template <class S, class D, int NV, int MB>
-void transposed_tile_for(const TransposedJob& job, std::int64_t mb, std::int64_t c, std::int64_t i, std::int64_t rb,
-                         std::int64_t re) {
-  if constexpr (MB > 1) {
-    if (mb < MB) return transposed_tile_for<S, D, NV, MB - 1>(job, mb, c, i, rb, re);
-  }
-  transposed_tile<S, D, NV, MB>(job, c, i, rb, re);
-}
-
 // Input rows S::kTransposedInputs[FP8] at a time: each decoded weight vector serves all of them (FP8 needs fewer,
 // its per-block partial sums take registers of their own).
 template <class S, class D, int NV>
 void transposed_tiles(const TransposedJob& job, std::int64_t c, std::int64_t rb, std::int64_t re) {
   constexpr int kInputs = S::kTransposedInputs[D::kBlockScaled ? 1 : 0];
   for (std::int64_t i = 0; i < job.m; i += kInputs) {
-    transposed_tile_for<S, D, NV, kInputs>(job, min_i64(kInputs, job.m - i), c, i, rb, re);
+    with_tile_shape<1, kInputs>(1, min_i64(kInputs, job.m - i),
+                                [&]<int, int M>() { transposed_tile<S, D, NV, M>(job, c, i, rb, re); });
   }
 }
 

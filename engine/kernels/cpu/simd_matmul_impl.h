@@ -191,14 +191,6 @@ void fused_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) 
   });
 }
 
-template <class S, class D, int MB>
-void fused_rows_for(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
-  if constexpr (MB > 1) {
-    if (job.m < MB) return fused_rows_for<S, D, MB - 1>(job, r_begin, r_end);
-  }
-  fused_rows<S, D, MB>(job, r_begin, r_end);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Panel schedule
 
@@ -260,19 +252,6 @@ void panel_tile(const float* w, std::int64_t cols, const float* x, std::int64_t 
   }
 }
 
-// panel_tile for rb <= RB weight rows and mb <= MB input rows.
-template <class S, int RB, int MB>
-void panel_tile_for(std::int64_t rb, std::int64_t mb, const float* w, std::int64_t cols, const float* x,
-                    std::int64_t ldx, float* y, std::int64_t ldy) {
-  if constexpr (RB > 1) {
-    if (rb < RB) return panel_tile_for<S, RB - 1, MB>(rb, mb, w, cols, x, ldx, y, ldy);
-  }
-  if constexpr (MB > 1) {
-    if (mb < MB) return panel_tile_for<S, RB, MB - 1>(rb, mb, w, cols, x, ldx, y, ldy);
-  }
-  panel_tile<S, RB, MB>(w, cols, x, ldx, y, ldy);
-}
-
 template <class S, class D>
 void panel_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
   constexpr int RB = S::kGemmRows;
@@ -296,8 +275,10 @@ void panel_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) 
       for (std::int64_t i = 0; i < job.m; i += MB) {
         const std::int64_t mb = min_i64(MB, job.m - i);
         for (std::int64_t r = p0; r < p1; r += RB) {
-          panel_tile_for<S, RB, MB>(min_i64(RB, p1 - r), mb, wp + (r - p0) * cols, cols, in.x + i * in.ld, in.ld,
-                                    job.y + i * job.ldy + (r - job.row_begin), job.ldy);
+          with_tile_shape<RB, MB>(min_i64(RB, p1 - r), mb, [&]<int R, int M>() {
+            panel_tile<S, R, M>(wp + (r - p0) * cols, cols, in.x + i * in.ld, in.ld,
+                                job.y + i * job.ldy + (r - job.row_begin), job.ldy);
+          });
         }
       }
     }
@@ -313,7 +294,7 @@ void matmul_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end)
     if (job.m >= S::kPanelMinRows) {
       panel_rows<S, D>(job, r_begin, r_end);
     } else {
-      fused_rows_for<S, D, S::kPanelMinRows - 1>(job, r_begin, r_end);
+      with_tile_shape<1, S::kPanelMinRows - 1>(1, job.m, [&]<int, int M>() { fused_rows<S, D, M>(job, r_begin, r_end); });
     }
   });
 }
