@@ -107,6 +107,50 @@ TEST_P(Bf16InputsMatmul, RoundsEachInputToBf16) {
   }
 }
 
+// Every E4M3 code through both FP8 schedules: one weight per row against x = 1 (the on-the-fly decoder, m = 1), and
+// one weight per column against one-hot inputs (the decoded panel, m = 256). x = 1 is exact in bf16 and a lone
+// product is exact, so each output is the code's value (times scale 0.5) exactly; the NaN codes give NaN.
+TEST_P(Bf16InputsMatmul, DecodesEveryFp8CodeExactly) {
+  constexpr std::int64_t kCodes = 256;
+  const auto expect_code = [](float actual, int code) {
+    const double expected = fp8_value(static_cast<std::uint8_t>(code)) * 0.5;
+    if (std::isnan(expected)) {
+      EXPECT_TRUE(std::isnan(actual)) << "code " << code;
+    } else {
+      EXPECT_EQ(actual, expected) << "code " << code;
+    }
+  };
+  const auto fp8_matrix = [](std::int64_t rows, std::int64_t cols, auto code_at) {
+    TestMatrix w;
+    w.dtype = DType::F8_E4M3;
+    w.rows = rows;
+    w.cols = cols;
+    w.data.resize(static_cast<std::size_t>(rows * cols));
+    for (std::int64_t r = 0; r < rows; ++r) {
+      for (std::int64_t c = 0; c < cols; ++c) w.data[static_cast<std::size_t>(r * cols + c)] = code_at(r, c);
+    }
+    w.scales.assign(static_cast<std::size_t>(((rows + 127) / 128) * w.scale_cols()), 0.5f);
+    w.exact.assign(static_cast<std::size_t>(rows * cols), 0.0);  // unused here
+    return w;
+  };
+
+  const TestMatrix column = fp8_matrix(kCodes, 1, [](std::int64_t r, std::int64_t) { return static_cast<std::uint8_t>(r); });
+  const std::vector<float> one = {1.0f};
+  const std::vector<float> by_row = run(column, one, 1, 1, variant());
+  for (int code = 0; code < kCodes; ++code) expect_code(by_row[static_cast<std::size_t>(code)], code);
+
+  // A NaN weight would poison every dot product of its row (0 * NaN), so the NaN codes become zeros in this one.
+  const TestMatrix row = fp8_matrix(1, kCodes, [](std::int64_t, std::int64_t c) {
+    return static_cast<std::uint8_t>((c & 0x7F) == 0x7F ? 0 : c);
+  });
+  std::vector<float> one_hot(static_cast<std::size_t>(kCodes * kCodes), 0.0f);
+  for (std::int64_t i = 0; i < kCodes; ++i) one_hot[static_cast<std::size_t>(i * kCodes + i)] = 1.0f;
+  const std::vector<float> by_column = run(row, one_hot, kCodes, kCodes, variant());
+  for (int code = 0; code < kCodes; ++code) {
+    if ((code & 0x7F) != 0x7F) expect_code(by_column[static_cast<std::size_t>(code)], code);
+  }
+}
+
 R1EVAL_INSTANTIATE_PER_VARIANT(Bf16InputsMatmul);
 
 }  // namespace
