@@ -34,9 +34,14 @@ void linear(const WeightMatrix& w, const float* x, std::int64_t m, float* y, Mat
   kernels::matmul(args);
 }
 
+// Per-token work (norms, routing, gathering rows) runs in parallel from this many tokens on: below it (decoding a
+// few sequences) a fork costs more than the loop. Each token's own operations are the same either way.
+constexpr std::int64_t kParallelTokens = 16;
+
 void rms_norm_rows(const float* x, std::int64_t ldx, const std::vector<float>& weight, double eps, std::int64_t rows,
                    float* out, std::int64_t ldo) {
   const auto n = static_cast<std::int64_t>(weight.size());
+#pragma omp parallel for schedule(static) if (rows >= kParallelTokens)
   for (std::int64_t r = 0; r < rows; ++r) {
     kernels::rms_norm(x + r * ldx, weight.data(), static_cast<float>(eps), n, out + r * ldo);
   }
@@ -73,7 +78,8 @@ struct Model::Impl {
   std::vector<float> router_logits, router_scratch, route_weights;
   std::vector<std::int32_t> route_experts;
   std::vector<std::int64_t> expert_begin, expert_fill, expert_rows;  // (token, slot) pairs grouped by expert
-  std::vector<float> expert_in, expert_rows_out, slot_out, shared_out;
+  std::vector<std::int64_t> slot_rows;
+  std::vector<float> expert_in, expert_rows_out, shared_out;
   std::vector<std::int64_t> output_source;            // token index of each logits row
   std::vector<float> out_rows;
 
@@ -202,10 +208,12 @@ struct Model::Impl {
     linear(w.router, normed.data(), n, logits, MatmulInputs::Float32);
     std::int32_t* chosen = sized(route_experts, n * k);
     float* chosen_weight = sized(route_weights, n * k);
-    float* scratch = sized(router_scratch, 2 * experts + c.n_group);
+    const std::int64_t scratch_size = 2 * experts + c.n_group;
+    float* scratch = sized(router_scratch, scratch_size * omp_get_max_threads());
+#pragma omp parallel for schedule(static) if (n >= kParallelTokens)
     for (std::int64_t t = 0; t < n; ++t) {
       route_token(router, logits + t * experts, w.correction_bias.data(), chosen + t * k, chosen_weight + t * k,
-                  std::span<float>(scratch, static_cast<std::size_t>(2 * experts + c.n_group)));
+                  std::span<float>(scratch + scratch_size * omp_get_thread_num(), static_cast<std::size_t>(scratch_size)));
     }
 
     // Group the (token, slot) pairs by expert, tokens ascending within an expert, and run each expert once over
@@ -220,6 +228,7 @@ struct Model::Impl {
     for (std::int64_t i = 0; i < n * k; ++i) rows[fill[chosen[i]]++] = i;
     // Every (token, slot) row, gathered into its expert's range of rows.
     float* xin = sized(expert_in, n * k * d);
+#pragma omp parallel for schedule(static) if (n >= kParallelTokens)
     for (std::int64_t j = 0; j < n * k; ++j) std::copy_n(normed.data() + rows[j] / k * d, d, xin + j * d);
 
     // The experts with rows (and the shared expert, task -1) run in parallel, one task per expert and each
@@ -252,17 +261,18 @@ struct Model::Impl {
       for (std::int64_t i = 0; i < task_count; ++i) run(tasks[i]);
     }
 
-    float* slots = sized(slot_out, n * k * d);
-    for (std::int64_t j = 0; j < n * k; ++j) std::copy_n(grouped + j * d, d, slots + rows[j] * d);
+    // Each token sums its experts in its own routing order, then the shared expert.
+    std::int64_t* grouped_row = sized(slot_rows, n * k);  // (token, slot) -> its row in `grouped`
+    for (std::int64_t j = 0; j < n * k; ++j) grouped_row[rows[j]] = j;
     float* out = sized(block_out, n * d);
-    std::fill_n(out, n * d, 0.0f);
+#pragma omp parallel for schedule(static) if (n >= kParallelTokens)
     for (std::int64_t t = 0; t < n; ++t) {
+      float* token_out = out + t * d;
+      std::fill_n(token_out, d, 0.0f);
       for (std::int64_t slot = 0; slot < k; ++slot) {
-        kernels::axpy(chosen_weight[t * k + slot], slots + (t * k + slot) * d, out + t * d, d);
+        kernels::axpy(chosen_weight[t * k + slot], grouped + grouped_row[t * k + slot] * d, token_out, d);
       }
-    }
-    if (w.shared) {
-      for (std::int64_t t = 0; t < n; ++t) kernels::axpy(1.0f, shared + t * d, out + t * d, d);
+      if (shared != nullptr) kernels::axpy(1.0f, shared + t * d, token_out, d);
     }
   }
   void forward(std::span<const StepItem> items, StepResult& result, const HiddenObserver* observer) {
