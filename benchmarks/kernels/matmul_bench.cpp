@@ -1,12 +1,14 @@
 // Google Benchmark suite for the matmul kernels: BF16 and FP8-block weights against float32 activations (and the
-// same rounded to bf16: the cases ending in /bf16-inputs, MatmulInputs::Bfloat16), GEMV (m = 1) and small-M GEMM (m = 6, 8, 32, 64), at DeepSeek-V3's real shapes and the `small` synthetic preset's, plus
+// same rounded to bf16: the cases ending in /bf16-inputs, MatmulInputs::Bfloat16), GEMV (m = 1) and small-M GEMM
+// (m = 6, 8, 32, 64), at DeepSeek-V3's real shapes and the `small` synthetic preset's, plus
 // the MLA absorption product (matmul_transposed over one head's band of kv_b_proj) and a plain memory-read
 // bandwidth baseline to compare GB/s against.
 //
 // Counters: GFLOP/s (2·m·in·out per call) and GB/s (weight bytes incl. FP8 scales read per call / wall time).
 // Only one weight matrix is alive at a time (the largest, the real LM head in BF16, is 1.85 GB); it is kept while
 // consecutive benchmarks share it. R1EVAL_KERNELS=scalar|avx2|avx512 forces a variant; the label names it.
-// Run e.g.: r1eval_bench_kernels --benchmark_filter='small/'   (or 'real/.*m:1$' for the real-shape GEMVs, 'bf16-inputs' for those).
+// Run e.g.: r1eval_bench_kernels --benchmark_filter='small/'   ('real/.*m:1$': the real-shape GEMVs;
+// 'bf16-inputs': the bf16 cases).
 #include <benchmark/benchmark.h>
 #include <omp.h>
 

@@ -17,7 +17,7 @@ namespace r1eval::kernels {
 //  - Bfloat16: every input element is rounded to bfloat16 (nearest even; float32 subnormals become zero) before it
 //    multiplies a weight; for FP8 weights the element is rounded after its block scale is applied to it. With BF16
 //    or FP8 weights every product is then exact and only the float32 sums round, and on CPUs with AVX512_BF16
-//    (bf16_dot_products_supported()) the products run as vdpbf16ps pairs at twice the FMA rate. The results are
+//    (bf16_dot_products_supported in kernel_variants.h) the products run as vdpbf16ps pairs at twice the FMA rate. The results are
 //    approximate (bf16 keeps 8 significant bits), deterministic in the same sense as Float32.
 enum class MatmulInputs : std::uint8_t { Float32, Bfloat16 };
 
@@ -35,8 +35,6 @@ struct MatmulArgs {
   MatmulInputs inputs = MatmulInputs::Float32;
 };
 void matmul(const MatmulArgs& args);
-// Whether MatmulInputs::Bfloat16 runs on bf16 dot-product instructions here (AVX-512 kernels and AVX512_BF16).
-bool bf16_dot_products_supported();
 
 // Transposed product over a band of rows:
 // y[i*ldy + c] = sum_{r=row_begin}^{row_end-1} x[i*ldx + (r - row_begin)] * W[r, c]   for every column c.

@@ -369,7 +369,6 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& model_dir, const
 }
 
 const ModelConfig& Model::config() const { return impl_->config; }
-const ModelOptions& Model::options() const { return impl_->options; }
 
 Sequence Model::new_sequence() const {
   return Sequence(impl_->config.num_hidden_layers, impl_->config.kv_lora_rank + impl_->config.qk_rope_head_dim);

@@ -53,7 +53,6 @@ class Model {
   ~Model();
 
   const weights::ModelConfig& config() const;
-  const ModelOptions& options() const;
   Sequence new_sequence() const;
 
   // Runs one step for every item (each item names a distinct sequence). Not thread-safe: one step at a time.

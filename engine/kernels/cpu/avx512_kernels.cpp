@@ -98,11 +98,7 @@ struct Avx512 {
     return _mm512_cvtph_ps(fp8_to_f16_bits(_mm256_cvtepu8_epi16(bytes)));
   }
   static void load2_fp8(const std::uint8_t* p, V& lo, V& hi) {
-    fp8x32_to_f32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), lo, hi);
-  }
-  // 32 E4M3 codes -> value/256 as float32, codes [0, 16) in lo and [16, 32) in hi.
-  static void fp8x32_to_f32(__m256i codes, V& lo, V& hi) {
-    const __m512i u16 = _mm512_cvtepu8_epi16(codes);
+    const __m512i u16 = _mm512_cvtepu8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
     // As fp8_to_f16_bits in simd_fp8_bits.h, on 32 lanes.
     const __m512i t = _mm512_slli_epi16(u16, 7);
     const __m512i bits = _mm512_add_epi16(t, _mm512_and_si512(t, _mm512_set1_epi16(0x4000)));

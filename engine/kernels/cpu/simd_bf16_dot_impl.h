@@ -54,7 +54,8 @@ inline __m512bh fp8x32_to_bf16(__m256i codes) {
   bits = _mm512_mask_mov_epi16(bits, _mm512_cmpeq_epi16_mask(magnitude, _mm512_set1_epi16(0x7F)),
                                _mm512_set1_epi16(0x7FC0));
   // bits | ((code << 8) & 0x8000)
-  bits = _mm512_ternarylogic_epi32(bits, _mm512_slli_epi16(code, 8), _mm512_set1_epi16(static_cast<short>(0x8000)), 0xF8);
+  bits = _mm512_ternarylogic_epi32(bits, _mm512_slli_epi16(code, 8), _mm512_set1_epi16(static_cast<short>(0x8000)),
+                                   0xF8);
   return as_bf16(bits);
 }
 
@@ -111,7 +112,6 @@ struct StoredBf16Rows {
   }
 };
 
-template <class S>
 struct StoredFp8Rows {
   const std::uint8_t* first;
   std::int64_t row_bytes;
@@ -151,15 +151,10 @@ void bf16_tile(const W& w, const std::uint16_t* x, std::int64_t ldx, std::int64_
   }
 #pragma GCC unroll 16
   for (int ii = 0; ii < MB; ++ii) {
-    if constexpr (RB == 4) {
-      float sums[4];
-      S::hsum4(acc[0][ii], acc[1][ii], acc[2][ii], acc[3][ii], sums);
+    float sums[RB];
+    hsum_column<S>(acc, ii, sums);
 #pragma GCC unroll 16
-      for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = sums[rr];
-    } else {
-#pragma GCC unroll 16
-      for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = S::hsum(acc[rr][ii]);
-    }
+    for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = sums[rr];
   }
 }
 
@@ -195,7 +190,7 @@ void bf16_dot_rows(const MatmulJob& job, std::int64_t p0, std::int64_t p1, const
                            [&](std::int64_t r) { return StoredBf16Rows{w.data + r * cols * 2, cols * 2}; });
     } else if (job.m < S::kPanelMinRows) {
       bf16_rows_against<S>(job, p0, p1, i0, count, xb,
-                           [&](std::int64_t r) { return StoredFp8Rows<S>{w.data + r * cols, cols}; });
+                           [&](std::int64_t r) { return StoredFp8Rows{w.data + r * cols, cols}; });
     } else {
       // Decode a panel of rows once for all input rows of the chunk.
       thread_local std::vector<std::uint16_t> panel;
@@ -206,7 +201,7 @@ void bf16_dot_rows(const MatmulJob& job, std::int64_t p0, std::int64_t p1, const
       for (std::int64_t q0 = p0; q0 < p1; q0 += kPanelRows) {
         const std::int64_t q1 = min_i64(p1, q0 + kPanelRows);
         for (std::int64_t r = q0; r < q1; ++r) {
-          const StoredFp8Rows<S> row{w.data + r * cols, cols};
+          const StoredFp8Rows row{w.data + r * cols, cols};
           for (std::int64_t c = 0; c < xb.ld; c += kBf16Step) {
             _mm512_storeu_si512(panel.data() + (r - q0) * xb.ld + c,
                                 reinterpret_cast<__m512i>(row.load(0, c, step_mask(cols - c))));
@@ -223,11 +218,9 @@ template <class S>
 void matmul_rows_bf16_dot(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
   const WeightView& w = job.w;
   if (w.dtype != DType::F8_E4M3) return bf16_dot_rows<S>(job, r_begin, r_end, nullptr);
-  for (std::int64_t p0 = r_begin; p0 < r_end;) {
-    const std::int64_t p1 = min_i64(r_end, (p0 / w.block + 1) * w.block);
-    bf16_dot_rows<S>(job, p0, p1, column_scales(w, p0 / w.block));
-    p0 = p1;
-  }
+  for_each_scale_row(w, r_begin, r_end, [&](std::int64_t p0, std::int64_t p1, std::int64_t row_block) {
+    bf16_dot_rows<S>(job, p0, p1, column_scales(w, row_block));
+  });
 }
 
 }  // namespace

@@ -77,18 +77,25 @@ Inputs prepared_inputs(const MatmulJob& job, std::int64_t row_block) {
   return Inputs{xs, cols};
 }
 
+// Calls fn(p0, p1, row_block) for the pieces of [r_begin, r_end) that share one row of FP8 block scales.
+template <class Fn>
+void for_each_scale_row(const WeightView& w, std::int64_t r_begin, std::int64_t r_end, const Fn& fn) {
+  for (std::int64_t p0 = r_begin; p0 < r_end;) {
+    const std::int64_t p1 = min_i64(r_end, (p0 / w.block + 1) * w.block);
+    fn(p0, p1, p0 / w.block);
+    p0 = p1;
+  }
+}
+
 // Calls fn(p0, p1, inputs) for the pieces of [r_begin, r_end) that lie in one FP8 row block (other dtypes: one piece).
 template <class S, class D, class Fn>
 void for_each_row_block(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end, const Fn& fn) {
   if constexpr (!D::kBlockScaled) {
     fn(r_begin, r_end, prepared_inputs<S, D>(job, 0));
   } else {
-    const std::int64_t block = job.w.block;
-    for (std::int64_t p0 = r_begin; p0 < r_end;) {
-      const std::int64_t p1 = min_i64(r_end, (p0 / block + 1) * block);
-      fn(p0, p1, prepared_inputs<S, D>(job, p0 / block));
-      p0 = p1;
-    }
+    for_each_scale_row(job.w, r_begin, r_end, [&](std::int64_t p0, std::int64_t p1, std::int64_t row_block) {
+      fn(p0, p1, prepared_inputs<S, D>(job, row_block));
+    });
   }
 }
 
@@ -171,7 +178,6 @@ void fused_tile(const MatmulJob& job, Inputs in, std::int64_t r) {
   }
 }
 
-// All input rows (exactly MB of them) against weight rows [r_begin, r_end).
 // Weight rows per fused tile. A lone input row against 2- or 4-byte weights is bound by memory bandwidth, not by
 // decoding, and the hardware prefetchers stream one row at a time at full speed, where interleaved loads from several
 // rows 2-8 KB apart ran at two thirds of it (measured: 1024x129280 BF16, 31 vs 21 GB/s on 2 Zen 4 cores). FP8
@@ -181,6 +187,7 @@ constexpr int fused_row_block() {
   return MB == 1 && D::kSize >= 2 ? 1 : S::kMatmulRowBlock[MB];
 }
 
+// All input rows (exactly MB of them) against weight rows [r_begin, r_end).
 template <class S, class D, int MB>
 void fused_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
   constexpr int RB = fused_row_block<S, D, MB>();
@@ -202,6 +209,19 @@ void decode_row(const WeightView& w, std::int64_t r, float* out) {
   std::int64_t c = 0;
   for (; c + L <= w.cols; c += L) S::store(out + c, D::load(row + c * D::kSize));
   for (; c < w.cols; ++c) out[c] = D::scalar(row + c * D::kSize);
+}
+
+// sums[rr] = hsum(acc[rr][ii]) for every weight row of a tile. A full tile of four rows reduces its accumulators
+// together where the traits can (hsum4, bit-identical to four hsums): on short rows (K = 256-512) the reductions are
+// a large share of a tile's work.
+template <class S, int RB, int MB>
+void hsum_column(const typename S::V (&acc)[RB][MB], int ii, float (&sums)[RB]) {
+  if constexpr (RB == 4 && requires(typename S::V v, float* out) { S::hsum4(v, v, v, v, out); }) {
+    S::hsum4(acc[0][ii], acc[1][ii], acc[2][ii], acc[3][ii], sums);
+  } else {
+#pragma GCC unroll 16
+    for (int rr = 0; rr < RB; ++rr) sums[rr] = S::hsum(acc[rr][ii]);
+  }
 }
 
 // Float32 weight rows w[rr * cols ...] (rr < RB) against input rows x[ii * ldx ...] (ii < MB), with the fused
@@ -238,17 +258,10 @@ void panel_tile(const float* w, std::int64_t cols, const float* x, std::int64_t 
   }
 #pragma GCC unroll 16
   for (int ii = 0; ii < MB; ++ii) {
-    // A full tile of four rows reduces its four accumulators together where the traits can (hsum4, bit-identical to
-    // four hsums): on short rows (K = 256-512) the reductions are a large share of the tile's work.
-    if constexpr (RB == 4 && requires(typename S::V v, float* out) { S::hsum4(v, v, v, v, out); }) {
-      float sums[4];
-      S::hsum4(acc[0][ii], acc[1][ii], acc[2][ii], acc[3][ii], sums);
+    float sums[RB];
+    hsum_column<S>(acc, ii, sums);
 #pragma GCC unroll 16
-      for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = sums[rr] + tail[rr][ii];
-    } else {
-#pragma GCC unroll 16
-      for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = S::hsum(acc[rr][ii]) + tail[rr][ii];
-    }
+    for (int rr = 0; rr < RB; ++rr) y[ii * ldy + rr] = sums[rr] + tail[rr][ii];
   }
 }
 

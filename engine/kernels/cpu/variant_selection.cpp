@@ -87,7 +87,6 @@ bool variant_supported(Variant variant) {
 }
 
 bool bf16_dot_products_supported(Variant variant) { return variant == Variant::Avx512 && cpu_features().avx512_bf16; }
-bool bf16_dot_products_supported() { return bf16_dot_products_supported(active_variant()); }
 
 Variant select_variant(const char* env_value) {
   if (env_value == nullptr || *env_value == '\0') return best_supported();
