@@ -168,16 +168,16 @@ class MlaDecodeAttentionFixture final : public PreparedCase {
         positions_(p.context),
         queries_(synthetic_floats(heads_ * width_, 9, 1.0f)),
         cache_(synthetic_floats(positions_ * width_, 10, 1.0f)),
-        scores_(static_cast<std::size_t>(heads_ * positions_)),
+        scratch_(static_cast<std::size_t>(kernels::latent_attention_scratch_floats(heads_, positions_, width_))),
         out_(static_cast<std::size_t>(heads_ * width_)) {}
   void run() override {
-    kernels::latent_attention({queries_.data(), heads_, cache_.data(), positions_, width_, 0.05f, scores_.data(),
+    kernels::latent_attention({queries_.data(), heads_, cache_.data(), positions_, width_, 0.05f, scratch_.data(),
                                out_.data()});
   }
 
  private:
   std::int64_t heads_, width_, positions_;
-  std::vector<float> queries_, cache_, scores_, out_;
+  std::vector<float> queries_, cache_, scratch_, out_;
 };
 
 class TokenizerEncodeFixture final : public PreparedCase {

@@ -40,6 +40,6 @@ float dot(const float* a, const float* b, std::int64_t n, Variant variant);
 void axpy(float alpha, const float* x, float* y, std::int64_t n, Variant variant);
 void rms_norm(const float* x, const float* weight, float eps, std::int64_t n, float* out, Variant variant);
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out, Variant variant);
-void softmax(float* x, std::int64_t n, Variant variant);
+SoftmaxNumerators softmax_numerators(float* x, std::int64_t n, Variant variant);
 
 }  // namespace r1eval::kernels

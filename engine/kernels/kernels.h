@@ -62,7 +62,13 @@ void axpy(float alpha, const float* x, float* y, std::int64_t n);
 void rms_norm(const float* x, const float* weight, float eps, std::int64_t n, float* out);
 // out[i] = silu(gate[i]) * up[i]  (out may alias gate or up)
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out);
-// In-place numerically stable softmax (max subtracted, float32).
-void softmax(float* x, std::int64_t n);
+// The numerators of a numerically stable softmax, in place: x[i] = exp(x[i] - max) with max the largest x[i].
+// Returns that max and the float32 sum of the results ({-inf, 0} when n = 0). Dividing by the sum gives the
+// softmax; keeping both lets softmaxes over pieces of a row be combined (latent_attention does, per cache chunk).
+struct SoftmaxNumerators {
+  float max;
+  float sum;
+};
+SoftmaxNumerators softmax_numerators(float* x, std::int64_t n);
 
 }  // namespace r1eval::kernels

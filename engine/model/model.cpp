@@ -74,7 +74,7 @@ struct Model::Impl {
   std::vector<float> block_out;                       // output of the current attention or FFN block
   std::vector<float> gate, up, shared_gate, shared_up;  // MLP intermediates
   std::vector<std::int64_t> expert_tasks;
-  std::vector<float> scores;                          // per thread: [heads, context]
+  std::vector<float> scores;                          // per thread: latent_attention's scratch
   std::vector<float> router_logits, router_scratch, route_weights;
   std::vector<std::int32_t> route_experts;
   std::vector<std::int64_t> expert_begin, expert_fill, expert_rows;  // (token, slot) pairs grouped by expert
@@ -140,12 +140,12 @@ struct Model::Impl {
 
     // Per token, all heads at once against the token's visible cache rows (a float32 matrix [visible, entry]):
     // scores = q · cacheᵀ, softmax, context = scores · cache (its rope columns are computed and ignored).
-    // Tokens run in parallel; a lone token (decoding) lets the kernels split its context across the threads
+    // Tokens run in parallel; a lone token (decoding) lets latent_attention split its context across the threads
     // instead. Either way the kernels' fixed reduction order keeps every result independent of the schedule.
     float* ctx = sized(context, n * heads * entry);
     std::int64_t longest = 0;
     for (const Token& tok : tokens) longest = std::max(longest, tok.position + 1);
-    const std::int64_t scratch_per_thread = heads * longest;
+    const std::int64_t scratch_per_thread = kernels::latent_attention_scratch_floats(heads, longest, entry);
     float* score_base = sized(scores, scratch_per_thread * omp_get_max_threads());
     const auto scale = static_cast<float>(rope.softmax_scale());
 
@@ -157,12 +157,12 @@ struct Model::Impl {
       a.positions = tokens[t].position + 1;  // causal: keys 0..position
       a.width = entry;
       a.scale = scale;
-      a.scores = score_base + scratch_per_thread * omp_get_thread_num();
+      a.scratch = score_base + scratch_per_thread * omp_get_thread_num();
       a.out = ctx + t * heads * entry;
       kernels::latent_attention(a);
     };
     if (n == 1) {
-      attend(0);  // outside any parallel region, so that the kernels split the context across the threads
+      attend(0);  // outside any parallel region, so that latent_attention splits the context across the threads
     } else {
 #pragma omp parallel for schedule(dynamic, 1)
       for (std::int64_t t = 0; t < n; ++t) attend(t);

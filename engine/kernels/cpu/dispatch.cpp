@@ -2,6 +2,7 @@
 // chosen variant's table.
 #include <omp.h>
 
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -188,8 +189,9 @@ void silu_mul(const float* gate, const float* up, std::int64_t n, float* out, Va
   if (n > 0) table_for(variant, "silu_mul").silu_mul(gate, up, n, out);
 }
 
-void softmax(float* x, std::int64_t n, Variant variant) {
-  if (n > 0) table_for(variant, "softmax").softmax(x, n);
+SoftmaxNumerators softmax_numerators(float* x, std::int64_t n, Variant variant) {
+  if (n <= 0) return {-std::numeric_limits<float>::infinity(), 0.0f};
+  return table_for(variant, "softmax_numerators").softmax_numerators(x, n);
 }
 
 void matmul(const MatmulArgs& args) { matmul(args, active_variant()); }
@@ -201,6 +203,6 @@ void rms_norm(const float* x, const float* weight, float eps, std::int64_t n, fl
   rms_norm(x, weight, eps, n, out, active_variant());
 }
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) { silu_mul(gate, up, n, out, active_variant()); }
-void softmax(float* x, std::int64_t n) { softmax(x, n, active_variant()); }
+SoftmaxNumerators softmax_numerators(float* x, std::int64_t n) { return softmax_numerators(x, n, active_variant()); }
 
 }  // namespace r1eval::kernels

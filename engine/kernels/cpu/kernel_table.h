@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "engine/kernels/kernels.h"
 #include "engine/weights/dtype.h"
 
 namespace r1eval::kernels::cpu {
@@ -56,7 +57,7 @@ struct KernelTable {
   void (*axpy)(float alpha, const float* x, float* y, std::int64_t n);
   void (*rms_norm)(const float* x, const float* weight, float eps, std::int64_t n, float* out);
   void (*silu_mul)(const float* gate, const float* up, std::int64_t n, float* out);
-  void (*softmax)(float* x, std::int64_t n);
+  SoftmaxNumerators (*softmax_numerators)(float* x, std::int64_t n);  // n > 0
 };
 
 extern const KernelTable kScalarTable;

@@ -165,8 +165,7 @@ void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) {
   for (std::int64_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
 }
 
-void softmax(float* x, std::int64_t n) {
-  if (n <= 0) return;
+SoftmaxNumerators softmax_numerators(float* x, std::int64_t n) {
   float max_value = x[0];
   for (std::int64_t i = 1; i < n; ++i) max_value = x[i] > max_value ? x[i] : max_value;
   float sum = 0.0f;
@@ -174,8 +173,7 @@ void softmax(float* x, std::int64_t n) {
     x[i] = std::exp(x[i] - max_value);
     sum += x[i];
   }
-  const float inv_sum = 1.0f / sum;
-  for (std::int64_t i = 0; i < n; ++i) x[i] *= inv_sum;
+  return {max_value, sum};
 }
 
 }  // namespace
@@ -189,7 +187,7 @@ constinit const KernelTable kScalarTable = {
     .axpy = axpy,
     .rms_norm = rms_norm,
     .silu_mul = silu_mul,
-    .softmax = softmax,
+    .softmax_numerators = softmax_numerators,
 };
 
 }  // namespace r1eval::kernels::cpu

@@ -259,10 +259,9 @@ void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) {
 }
 
 template <class S>
-void softmax(float* x, std::int64_t n) {
+SoftmaxNumerators softmax_numerators(float* x, std::int64_t n) {
   using V = typename S::V;
   constexpr std::int64_t L = S::kLanes;
-  if (n <= 0) return;
   constexpr float kMinusInf = -__builtin_inff();
   V max_v = S::set1(kMinusInf);
   std::int64_t k = 0;
@@ -278,8 +277,7 @@ void softmax(float* x, std::int64_t n) {
     sum_v = S::add(sum_v, e);
     return e;
   });
-  const V inv_sum = S::set1(1.0f / S::hsum(sum_v));
-  elementwise<S, 1>({x}, x, n, 0.0f, [&](const V* v) { return S::mul(v[0], inv_sum); });
+  return {max_value, S::hsum(sum_v)};
 }
 
 template <class S>
@@ -293,7 +291,7 @@ constexpr KernelTable make_table() {
       .axpy = axpy<S>,
       .rms_norm = rms_norm<S>,
       .silu_mul = silu_mul<S>,
-      .softmax = softmax<S>,
+      .softmax_numerators = softmax_numerators<S>,
   };
 }
 

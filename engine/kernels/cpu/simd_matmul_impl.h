@@ -226,7 +226,7 @@ void hsum_column(const typename S::V (&acc)[RB][MB], int ii, float (&sums)[RB]) 
 
 // Float32 weight rows w[rr * cols ...] (rr < RB) against input rows x[ii * ldx ...] (ii < MB), with the fused
 // schedule's accumulators and tails; y[ii * ldy + rr] = result.
-template <class S, int RB, int MB>
+template <class S, int RB, int MB, bool kPrefetch>
 void panel_tile(const float* w, std::int64_t cols, const float* x, std::int64_t ldx, float* y, std::int64_t ldy) {
   using V = typename S::V;
   constexpr std::int64_t L = S::kLanes;
@@ -236,8 +236,17 @@ void panel_tile(const float* w, std::int64_t cols, const float* x, std::int64_t 
 #pragma GCC unroll 16
     for (int ii = 0; ii < MB; ++ii) acc[rr][ii] = S::zero();
   }
+  // kPrefetch (where the panel is the stored float32 rows themselves, as in the attention scores over the latent
+  // cache): the first block of input rows streams the rows from memory, four at once, which the hardware
+  // prefetchers follow poorly. As in fused_tile, the next tile's rows follow these, and each step prefetches the
+  // share of them it consumes here. A decoded panel is already in L2, and there the prefetches only cost.
+  const float* next_tile = w + RB * cols;
   std::int64_t c = 0;
   for (; c + L <= cols; c += L) {
+    if constexpr (kPrefetch) {
+#pragma GCC unroll 16
+      for (int rr = 0; rr < RB; ++rr) __builtin_prefetch(next_tile + c * RB + rr * L);
+    }
     V wv[RB];
 #pragma GCC unroll 16
     for (int rr = 0; rr < RB; ++rr) wv[rr] = S::load(w + rr * cols + c);
@@ -289,7 +298,7 @@ void panel_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) 
         const std::int64_t mb = min_i64(MB, job.m - i);
         for (std::int64_t r = p0; r < p1; r += RB) {
           with_tile_shape<RB, MB>(min_i64(RB, p1 - r), mb, [&]<int R, int M>() {
-            panel_tile<S, R, M>(wp + (r - p0) * cols, cols, in.x + i * in.ld, in.ld,
+            panel_tile<S, R, M, kStoredAsF32>(wp + (r - p0) * cols, cols, in.x + i * in.ld, in.ld,
                                 job.y + i * job.ldy + (r - job.row_begin), job.ldy);
           });
         }

@@ -1,42 +1,99 @@
-// latent_attention against a float64 softmax-attention reference, at ragged sizes.
+// latent_attention against a float64 softmax-attention reference, at ragged sizes that take one chunk of the cache
+// or several (the last one partial), and its independence from the thread count.
 #include "engine/kernels/latent_attention.h"
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
 #include <random>
+#include <tuple>
 #include <vector>
 
 namespace r1eval::kernels {
 namespace {
 
+struct Case {
+  int heads, positions, width;
+};
+
+struct Inputs {
+  std::vector<float> q, cache;
+};
+
+// Normal queries and cache rows; with `uneven`, the rows of one chunk are scaled up so that its scores dominate
+// and the chunks' partial softmaxes must be rescaled by very different factors when they are combined.
+Inputs random_inputs(const Case& c, bool uneven, std::mt19937& rng) {
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  Inputs in{std::vector<float>(static_cast<std::size_t>(c.heads * c.width)),
+            std::vector<float>(static_cast<std::size_t>(c.positions * c.width))};
+  for (float& v : in.q) v = normal(rng);
+  for (std::size_t i = 0; i < in.cache.size(); ++i) {
+    const auto position = static_cast<std::int64_t>(i) / c.width;
+    const bool boosted = uneven && position / kLatentAttentionChunk == 1;
+    in.cache[i] = normal(rng) * (boosted ? 3.0f : 1.0f);
+  }
+  return in;
+}
+
+std::vector<float> attend(const Case& c, const Inputs& in, float scale) {
+  std::vector<float> scratch(static_cast<std::size_t>(latent_attention_scratch_floats(c.heads, c.positions, c.width)));
+  std::vector<float> out(static_cast<std::size_t>(c.heads * c.width));
+  latent_attention({in.q.data(), c.heads, in.cache.data(), c.positions, c.width, scale, scratch.data(), out.data()});
+  return out;
+}
+
 TEST(LatentAttention, MatchesAFloat64Reference) {
   std::mt19937 rng(3);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  for (const auto& [heads, positions, width] : {std::tuple<int, int, int>{1, 1, 8}, {3, 17, 40}, {16, 130, 72}}) {
-    std::vector<float> q(static_cast<std::size_t>(heads * width)), cache(static_cast<std::size_t>(positions * width));
-    for (float& v : q) v = normal(rng);
-    for (float& v : cache) v = normal(rng);
-    std::vector<float> scores(static_cast<std::size_t>(heads * positions)), out(static_cast<std::size_t>(heads * width));
-    const float scale = 0.3f;
-    latent_attention({q.data(), heads, cache.data(), positions, width, scale, scores.data(), out.data()});
-    for (int h = 0; h < heads; ++h) {
-      std::vector<double> weight(static_cast<std::size_t>(positions));
-      double max = -1e300, sum = 0.0;
-      for (int p = 0; p < positions; ++p) {
-        double dot = 0.0;
-        for (int c = 0; c < width; ++c) dot += double(q[h * width + c]) * cache[p * width + c];
-        weight[p] = dot * scale;
-        max = std::max(max, weight[p]);
-      }
-      for (double& w : weight) sum += (w = std::exp(w - max));
-      for (int c = 0; c < width; ++c) {
-        double expected = 0.0;
-        for (int p = 0; p < positions; ++p) expected += weight[p] / sum * cache[p * width + c];
-        EXPECT_NEAR(out[h * width + c], expected, 1e-4) << heads << "x" << positions << "x" << width << " h" << h << " c" << c;
+  const float scale = 0.3f;
+  for (const Case& c : {Case{1, 1, 8}, Case{3, 17, 40}, Case{16, 130, 72}, Case{16, 256, 72}, Case{5, 700, 33}}) {
+    for (const bool uneven : {false, true}) {
+      const Inputs in = random_inputs(c, uneven, rng);
+      const std::vector<float> out = attend(c, in, scale);
+      for (int h = 0; h < c.heads; ++h) {
+        std::vector<double> weight(static_cast<std::size_t>(c.positions));
+        double max = -1e300, sum = 0.0;
+        for (int p = 0; p < c.positions; ++p) {
+          double dot = 0.0;
+          for (int k = 0; k < c.width; ++k) dot += double(in.q[h * c.width + k]) * in.cache[p * c.width + k];
+          weight[p] = dot * scale;
+          max = std::max(max, weight[p]);
+        }
+        for (double& w : weight) sum += (w = std::exp(w - max));
+        for (int k = 0; k < c.width; ++k) {
+          double expected = 0.0, magnitude = 0.0;
+          for (int p = 0; p < c.positions; ++p) {
+            expected += weight[p] / sum * in.cache[p * c.width + k];
+            magnitude += weight[p] / sum * std::fabs(in.cache[p * c.width + k]);
+          }
+          EXPECT_NEAR(out[h * c.width + k], expected, 1e-4 * (1.0 + magnitude))
+              << c.heads << "x" << c.positions << "x" << c.width << (uneven ? " uneven" : "") << " h" << h << " k" << k;
+        }
       }
     }
   }
+}
+
+TEST(LatentAttention, EmptyContextGivesZeros) {
+  const Case c{2, 0, 5};
+  std::mt19937 rng(4);
+  const std::vector<float> out = attend(c, random_inputs(c, false, rng), 1.0f);
+  for (const float v : out) EXPECT_EQ(v, 0.0f);
+}
+
+// Chunks run in parallel when the call is outside a parallel region: the result must not depend on how many.
+TEST(LatentAttention, BitIdenticalOnAnyThreadCount) {
+  std::mt19937 rng(5);
+  const Case c{16, 3 * static_cast<int>(kLatentAttentionChunk) + 7, 72};
+  const Inputs in = random_inputs(c, true, rng);
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const std::vector<float> alone = attend(c, in, 0.2f);
+  for (const int threads : {2, 3}) {
+    omp_set_num_threads(threads);
+    EXPECT_EQ(attend(c, in, 0.2f), alone) << threads << " threads";
+  }
+  omp_set_num_threads(saved);
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
-// dot, axpy, rms_norm, silu_mul, softmax: the scalar reference against float64 and every SIMD variant against the
+// dot, axpy, rms_norm, silu_mul, softmax_numerators: the scalar reference against float64 and every SIMD variant against the
 // scalar reference, at ragged lengths. Tolerances (u = 2^-24), per element:
 //   dot:      (n + 4)·u·Σ|a·b| against float64, twice that between variants (any summation order).
 //   axpy:     4·u·(|y| + |αx|)  (one fused rounding against two separate ones).
 //   rms_norm: (n + 12)·u·|out|  (sum of squares, then five roundings: mean, +eps, sqrt, reciprocal, two products).
 //   silu_mul: 16·u·|out| + 1e-30 (exp within 2 ulp, then four roundings; below ~-87 exp(-g) overflows to inf and
 //             the exact result, |g|·e^g < 1e-30, becomes -0).
-//   softmax:  (2·|x - max| + 2n + 16)·u·p + 1e-37 (the rounding of x - max is amplified by exp).
+//   softmax:  (2·|x - max| + 2n + 16)·u·p + 1e-37 (the rounding of x - max is amplified by exp), for the
+//             numerators divided by the returned sum; the returned max is exact.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -120,7 +121,9 @@ TEST(ScalarReference, VectorHelpersMatchFloat64) {
       if (n > 1) x[0] = 1.0f + (large ? 10000.0f : 0.0f);  // at least one finite entry
       const std::vector<double> p = exact_softmax(x);
       std::vector<float> s = x;
-      softmax(s.data(), n, Variant::Scalar);
+      const SoftmaxNumerators parts = softmax_numerators(s.data(), n, Variant::Scalar);
+      EXPECT_EQ(parts.max, *std::max_element(x.begin(), x.end())) << "softmax " << at;
+      for (float& v : s) v /= parts.sum;
       for (std::size_t i = 0; i < size; ++i) {
         const double spread = std::isinf(x[i]) ? 0.0 : std::fabs(x[i] - *std::max_element(x.begin(), x.end()));
         expect_close(s[i], p[i], (spread + static_cast<double>(n) + 8) * kU * p[i] + 1e-37, "softmax " + at);
@@ -215,8 +218,12 @@ TEST_P(SimdVectorHelpers, SoftmaxMatchesTheScalarReference) {
       const std::vector<double> p = exact_softmax(x);
       const float max_value = *std::max_element(x.begin(), x.end());
       std::vector<float> scalar = x, simd = x;
-      softmax(scalar.data(), n, Variant::Scalar);
-      softmax(simd.data(), n, variant());
+      const SoftmaxNumerators scalar_parts = softmax_numerators(scalar.data(), n, Variant::Scalar);
+      const SoftmaxNumerators simd_parts = softmax_numerators(simd.data(), n, variant());
+      EXPECT_EQ(simd_parts.max, max_value);
+      EXPECT_EQ(scalar_parts.max, max_value);
+      for (float& v : scalar) v /= scalar_parts.sum;
+      for (float& v : simd) v /= simd_parts.sum;
       double total = 0.0;
       for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
         const double spread = std::isinf(x[i]) ? 0.0 : std::fabs(static_cast<double>(x[i]) - max_value);
@@ -232,7 +239,7 @@ TEST_P(SimdVectorHelpers, SoftmaxMatchesTheScalarReference) {
   }
   // All entries -inf: no distribution exists; every variant yields NaN like the scalar reference.
   std::vector<float> masked(17, -std::numeric_limits<float>::infinity());
-  softmax(masked.data(), 17, variant());
+  EXPECT_TRUE(std::isnan(softmax_numerators(masked.data(), 17, variant()).sum));
   for (float v : masked) EXPECT_TRUE(std::isnan(v));
 }
 
