@@ -6,7 +6,8 @@
 // The model is R1EVAL_BENCH_MODEL when set, else the `small` preset synthesized once in FP8 under the system temp
 // dir (r1eval-bench-small-fp8, reused by later runs). Counter tok/s: tokens processed (prefill) or generated over
 // all sequences (decode) per second of wall time.
-// Run e.g.: OMP_WAIT_POLICY=passive r1eval_bench_throughput --benchmark_repetitions=3
+// Run e.g.: r1eval_bench_throughput --benchmark_repetitions=3 (with the default OpenMP wait policy: under
+// OMP_WAIT_POLICY=passive every fork wakes sleeping threads, and batch-1 decode measured ~12% slower).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
