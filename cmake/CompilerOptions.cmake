@@ -19,4 +19,6 @@ endif()
 # Flags for translation units that hold one SIMD variant of a kernel family. Only those files get them;
 # the rest of the program stays baseline x86-64 and picks a variant at run time.
 set(R1EVAL_AVX2_FLAGS -mavx2 -mfma -mf16c)
-set(R1EVAL_AVX512_FLAGS -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512bf16 -mfma -mf16c)
+set(R1EVAL_AVX512_FLAGS -mavx512f -mavx512bw -mavx512vl -mavx512dq -mfma -mf16c)
+# The bf16 dot-product matmul alone (avx512_bf16_kernels.cpp), reached only after CPUID reports both extensions.
+set(R1EVAL_AVX512_BF16_FLAGS ${R1EVAL_AVX512_FLAGS} -mavx512bf16 -mavx512vbmi)

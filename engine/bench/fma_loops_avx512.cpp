@@ -1,4 +1,4 @@
-// Compiled with R1EVAL_AVX512_FLAGS (AVX-512 F/BW/VL/DQ and BF16).
+// Compiled with R1EVAL_AVX512_BF16_FLAGS (AVX-512 F/BW/VL/DQ, BF16 and VBMI; the loops use F and BF16).
 #include <immintrin.h>
 
 #include "engine/bench/fma_loops.h"

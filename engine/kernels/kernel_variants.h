@@ -23,7 +23,9 @@ std::optional<Variant> parse_variant(std::string_view name);
 
 // Whether this CPU (and OS) can run the variant: AVX2 needs avx2+fma+f16c; AVX-512 needs avx512f/bw/vl/dq+fma+f16c.
 bool variant_supported(Variant variant);
-// Whether MatmulInputs::Bfloat16 runs on bf16 dot-product instructions under this variant on this CPU.
+// Whether MatmulInputs::Bfloat16 runs on bf16 dot-product instructions under this variant on this CPU: AVX-512 with
+// AVX512_BF16 (vdpbf16ps) and AVX512_VBMI (the byte-table FP8 decoding); elsewhere the inputs are rounded and
+// multiplied in float32.
 bool bf16_dot_products_supported(Variant variant);
 // The variant kernels.h uses. Throws std::runtime_error naming the problem when R1EVAL_KERNELS is set to an
 // unknown name or to a variant this CPU lacks; call it once at start-up to report that early.

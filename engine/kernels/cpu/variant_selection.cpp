@@ -16,6 +16,7 @@ struct CpuFeatures {
   bool avx2 = false;    // avx2 + fma + f16c, with the OS saving ymm state
   bool avx512 = false;  // avx512f/bw/vl/dq on top of that, with the OS saving zmm and opmask state
   bool avx512_bf16 = false;  // and AVX512_BF16 (vdpbf16ps, vcvtne2ps2bf16)
+  bool avx512_vbmi = false;  // and AVX512_VBMI (vpermi2b: the bf16 matmul's FP8 decoding table)
 };
 
 std::uint64_t read_xcr0() {
@@ -44,6 +45,7 @@ CpuFeatures detect_features() {
   const bool avx512vl = (ebx >> 31) & 1u;
   features.avx2 = os_ymm && avx2 && fma && f16c;
   features.avx512 = features.avx2 && os_zmm && avx512f && avx512dq && avx512bw && avx512vl;
+  features.avx512_vbmi = features.avx512 && ((ecx >> 1) & 1u);
   if (features.avx512 && __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) != 0) features.avx512_bf16 = (eax >> 5) & 1u;
   return features;
 }
@@ -86,7 +88,9 @@ bool variant_supported(Variant variant) {
   return false;
 }
 
-bool bf16_dot_products_supported(Variant variant) { return variant == Variant::Avx512 && cpu_features().avx512_bf16; }
+bool bf16_dot_products_supported(Variant variant) {
+  return variant == Variant::Avx512 && cpu_features().avx512_bf16 && cpu_features().avx512_vbmi;
+}
 
 Variant select_variant(const char* env_value) {
   if (env_value == nullptr || *env_value == '\0') return best_supported();
