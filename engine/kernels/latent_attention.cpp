@@ -1,10 +1,9 @@
 #include "engine/kernels/latent_attention.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 
+#include "engine/kernels/index_loop.h"
 #include "engine/kernels/kernels.h"
 #include "engine/kernels/weight_matrix.h"
 
@@ -30,19 +29,6 @@ struct ScratchLayout {
     sums = maxes + chunks * heads;
   }
 };
-
-// fn(i) for every i < count, spread over the threads when `parallel` and the call is outside any parallel region.
-// Otherwise on this thread, and outside even an inactive region: a kernel called from inside one would start a
-// nested team of its own, created afresh on every call.
-template <class Fn>
-void for_each_index(std::int64_t count, bool parallel, const Fn& fn) {
-  if (!parallel || omp_in_parallel()) {
-    for (std::int64_t i = 0; i < count; ++i) fn(i);
-    return;
-  }
-#pragma omp parallel for schedule(static)
-  for (std::int64_t i = 0; i < count; ++i) fn(i);
-}
 
 void attend_chunk(const LatentAttentionArgs& args, const WeightMatrix& cache, const ScratchLayout& s,
                   std::int64_t chunk) {

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/kernels/index_loop.h"
 #include "engine/kernels/kernels.h"
 #include "engine/kernels/latent_attention.h"
 #include "engine/model/model_weights.h"
@@ -98,6 +99,10 @@ struct Model::Impl {
     const std::int64_t nope = c.qk_nope_head_dim, rope_dim = c.qk_rope_head_dim, qk = c.qk_head_dim();
     const std::int64_t v_dim = c.v_head_dim, latent = c.kv_lora_rank, entry = latent + rope_dim;
     const std::int64_t d = c.hidden_size;
+    // A few tokens' per-head products through kv_b (absorption, values) are too small to split (one head's band is
+    // 16 K multiply-adds in the small preset, 64 K in R1), so the heads go to the threads; with many tokens each
+    // product splits across the threads itself.
+    const bool per_head_threads = n < kParallelTokens;
 
     // Queries: q = q_b(RMSNorm(q_a x)) or q_proj x, [n, heads * qk] with per head [nope | rope].
     float* qv = sized(q, n * heads * qk);
@@ -122,7 +127,7 @@ struct Model::Impl {
     // Absorb W_UK into the query: q_latent[t, h] = W_UK_hᵀ q_nope[t, h]  (kv_b rows [h(nope+v), h(nope+v)+nope)).
     // Each head's query is laid out like a cache entry, [q_latent | q_rope], so one product scores both parts.
     float* qcat = sized(q_latent, n * heads * entry);
-    for (std::int64_t h = 0; h < heads; ++h) {
+    kernels::for_each_index(heads, per_head_threads, [&](std::int64_t h) {
       MatmulTransposedArgs args;
       args.w = &w.kv_b;
       args.x = qv + h * qk;
@@ -133,7 +138,7 @@ struct Model::Impl {
       args.row_begin = h * (nope + v_dim);
       args.row_end = args.row_begin + nope;
       kernels::matmul_transposed(args);
-    }
+    });
     for (std::int64_t th = 0; th < n * heads; ++th) {
       std::copy_n(qv + th * qk + nope, rope_dim, qcat + th * entry + latent);
     }
@@ -170,7 +175,7 @@ struct Model::Impl {
 
     // Values: o[t, h] = W_UV_h ctx[t, h]  (kv_b rows [h(nope+v)+nope, (h+1)(nope+v))), then o_proj.
     float* o = sized(attn, n * heads * v_dim);
-    for (std::int64_t h = 0; h < heads; ++h) {
+    kernels::for_each_index(heads, per_head_threads, [&](std::int64_t h) {
       MatmulArgs args;
       args.w = &w.kv_b;
       args.x = ctx + h * entry;
@@ -182,7 +187,7 @@ struct Model::Impl {
       args.row_end = args.row_begin + v_dim;
       args.inputs = inputs();
       kernels::matmul(args);
-    }
+    });
     float* out = sized(block_out, n * d);
     linear(w.o, o, n, out, inputs());
   }

@@ -1,0 +1,23 @@
+// A loop over independent indices that uses the OpenMP threads only where that is safe and wanted.
+#pragma once
+
+#include <omp.h>
+
+#include <cstdint>
+
+namespace r1eval::kernels {
+
+// fn(i) for every i < count: spread over the threads when `parallel` and the call is outside any parallel region;
+// otherwise in order on this thread, and then outside even an inactive region (`#pragma omp parallel if (false)`):
+// a matmul called from inside one would start a nested team of its own, created afresh on every call.
+template <class Fn>
+void for_each_index(std::int64_t count, bool parallel, const Fn& fn) {
+  if (!parallel || omp_in_parallel()) {
+    for (std::int64_t i = 0; i < count; ++i) fn(i);
+    return;
+  }
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < count; ++i) fn(i);
+}
+
+}  // namespace r1eval::kernels
