@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/kernels/latent_attention.h"
 #include "engine/model/generate.h"
 #include "engine/model/model.h"
 #include "golden_fixture.h"
@@ -144,6 +145,41 @@ TEST_P(Schedules, OneAndTwoThreadsAreBitIdentical) {
   omp_set_num_threads(saved);
   ASSERT_EQ(one.size(), two.size());
   EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * sizeof(float)));
+}
+
+// Past one latent-attention chunk (kernels::kLatentAttentionChunk positions) a token's attention is combined from
+// several chunks: in parallel when it decodes alone, one after another on its thread when other tokens share the
+// step. Both must give the same bits, on any thread count, and agree with the whole-prompt prefill.
+TEST_P(Schedules, ContextsLongerThanOneAttentionChunkKeepEveryScheduleProperty) {
+  std::vector<std::int32_t> ids(static_cast<std::size_t>(kernels::kLatentAttentionChunk + 45));
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<std::int32_t>((37 * i + 11) % 1000);
+  const std::span<const std::int32_t> head(ids.data(), ids.size() - 1);
+  const std::int32_t last = ids.back();
+  const std::vector<std::int32_t> other = prompt("short");
+
+  const auto decode_last = [&](bool with_other) {
+    Sequence seq = model_->new_sequence(), companion = model_->new_sequence();
+    StepResult r;
+    const StepItem prefill{&seq, head, false};
+    model_->step(std::span<const StepItem>(&prefill, 1), r);
+    std::vector<StepItem> items = {StepItem{&seq, std::span<const std::int32_t>(&last, 1), false}};
+    if (with_other) items.push_back(StepItem{&companion, other, false});
+    model_->step(items, r);
+    return std::vector<float>(r.row(r.first_row[0]), r.row(r.first_row[0]) + r.vocab_size);
+  };
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const std::vector<float> alone_one_thread = decode_last(false);
+  omp_set_num_threads(2);
+  const std::vector<float> alone = decode_last(false);
+  const std::vector<float> batched = decode_last(true);
+  omp_set_num_threads(saved);
+  EXPECT_EQ(alone, alone_one_thread);
+  EXPECT_EQ(alone, batched);
+
+  const std::vector<float> whole = logits_in_chunks(*model_, ids, ids.size());
+  const std::vector<float> whole_last(whole.end() - static_cast<std::ptrdiff_t>(alone.size()), whole.end());
+  EXPECT_LT(max_abs_diff(whole_last, alone), 1e-4);
 }
 
 TEST_P(Schedules, SamplesDecodedTogetherEqualSamplesDecodedAlone) {
