@@ -75,7 +75,7 @@ struct Model::Impl {
   std::vector<float> block_out;                       // output of the current attention or FFN block
   std::vector<float> gate, up, shared_gate, shared_up;  // MLP intermediates
   std::vector<std::int64_t> expert_tasks;
-  std::vector<float> scores;                          // per thread: latent_attention's scratch
+  std::vector<float> attention_scratch;               // per thread: latent_attention's scratch
   std::vector<float> router_logits, router_scratch, route_weights;
   std::vector<std::int32_t> route_experts;
   std::vector<std::int64_t> expert_begin, expert_fill, expert_rows;  // (token, slot) pairs grouped by expert
@@ -151,7 +151,7 @@ struct Model::Impl {
     std::int64_t longest = 0;
     for (const Token& tok : tokens) longest = std::max(longest, tok.position + 1);
     const std::int64_t scratch_per_thread = kernels::latent_attention_scratch_floats(heads, longest, entry);
-    float* score_base = sized(scores, scratch_per_thread * omp_get_max_threads());
+    float* scratch_base = sized(attention_scratch, scratch_per_thread * omp_get_max_threads());
     const auto scale = static_cast<float>(rope.softmax_scale());
 
     const auto attend = [&](std::int64_t t) {
@@ -162,7 +162,7 @@ struct Model::Impl {
       a.positions = tokens[t].position + 1;  // causal: keys 0..position
       a.width = entry;
       a.scale = scale;
-      a.scratch = score_base + scratch_per_thread * omp_get_thread_num();
+      a.scratch = scratch_base + scratch_per_thread * omp_get_thread_num();
       a.out = ctx + t * heads * entry;
       kernels::latent_attention(a);
     };

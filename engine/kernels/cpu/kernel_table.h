@@ -61,9 +61,9 @@ struct KernelTable {
 };
 
 extern const KernelTable kScalarTable;
-// kAvx512Table's matmul_rows_bf16_dot (avx512_bf16_kernels.cpp).
-void avx512_matmul_rows_bf16_dot(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
 extern const KernelTable kAvx2Table;
 extern const KernelTable kAvx512Table;
+// kAvx512Table's matmul_rows_bf16_dot, in a translation unit of its own (avx512_bf16_kernels.cpp).
+void avx512_matmul_rows_bf16_dot(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
 
 }  // namespace r1eval::kernels::cpu
