@@ -7,7 +7,8 @@ void add_activations_option(CLI::App& command, std::string& value) {
   command
       .add_option("--activations", value,
                   "What enters the weight matmuls: f32 (the reference numerics, default) or bf16 (rounded to bfloat16: "
-                  "about twice as fast on CPUs with AVX512_BF16, logits move by ~0.1 and some MoE routing flips)")
+                  "about twice as fast on CPUs with AVX512_BF16 and AVX512_VBMI, logits move by ~0.1 and some MoE routing "
+                  "flips)")
       ->check(CLI::IsMember({"f32", "bf16"}))
       ->capture_default_str();
 }

@@ -138,12 +138,9 @@ struct StoredBf16Rows {
 struct StoredFp8Rows {
   const std::uint8_t* first;
   std::int64_t row_bytes;
-  // The rows are contiguous, so the next tile of RB rows starts RB rows on: a step over 32 columns of RB rows
-  // prefetches the same number of bytes of it, one tile ahead (as the float32 fused tile does).
   template <int RB>
   void prefetch_next_tile(std::int64_t c) const {
-#pragma GCC unroll 8
-    for (int line = 0; line < RB * kBf16Step; line += 64) __builtin_prefetch(first + RB * row_bytes + c * RB + line);
+    prefetch_next_tile_share<RB, kBf16Step>(first + RB * row_bytes, c);
   }
   __m512bh load(int rr, std::int64_t c, __mmask32 valid) const {
     return fp8x32_to_bf16(_mm256_maskz_loadu_epi8(valid, first + rr * row_bytes + c));

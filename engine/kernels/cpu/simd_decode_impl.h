@@ -111,6 +111,18 @@ void with_tile_shape(std::int64_t rb, std::int64_t mb, Fn&& fn) {
   fn.template operator()<RB, MB>();
 }
 
+// Software prefetch for a register tile of RB contiguous weight rows whose successor tile (the next RB rows) starts
+// right after it at `next_tile`. A step that consumes kStepBytes of each of its rows, at byte offset `offset` within
+// them, requests as many bytes of the successor, at RB times that offset: by the tile's last step the whole successor
+// has been asked for, one tile (a few KB) ahead of its loads. Several rows read side by side are streams the
+// hardware prefetchers follow poorly; a single row is one they follow well on their own.
+template <int RB, std::int64_t kStepBytes>
+void prefetch_next_tile_share(const void* next_tile, std::int64_t offset) {
+  const char* share = static_cast<const char*>(next_tile) + offset * RB;
+#pragma GCC unroll 16
+  for (std::int64_t line = 0; line < RB * kStepBytes; line += 64) __builtin_prefetch(share + line);
+}
+
 // The dtype known at compile time (D = Decoder<S, dtype>).
 template <class S, class D>
 void dequantize_row_as(const WeightView& w, std::int64_t row, float* out) {

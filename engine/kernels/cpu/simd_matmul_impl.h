@@ -122,19 +122,10 @@ void fused_tile(const MatmulJob& job, Inputs in, std::int64_t r) {
 #pragma GCC unroll 16
     for (int ii = 0; ii < MB; ++ii) acc[rr][ii] = S::zero();
   }
-  // The rows are contiguous, so the next tile is the RB * cols elements after this one: each step prefetches the
-  // same fraction of it that the step consumes here, one tile (a few KB) ahead of the loads. A single row is one
-  // sequential stream, which the hardware prefetchers follow better on their own.
   const std::uint8_t* next_tile = wrow[0] + RB * cols * D::kSize;
-  constexpr std::int64_t kStepBytes = RB * 2 * L * D::kSize;
   std::int64_t c = 0;
   for (; c + 2 * L <= cols; c += 2 * L) {
-    if constexpr (RB > 1) {
-#pragma GCC unroll 16
-      for (std::int64_t offset = 0; offset < kStepBytes; offset += 64) {
-        __builtin_prefetch(next_tile + c * RB * D::kSize + offset);
-      }
-    }
+    if constexpr (RB > 1) prefetch_next_tile_share<RB, 2 * L * D::kSize>(next_tile, c * D::kSize);
     V lo[RB], hi[RB];
 #pragma GCC unroll 16
     for (int rr = 0; rr < RB; ++rr) D::load2(wrow[rr] + c * D::kSize, lo[rr], hi[rr]);
@@ -236,17 +227,12 @@ void panel_tile(const float* w, std::int64_t cols, const float* x, std::int64_t 
 #pragma GCC unroll 16
     for (int ii = 0; ii < MB; ++ii) acc[rr][ii] = S::zero();
   }
-  // kPrefetch (where the panel is the stored float32 rows themselves, as in the attention scores over the latent
-  // cache): the first block of input rows streams the rows from memory, four at once, which the hardware
-  // prefetchers follow poorly. As in fused_tile, the next tile's rows follow these, and each step prefetches the
-  // share of them it consumes here. A decoded panel is already in L2, and there the prefetches only cost.
-  const float* next_tile = w + RB * cols;
+  // kPrefetch: where the panel is the stored float32 rows themselves (the attention scores over the latent cache),
+  // the first block of input rows streams them from memory. A decoded panel is already in L2, and there the
+  // prefetches only cost.
   std::int64_t c = 0;
   for (; c + L <= cols; c += L) {
-    if constexpr (kPrefetch) {
-#pragma GCC unroll 16
-      for (int rr = 0; rr < RB; ++rr) __builtin_prefetch(next_tile + c * RB + rr * L);
-    }
+    if constexpr (kPrefetch) prefetch_next_tile_share<RB, L * sizeof(float)>(w + RB * cols, c * sizeof(float));
     V wv[RB];
 #pragma GCC unroll 16
     for (int rr = 0; rr < RB; ++rr) wv[rr] = S::load(w + rr * cols + c);
