@@ -163,8 +163,11 @@ void run_bench(const BenchArgs& args) {
     synth::write_synthetic_checkpoint(synth::Preset::Tiny, kSyntheticSeed, false, model_dir, options);
     model_name = fmt::format("synthetic tiny (seed {})", kSyntheticSeed);
   }
-  if (args.activations == "bf16") model_name += " (bf16 activations)";
-  std::unique_ptr<model::Model> model = model::Model::load(model_dir, model_options_for(args.activations));
+  const model::ModelOptions model_options = model_options_for(args.activations);
+  if (model_options.matmul_inputs != kernels::MatmulInputs::Float32) {
+    model_name += fmt::format(" ({} activations)", kernels::matmul_inputs_name(model_options.matmul_inputs));
+  }
+  std::unique_ptr<model::Model> model = model::Model::load(model_dir, model_options);
   const std::optional<tokenizer::Tokenizer> tok = find_tokenizer(model_dir);
   reports::ResultsDb db = reports::ResultsDb::open(args.db);  // before the minutes of measuring
 

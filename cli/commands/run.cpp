@@ -13,6 +13,7 @@
 #include "cli/activations_option.h"
 #include "cli/commands.h"
 #include "cli/metric_table.h"
+#include "engine/kernels/kernels.h"
 #include "evals/runner/engine_backend.h"
 #include "evals/runner/interrupt.h"
 #include "evals/runner/provenance.h"
@@ -53,7 +54,9 @@ void run_command(RunCommandOptions& o) {
   o.run.model_fingerprint = evals::model_fingerprint(o.run.model);
   o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
   // bf16 activations change completions, so they make another run; float32 runs keep the identity they always had.
-  if (o.activations == "bf16") o.run.backend_identity["engine_matmul_inputs"] = "bf16";
+  if (const kernels::MatmulInputs inputs = backend_options.model.matmul_inputs; inputs != kernels::MatmulInputs::Float32) {
+    o.run.backend_identity["engine_matmul_inputs"] = kernels::matmul_inputs_name(inputs);
+  }
   reports::ResultsDb db = reports::ResultsDb::open(o.db);
 
   evals::Progress progress(stderr, isatty(fileno(stderr)) != 0);

@@ -20,6 +20,11 @@ namespace r1eval::kernels {
 //    and AVX512_VBMI (bf16_dot_products_supported in kernel_variants.h) the products run as vdpbf16ps pairs at twice the FMA rate. The results are
 //    approximate (bf16 keeps 8 significant bits), deterministic in the same sense as Float32.
 enum class MatmulInputs : std::uint8_t { Float32, Bfloat16 };
+// "f32" or "bf16": the mode's name wherever it is typed or recorded (the --activations option, run identities,
+// backend provenance).
+constexpr const char* matmul_inputs_name(MatmulInputs inputs) {
+  return inputs == MatmulInputs::Bfloat16 ? "bf16" : "f32";
+}
 
 // y[i*ldy + (r - row_begin)] = sum_c x[i*ldx + c] * W[r, c]   for i < m, row_begin <= r < row_end.
 // x is float32 [m, W.cols]. Uses all OpenMP threads when the work is large enough.

@@ -40,9 +40,9 @@ using HiddenObserver =
 
 struct ModelOptions {
   // What enters the weight matmuls (kernels.h): Float32, the reference numerics the golden tests check, or Bfloat16,
-  // about twice as fast where the CPU has AVX512_BF16 and approximate (bf16 activations move logits by ~0.1 and flip
-  // some MoE routing choices, as computing in bf16 does for the official model). The router and the attention
-  // products (activation by activation) stay float32 either way.
+  // about twice as fast where the CPU has AVX512_BF16 and AVX512_VBMI, and approximate (bf16 activations move logits
+  // by ~0.1 and flip some MoE routing choices, as computing in bf16 does for the official model). The router and the
+  // attention products (activation by activation) stay float32 either way.
   kernels::MatmulInputs matmul_inputs = kernels::MatmulInputs::Float32;
 };
 

@@ -49,7 +49,7 @@ nlohmann::json EngineBackend::provenance() const {
   const auto& c = impl_->model->config();
   return {{"backend", "engine"},
           {"kernels", std::string(kernels::variant_name(kernels::active_variant()))},
-          {"matmul_inputs", impl_->options.model.matmul_inputs == kernels::MatmulInputs::Bfloat16 ? "bf16" : "f32"},
+          {"matmul_inputs", kernels::matmul_inputs_name(impl_->options.model.matmul_inputs)},
           {"max_sequences", impl_->options.scheduler.max_sequences},
           {"prefill_chunk", impl_->options.scheduler.prefill_chunk},
           {"vocab_size", c.vocab_size},
