@@ -43,7 +43,7 @@ std::vector<float> matmul_rows(const TestMatrix& w, const float* x, std::int64_t
 }
 
 // Every dtype with float32 inputs, and the dtypes MatmulInputs::Bfloat16 has kernels of its own for (vdpbf16ps on
-// AVX512_BF16 CPUs).
+// CPUs with AVX512_BF16 and AVX512_VBMI).
 std::vector<std::pair<MatmulInputs, DType>> input_modes_and_dtypes() {
   return {{MatmulInputs::Float32, DType::F32},  {MatmulInputs::Float32, DType::BF16},
           {MatmulInputs::Float32, DType::F16},  {MatmulInputs::Float32, DType::F8_E4M3},

@@ -1,5 +1,6 @@
-// matmul with MatmulInputs::Bfloat16, every variant (AVX-512 runs vdpbf16ps where the CPU has AVX512_BF16; the others
-// round the inputs and multiply in float32), against float64 on fresh random inputs at ragged sizes.
+// matmul with MatmulInputs::Bfloat16, every variant (AVX-512 runs vdpbf16ps where the CPU has AVX512_BF16 and
+// AVX512_VBMI; the others round the inputs and multiply in float32), against float64 on fresh random inputs at ragged
+// sizes.
 //
 // Tolerance: rounding an input to bf16 moves it by at most 2^-9 of itself (2^-8 leaves room for the float32 scaling
 // before it), so the result is within 2^-8·Σ|terms| plus the float32 sum bound of the exact product with the unrounded
