@@ -1,4 +1,4 @@
-// r1eval synth-model --preset tiny|small --seed N [--fp8] --out DIR [--force] [--tokenizer-dir DIR]
+// r1eval synth-model --preset tiny|small --seed N [--fp8 [--fp8-head]] --out DIR [--force] [--tokenizer-dir DIR]
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -19,6 +19,7 @@ struct SynthModelArgs {
   std::string preset;
   std::uint64_t seed = 0;
   bool fp8 = false;
+  bool fp8_head = false;
   std::string out;
   bool force = false;
   std::string tokenizer_dir;
@@ -29,6 +30,7 @@ void run_synth_model(const SynthModelArgs& args) {
   if (!preset) throw std::runtime_error(fmt::format("unknown preset \"{}\" (use tiny or small).", args.preset));
   synth::SynthOptions options;
   options.force = args.force;
+  options.fp8_heads = args.fp8_head;
   if (!args.tokenizer_dir.empty()) options.tokenizer_dir = args.tokenizer_dir;
 
   const auto start = std::chrono::steady_clock::now();
@@ -37,7 +39,7 @@ void run_synth_model(const SynthModelArgs& args) {
 
   std::fprintf(stderr, "synth-model: wrote %s: preset %s, seed %llu, %s, %zu tensors in %zu shards, %.1f MB, %.1f s\n",
                args.out.c_str(), args.preset.c_str(), static_cast<unsigned long long>(args.seed),
-               args.fp8 ? "FP8" : "BF16", summary.tensors, summary.shards,
+               args.fp8_head ? "FP8 with FP8 LM heads" : args.fp8 ? "FP8" : "BF16", summary.tensors, summary.shards,
                static_cast<double>(summary.tensor_bytes) / 1e6, seconds);
   if (summary.tokenizer_from) {
     std::fprintf(stderr, "synth-model: tokenizer copied from %s\n", summary.tokenizer_from->c_str());
@@ -58,7 +60,13 @@ void add_synth_model_command(CLI::App& app) {
   command->add_option("--preset", args->preset, "Model shape: tiny or small")->required()->check(
       CLI::IsMember({"tiny", "small"}));
   command->add_option("--seed", args->seed, "Random seed; the same seed gives byte-identical files")->required();
-  command->add_flag("--fp8", args->fp8, "Store weights as FP8 e4m3 with 128x128 block scales (as DeepSeek-R1)");
+  CLI::Option* fp8 =
+      command->add_flag("--fp8", args->fp8, "Store weights as FP8 e4m3 with 128x128 block scales (as DeepSeek-R1)");
+  command
+      ->add_flag("--fp8-head", args->fp8_head,
+                 "Store the LM heads as FP8 too (DeepSeek-R1 keeps them BF16): an all-FP8 checkpoint, which "
+                 "reads about two thirds of the bytes per decoded token at the small preset")
+      ->needs(fp8);
   command->add_option("--out", args->out, "Output directory")->required();
   command->add_flag("--force", args->force, "Write into a non-empty directory");
   command->add_option("--tokenizer-dir", args->tokenizer_dir,

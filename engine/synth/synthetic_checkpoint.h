@@ -21,6 +21,10 @@ struct SynthOptions {
   std::optional<std::filesystem::path> tokenizer_dir;
   std::uint64_t max_shard_bytes = 0;  // 0: about a fifth of the checkpoint per shard
   bool durable = true;                // fsync every file before renaming it into place
+  // With an FP8 configuration, store the LM heads (lm_head and the MTP shared_head.head) as F8_E4M3 too. DeepSeek's
+  // release keeps them BF16, and at the small preset the BF16 head is 265 of the 374 MB a decoded token reads; all
+  // in FP8 a token reads ~0.24 GB, the figure issue 2's decode roofline assumes.
+  bool fp8_heads = false;
 };
 
 struct SynthSummary {

@@ -18,16 +18,19 @@ class InventoryBuilder {
     add("model.embed_tokens.weight", {c_.vocab_size, c_.hidden_size});
     for (std::int64_t layer = 0; layer < c_.num_hidden_layers; ++layer) add_decoder_layer(layer);
     add("model.norm.weight", {c_.hidden_size});
-    add("lm_head.weight", {c_.vocab_size, c_.hidden_size});
+    add_head("lm_head.weight");
     for (std::int64_t k = 0; k < c_.num_nextn_predict_layers; ++k) add_mtp_layer(c_.num_hidden_layers + k);
     return std::move(tensors_);
   }
 
  private:
-  void add(std::string name, Shape shape, bool quantizable = false) {
-    tensors_.push_back(ExpectedTensor{std::move(name), std::move(shape), quantizable});
+  void add(std::string name, Shape shape, Fp8Storage fp8 = Fp8Storage::Never) {
+    tensors_.push_back(ExpectedTensor{std::move(name), std::move(shape), fp8});
   }
-  void add_linear(const std::string& name, std::int64_t out, std::int64_t in) { add(name, {out, in}, true); }
+  void add_linear(const std::string& name, std::int64_t out, std::int64_t in) {
+    add(name, {out, in}, Fp8Storage::Released);
+  }
+  void add_head(const std::string& name) { add(name, {c_.vocab_size, c_.hidden_size}, Fp8Storage::Optional); }
 
   void add_swiglu(const std::string& prefix, std::int64_t width) {
     add_linear(prefix + "gate_proj.weight", width, c_.hidden_size);
@@ -75,7 +78,7 @@ class InventoryBuilder {
     add(p + "eh_proj.weight", {d, 2 * d});
     add_decoder_layer(layer);
     add(p + "shared_head.norm.weight", {d});
-    add(p + "shared_head.head.weight", {c_.vocab_size, d});
+    add_head(p + "shared_head.head.weight");
   }
 
   const ModelConfig& c_;
@@ -103,7 +106,7 @@ void validate_checkpoint(const ModelConfig& config, const Checkpoint& checkpoint
                                   quote_for_message(expected.name), shape_text(view->shape), shape_text(expected.shape)));
     }
     if (view->dtype != DType::F8_E4M3) continue;  // BF16, F16 and F32 are all readable as they are
-    if (!expected.quantizable) {
+    if (expected.fp8 == Fp8Storage::Never) {
       throw LoadError(fmt::format("{}: tensor {} is F8_E4M3 but this tensor is never quantized in DeepSeek-V3.",
                                   view->file, quote_for_message(expected.name)));
     }

@@ -196,6 +196,12 @@ TEST(Cli, SynthModelWritesALoadableCheckpointWithTokenizerAndRefusesToOverwrite)
   EXPECT_TRUE(j["text"].is_string());
 
   expect_one_sentence_error(r1eval("synth-model --preset tiny --seed 3 --out " + dir.string()), dir.string());
+
+  // FP8 heads only make sense in an FP8 checkpoint.
+  const Invocation heads_alone = r1eval("synth-model --preset tiny --seed 3 --fp8-head --out " + (dir / "x").string());
+  EXPECT_NE(heads_alone.exit_code, 0);
+  EXPECT_NE(heads_alone.err.find("--fp8-head requires --fp8"), std::string::npos) << heads_alone.err;
+  EXPECT_FALSE(fs::exists(dir / "x"));
 }
 
 }  // namespace

@@ -157,6 +157,34 @@ TEST(SyntheticCheckpoint, TinyMatchesTheGoldenLayoutAndValidates) {
   }
 }
 
+TEST(SyntheticCheckpoint, Fp8HeadsChangeOnlyTheHeads) {
+  const auto scratch = test::scratch_dir();
+  SynthOptions options = no_tokenizer(scratch);
+  options.fp8_heads = true;
+  write_synthetic_checkpoint(Preset::Tiny, 7, true, scratch / "model", options);
+  const Checkpoint heads = Checkpoint::open(scratch / "model");
+  const Checkpoint released = Checkpoint::open(shared_tiny_fp8());
+  EXPECT_NO_THROW(weights::validate_checkpoint(preset_config(Preset::Tiny, true), heads));
+  const std::set<std::string> head_names = {"lm_head.weight", "model.layers.4.shared_head.head.weight"};
+  std::set<std::string> expected_names;
+  for (const auto& name : released.tensor_names()) {
+    expected_names.insert(name);
+    if (head_names.count(name) != 0) {
+      expected_names.insert(name + "_scale_inv");
+      EXPECT_EQ(heads.get(name).dtype, DType::F8_E4M3) << name;
+      EXPECT_EQ(heads.get(name).shape, released.get(name).shape) << name;
+      EXPECT_EQ(released.get(name).dtype, DType::BF16) << name;
+      continue;
+    }
+    const auto& a = heads.get(name);
+    const auto& b = released.get(name);
+    ASSERT_EQ(a.nbytes, b.nbytes) << name;
+    EXPECT_EQ(std::memcmp(a.data, b.data, a.nbytes), 0) << name;
+  }
+  const auto names = heads.tensor_names();
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected_names);
+}
+
 TEST(SyntheticCheckpoint, Fp8DequantizesToTheOriginalValuesWithinFp8Rounding) {
   const auto config = preset_config(Preset::Tiny, true);
   const Checkpoint checkpoint = Checkpoint::open(shared_tiny_fp8());

@@ -316,6 +316,29 @@ TEST(DamagedCheckpoint, Fp8WeightWithAWrongOrMissingScale) {
   expect_mentions(message, "is F8_E4M3 but config.json has no quantization_config.");
 }
 
+// Only linear-layer weights and the LM heads may be F8_E4M3; the router weight (a BF16 [16, 64] here) may not.
+TEST(DamagedCheckpoint, Fp8WhereDeepSeekNeverQuantizes) {
+  const auto dir = test::copy_golden_checkpoint("tiny-fp8");
+  const std::string router = "model.layers.1.mlp.gate.weight";
+  const fs::path shard = test::shard_of(dir, router);
+  test::RawShard raw = test::read_shard(shard);
+  auto& entry = raw.header[router];
+  const auto begin = entry["data_offsets"][0].get<std::uint64_t>();
+  const auto end = entry["data_offsets"][1].get<std::uint64_t>();
+  const std::uint64_t half = (end - begin) / 2;  // one byte per element instead of two
+  entry["dtype"] = "F8_E4M3";
+  entry["data_offsets"] = {begin, begin + half};
+  for (auto& [name, other] : raw.header.items()) {
+    if (name == "__metadata__" || other["data_offsets"][0].get<std::uint64_t>() < end) continue;
+    other["data_offsets"] = {other["data_offsets"][0].get<std::uint64_t>() - half,
+                             other["data_offsets"][1].get<std::uint64_t>() - half};
+  }
+  raw.data.erase(begin + half, half);
+  test::write_shard(shard, raw);
+  EXPECT_EQ(load_error(dir), shard.filename().string() + ": tensor \"" + router +
+                                 "\" is F8_E4M3 but this tensor is never quantized in DeepSeek-V3.");
+}
+
 TEST(DamagedCheckpoint, MissingOrWrongDirectory) {
   const auto scratch = test::scratch_dir();
   const auto absent = scratch / "no-such-model";
