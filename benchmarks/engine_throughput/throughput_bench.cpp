@@ -4,7 +4,10 @@
 // Each runs with float32 matmul inputs (bf16:0, the reference numerics) and bf16 ones (bf16:1, ModelOptions).
 //
 // The model is R1EVAL_BENCH_MODEL when set, else the `small` preset synthesized once in FP8 under the system temp
-// dir (r1eval-bench-small-fp8, reused by later runs). Counter tok/s: tokens processed (prefill) or generated over
+// dir (r1eval-bench-small-fp8, reused by later runs). Batch-1 decode also runs on the same weights with FP8 LM heads
+// (fp8_head:1, synth-model --fp8-head; r1eval-bench-small-fp8-heads): the real release keeps the head BF16, which is
+// most of a small model's bytes per token, and issue 2's decode roofline assumes an all-FP8 checkpoint. Those cases
+// are skipped when R1EVAL_BENCH_MODEL names the model. Counter tok/s: tokens processed (prefill) or generated over
 // all sequences (decode) per second of wall time.
 // Run e.g.: r1eval_bench_throughput --benchmark_repetitions=3 (with the default OpenMP wait policy: under
 // OMP_WAIT_POLICY=passive every fork wakes sleeping threads, and batch-1 decode measured ~12% slower).
@@ -14,7 +17,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "engine/bench/throughput.h"
@@ -29,23 +34,33 @@ using r1eval::model::Sequence;
 using r1eval::model::StepItem;
 using r1eval::model::StepResult;
 
-fs::path model_dir() {
-  if (const char* dir = std::getenv("R1EVAL_BENCH_MODEL"); dir != nullptr && *dir != '\0') return dir;
-  const fs::path dir = fs::temp_directory_path() / "r1eval-bench-small-fp8";
+const char* model_from_environment() {
+  const char* dir = std::getenv("R1EVAL_BENCH_MODEL");
+  return dir != nullptr && *dir != '\0' ? dir : nullptr;
+}
+
+fs::path model_dir(bool fp8_heads) {
+  if (const char* dir = model_from_environment()) return dir;
+  const fs::path dir = fs::temp_directory_path() / (fp8_heads ? "r1eval-bench-small-fp8-heads" : "r1eval-bench-small-fp8");
   if (!fs::exists(dir / "model.safetensors.index.json")) {
     r1eval::synth::SynthOptions options;
     options.force = true;
+    options.fp8_heads = fp8_heads;
     r1eval::synth::write_synthetic_checkpoint(r1eval::synth::Preset::Small, 1, true, dir, options);
   }
   return dir;
 }
 
-// The model with float32 matmul inputs (bf16 = 0, the reference numerics) or bf16 ones (bf16 = 1).
-Model& model(std::int64_t bf16) {
-  static const std::unique_ptr<Model> float32 = Model::load(model_dir());
-  static const std::unique_ptr<Model> bfloat16 =
-      Model::load(model_dir(), {.matmul_inputs = r1eval::kernels::MatmulInputs::Bfloat16});
-  return bf16 != 0 ? *bfloat16 : *float32;
+// The model with float32 matmul inputs (bf16 = 0, the reference numerics) or bf16 ones (bf16 = 1), with the LM heads
+// as released (fp8_head = 0) or in FP8; each loaded once, when first asked for.
+Model& model(std::int64_t bf16, std::int64_t fp8_head = 0) {
+  static std::map<std::pair<std::int64_t, std::int64_t>, std::unique_ptr<Model>> loaded;
+  std::unique_ptr<Model>& m = loaded[{bf16, fp8_head}];
+  if (!m) {
+    const auto inputs = bf16 != 0 ? r1eval::kernels::MatmulInputs::Bfloat16 : r1eval::kernels::MatmulInputs::Float32;
+    m = Model::load(model_dir(fp8_head != 0), {.matmul_inputs = inputs});
+  }
+  return *m;
 }
 
 std::vector<std::int32_t> prompt(std::int64_t tokens) {
@@ -74,7 +89,11 @@ void BM_prefill(benchmark::State& state) {
 // timing). Each copy starts from a token of its own and then feeds back its own greedy token: copies fed the same
 // token would stay identical and all route to the same few experts, which real batches do not.
 void BM_decode(benchmark::State& state) {
-  Model& m = model(state.range(2));
+  if (state.range(3) != 0 && model_from_environment() != nullptr) {
+    state.SkipWithError("R1EVAL_BENCH_MODEL names the model, so there is no FP8-head variant of it");
+    return;
+  }
+  Model& m = model(state.range(2), state.range(3));
   const std::int64_t batch = state.range(0);
   const std::int64_t context = state.range(1);
   constexpr std::int64_t kSteps = 16;
@@ -113,10 +132,12 @@ BENCHMARK(BM_prefill)
     ->UseRealTime()
     ->MinTime(3.0);
 BENCHMARK(BM_decode)
-    ->ArgNames({"batch", "context", "bf16"})
-    ->ArgsProduct({{1, 64}, {128}, {0, 1}})
-    ->Args({1, 4096, 0})
-    ->Args({1, 4096, 1})
+    ->ArgNames({"batch", "context", "bf16", "fp8_head"})
+    ->ArgsProduct({{1, 64}, {128}, {0, 1}, {0}})
+    ->Args({1, 128, 0, 1})
+    ->Args({1, 128, 1, 1})
+    ->Args({1, 4096, 0, 0})
+    ->Args({1, 4096, 1, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(3.0);
