@@ -41,7 +41,8 @@ const char* model_from_environment() {
 
 fs::path model_dir(bool fp8_heads) {
   if (const char* dir = model_from_environment()) return dir;
-  const fs::path dir = fs::temp_directory_path() / (fp8_heads ? "r1eval-bench-small-fp8-heads" : "r1eval-bench-small-fp8");
+  const char* name = fp8_heads ? "r1eval-bench-small-fp8-heads" : "r1eval-bench-small-fp8";
+  const fs::path dir = fs::temp_directory_path() / name;
   if (!fs::exists(dir / "model.safetensors.index.json")) {
     r1eval::synth::SynthOptions options;
     options.force = true;
