@@ -172,7 +172,7 @@ class MlaDecodeAttentionFixture final : public PreparedCase {
         out_(static_cast<std::size_t>(heads_ * width_)) {}
   void run() override {
     kernels::latent_attention({queries_.data(), heads_, cache_.data(), positions_, width_, 0.05f, scratch_.data(),
-                               out_.data()});
+                               out_.data(), static_cast<std::int64_t>(scratch_.size())});
   }
 
  private:

@@ -75,7 +75,7 @@ struct Model::Impl {
   std::vector<float> block_out;                       // output of the current attention or FFN block
   std::vector<float> gate, up, shared_gate, shared_up;  // MLP intermediates
   std::vector<std::int64_t> expert_tasks;
-  std::vector<float> attention_scratch;               // per thread: latent_attention's scratch
+  std::vector<float> attention_scratch;               // latent_attention's: one chunk per thread, or a lone token's all
   std::vector<float> router_logits, router_scratch, route_weights;
   std::vector<std::int32_t> route_experts;
   std::vector<std::int64_t> expert_begin, expert_fill, expert_rows;  // (token, slot) pairs grouped by expert
@@ -145,13 +145,14 @@ struct Model::Impl {
 
     // Per token, all heads at once against the token's visible cache rows (a float32 matrix [visible, entry]):
     // scores = q · cacheᵀ, softmax, context = scores · cache (its rope columns are computed and ignored).
-    // Tokens run in parallel; a lone token (decoding) lets latent_attention split its context across the threads
-    // instead. Either way the kernels' fixed reduction order keeps every result independent of the schedule.
+    // Tokens run in parallel, each taking its context one chunk at a time in a scratch of its thread's; a lone token
+    // (decoding) gets the scratch for every chunk of its context, so that latent_attention spreads them over the
+    // threads instead. Either way the kernels' fixed reduction order keeps every result independent of the schedule.
     float* ctx = sized(context, n * heads * entry);
-    std::int64_t longest = 0;
-    for (const Token& tok : tokens) longest = std::max(longest, tok.position + 1);
-    const std::int64_t scratch_per_thread = kernels::latent_attention_scratch_floats(heads, longest, entry);
-    float* scratch_base = sized(attention_scratch, scratch_per_thread * omp_get_max_threads());
+    const std::int64_t per_thread = kernels::latent_attention_chunk_scratch_floats(heads, entry);
+    const std::int64_t scratch_floats =
+        n == 1 ? kernels::latent_attention_scratch_floats(heads, tokens[0].position + 1, entry) : per_thread;
+    float* scratch_base = sized(attention_scratch, n == 1 ? scratch_floats : per_thread * omp_get_max_threads());
     const auto scale = static_cast<float>(rope.softmax_scale());
 
     const auto attend = [&](std::int64_t t) {
@@ -162,7 +163,8 @@ struct Model::Impl {
       a.positions = tokens[t].position + 1;  // causal: keys 0..position
       a.width = entry;
       a.scale = scale;
-      a.scratch = scratch_base + scratch_per_thread * omp_get_thread_num();
+      a.scratch = scratch_base + (n == 1 ? 0 : per_thread * omp_get_thread_num());
+      a.scratch_floats = scratch_floats;
       a.out = ctx + t * heads * entry;
       kernels::latent_attention(a);
     };

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <tuple>
 #include <vector>
 
@@ -36,10 +38,14 @@ Inputs random_inputs(const Case& c, bool uneven, std::mt19937& rng) {
   return in;
 }
 
-std::vector<float> attend(const Case& c, const Inputs& in, float scale) {
-  std::vector<float> scratch(static_cast<std::size_t>(latent_attention_scratch_floats(c.heads, c.positions, c.width)));
+// The scratch for every chunk (`all_chunks`: they run in parallel outside a parallel region) or for one at a time.
+std::vector<float> attend(const Case& c, const Inputs& in, float scale, bool all_chunks = true) {
+  const std::int64_t floats = all_chunks ? latent_attention_scratch_floats(c.heads, c.positions, c.width)
+                                         : latent_attention_chunk_scratch_floats(c.heads, c.width);
+  std::vector<float> scratch(static_cast<std::size_t>(floats));
   std::vector<float> out(static_cast<std::size_t>(c.heads * c.width));
-  latent_attention({in.q.data(), c.heads, in.cache.data(), c.positions, c.width, scale, scratch.data(), out.data()});
+  latent_attention(
+      {in.q.data(), c.heads, in.cache.data(), c.positions, c.width, scale, scratch.data(), out.data(), floats});
   return out;
 }
 
@@ -50,6 +56,7 @@ TEST(LatentAttention, MatchesAFloat64Reference) {
     for (const bool uneven : {false, true}) {
       const Inputs in = random_inputs(c, uneven, rng);
       const std::vector<float> out = attend(c, in, scale);
+      EXPECT_EQ(attend(c, in, scale, false), out) << "one chunk at a time";
       for (int h = 0; h < c.heads; ++h) {
         std::vector<double> weight(static_cast<std::size_t>(c.positions));
         double max = -1e300, sum = 0.0;
@@ -81,8 +88,9 @@ TEST(LatentAttention, EmptyContextGivesZeros) {
   for (const float v : out) EXPECT_EQ(v, 0.0f);
 }
 
-// Chunks run in parallel when the call is outside a parallel region: the result must not depend on how many.
-TEST(LatentAttention, BitIdenticalOnAnyThreadCount) {
+// Chunks run in parallel when the call is outside a parallel region and has the scratch for all of them; one at a
+// time with less scratch or inside a parallel region. The result must not depend on which, nor on how many threads.
+TEST(LatentAttention, BitIdenticalOnEverySchedule) {
   std::mt19937 rng(5);
   const Case c{16, 3 * static_cast<int>(kLatentAttentionChunk) + 7, 72};
   const Inputs in = random_inputs(c, true, rng);
@@ -92,8 +100,32 @@ TEST(LatentAttention, BitIdenticalOnAnyThreadCount) {
   for (const int threads : {2, 3}) {
     omp_set_num_threads(threads);
     EXPECT_EQ(attend(c, in, 0.2f), alone) << threads << " threads";
+    EXPECT_EQ(attend(c, in, 0.2f, false), alone) << threads << " threads, one chunk at a time";
+    std::vector<std::vector<float>> inside(2);
+#pragma omp parallel for num_threads(2)
+    for (int i = 0; i < 2; ++i) inside[i] = attend(c, in, 0.2f, i == 0);
+    EXPECT_EQ(inside[0], alone) << "inside a parallel region, scratch for every chunk";
+    EXPECT_EQ(inside[1], alone) << "inside a parallel region, scratch for one chunk";
   }
   omp_set_num_threads(saved);
+}
+
+// Less than one chunk's scratch (or, for a context shorter than a chunk, than the whole context's) is refused.
+TEST(LatentAttention, RefusesScratchSmallerThanOneChunk) {
+  std::mt19937 rng(6);
+  for (const Case& c : {Case{4, static_cast<int>(kLatentAttentionChunk) + 10, 16}, Case{4, 10, 16}}) {
+    const Inputs in = random_inputs(c, false, rng);
+    const std::int64_t floats = std::min(latent_attention_chunk_scratch_floats(c.heads, c.width),
+                                         latent_attention_scratch_floats(c.heads, c.positions, c.width)) - 1;
+    std::vector<float> scratch(static_cast<std::size_t>(floats + 1)), out(static_cast<std::size_t>(c.heads * c.width));
+    EXPECT_THROW(latent_attention({in.q.data(), c.heads, in.cache.data(), c.positions, c.width, 1.0f, scratch.data(),
+                                   out.data(), floats}),
+                 std::invalid_argument)
+        << c.positions << " positions";
+    EXPECT_NO_THROW(latent_attention({in.q.data(), c.heads, in.cache.data(), c.positions, c.width, 1.0f,
+                                      scratch.data(), out.data(), floats + 1}))
+        << c.positions << " positions";
+  }
 }
 
 }  // namespace
