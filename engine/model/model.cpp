@@ -149,10 +149,11 @@ struct Model::Impl {
     // (decoding) gets the scratch for every chunk of its context, so that latent_attention spreads them over the
     // threads instead. Either way the kernels' fixed reduction order keeps every result independent of the schedule.
     float* ctx = sized(context, n * heads * entry);
-    const std::int64_t per_thread = kernels::latent_attention_chunk_scratch_floats(heads, entry);
     const std::int64_t scratch_floats =
-        n == 1 ? kernels::latent_attention_scratch_floats(heads, tokens[0].position + 1, entry) : per_thread;
-    float* scratch_base = sized(attention_scratch, n == 1 ? scratch_floats : per_thread * omp_get_max_threads());
+        n == 1 ? kernels::latent_attention_scratch_floats(heads, tokens[0].position + 1, entry)
+               : kernels::latent_attention_chunk_scratch_floats(heads, entry);
+    // The lone token runs outside any parallel region, on thread 0.
+    float* scratch_base = sized(attention_scratch, scratch_floats * (n == 1 ? 1 : omp_get_max_threads()));
     const auto scale = static_cast<float>(rope.softmax_scale());
 
     const auto attend = [&](std::int64_t t) {
@@ -163,7 +164,7 @@ struct Model::Impl {
       a.positions = tokens[t].position + 1;  // causal: keys 0..position
       a.width = entry;
       a.scale = scale;
-      a.scratch = scratch_base + (n == 1 ? 0 : per_thread * omp_get_thread_num());
+      a.scratch = scratch_base + scratch_floats * omp_get_thread_num();
       a.scratch_floats = scratch_floats;
       a.out = ctx + t * heads * entry;
       kernels::latent_attention(a);
