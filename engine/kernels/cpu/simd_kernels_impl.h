@@ -5,11 +5,10 @@
 // S provides: V (a float vector), M (a comparison mask), kLanes, kPanelMinRows (input rows from which matmul decodes
 // weights into panels), kMatmulRowBlock[m] (weight rows per fused matmul tile for m < kPanelMinRows), kGemmRows x
 // kGemmInputs (the panel matmul's register tile), kTransposedInputs[fp8] (input rows per matmul_transposed tile:
-// other dtypes, FP8), and static functions zero, set1,
-// load, store, add, sub, mul, div, fma(a,b,c)=a*b+c, min, max, round (to nearest), pow2i (2^n for integer-valued n
-// in [-126,127]), less, greater, unordered, select(mask,t,f), hsum and hmax (fixed reduction trees; optionally
-// hsum4, four hsums at once), and load/load2 for each stored dtype (load2 reads 2*kLanes elements; for F8_E4M3 the
-// loads return value/256, see simd_fp8_bits.h).
+// other dtypes, FP8), and static functions zero, set1, load, store, add, sub, mul, div, fma(a,b,c)=a*b+c, min, max,
+// round (to nearest), pow2i (2^n for integer-valued n in [-126,127]), less, greater, unordered, select(mask,t,f),
+// hsum and hmax (fixed reduction trees; optionally hsum4, four hsums at once), and load/load2 for each stored dtype
+// (load2 reads 2*kLanes elements; for F8_E4M3 the loads return value/256, see simd_fp8_bits.h).
 //
 // Determinism: matmul's reduction order is fixed per output element (simd_matmul_impl.h), whatever the tile shape or
 // schedule, so results do not depend on m, on the row range or on threads. matmul_transposed and the elementwise
