@@ -18,22 +18,12 @@ namespace fs = std::filesystem;
 using weights::Checkpoint;
 using weights::DType;
 
-// E4M3 by its definition: (1 + m/8) 2^(e-7), or m/8 2^-6 for e = 0 (the synthetic weights hold no NaN).
-double e4m3_value(std::uint8_t code) {
-  const int e = (code >> 3) & 0xF;
-  const int m = code & 7;
-  const double magnitude = e == 0 ? m / 8.0 * std::ldexp(1.0, -6) : (1 + m / 8.0) * std::ldexp(1.0, e - 7);
-  return (code & 0x80) != 0 ? -magnitude : magnitude;
-}
-
 struct Fp8HeadCheckpoint {
   fs::path dir;
   Fp8HeadCheckpoint() {
     const fs::path scratch = test::scratch_dir();
-    fs::create_directories(scratch / "empty-tokenizer");
-    test::write_bytes(scratch / "empty-tokenizer" / "tokenizer.json", "{}");
     synth::SynthOptions options;
-    options.tokenizer_dir = scratch / "empty-tokenizer";
+    options.tokenizer_dir = test::empty_tokenizer_dir(scratch);
     options.durable = false;
     options.fp8_heads = true;
     dir = scratch / "model";
@@ -86,7 +76,7 @@ void expect_head_products(const fs::path& dir, const Forward& f, Tolerance toler
     for (std::int64_t v = 0; v < vocab; v += 37) {  // every 37th row: all row blocks, ragged ones included
       double exact = 0.0, magnitude = 0.0;
       for (std::int64_t j = 0; j < hidden; ++j) {
-        const double w = e4m3_value(bytes[v * hidden + j]) * scale[(v / 128) * grid_cols + j / 128];
+        const double w = test::e4m3_by_definition(bytes[v * hidden + j]) * scale[(v / 128) * grid_cols + j / 128];
         exact += x[j] * w;
         magnitude += std::fabs(x[j] * w);
       }

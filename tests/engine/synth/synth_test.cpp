@@ -52,10 +52,8 @@ weights::ModelConfig odd_config(bool fp8) {
 }
 
 SynthOptions no_tokenizer(const fs::path& scratch) {
-  fs::create_directories(scratch / "empty-tokenizer");
-  test::write_bytes(scratch / "empty-tokenizer" / "tokenizer.json", "{}");
   SynthOptions options;
-  options.tokenizer_dir = scratch / "empty-tokenizer";
+  options.tokenizer_dir = test::empty_tokenizer_dir(scratch);
   options.durable = false;  // fsync is for crash safety; tests only need the bytes
   return options;
 }
@@ -218,12 +216,7 @@ TEST(SyntheticCheckpoint, Fp8DequantizesToTheOriginalValuesWithinFp8Rounding) {
       for (std::int64_t c = 0; c < cols; ++c) {
         const auto i = static_cast<std::size_t>(r * cols + c);
         const double scale = scale_values[static_cast<std::size_t>((r / 128) * grid_cols + c / 128)];
-        // E4M3 decoded by its definition: (1 + m/8) 2^(e-7), or m/8 2^-6 for e = 0.
-        const int e = (bytes[i] >> 3) & 0xF;
-        const int m = bytes[i] & 7;
-        double decoded = e == 0 ? m / 8.0 * std::pow(2.0, -6) : (1 + m / 8.0) * std::pow(2.0, e - 7);
-        if (bytes[i] & 0x80) decoded = -decoded;
-        const double error = std::fabs(decoded * scale - original[i]);
+        const double error = std::fabs(test::e4m3_by_definition(bytes[i]) * scale - original[i]);
         // Half a unit in the last place: 3 mantissa bits (2^-4 relative), or 2^-10 absolute among subnormals.
         const double bound = std::max(std::fabs(original[i]) * 0x1.0p-4, 0x1.0p-10 * scale) * 1.0001;
         ASSERT_LE(error, bound) << name << " [" << r << ", " << c << "]";

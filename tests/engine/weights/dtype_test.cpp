@@ -6,17 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/engine/weights/test_files.h"
+
 namespace r1eval::weights {
 namespace {
-
-// MODEL.md §4, computed in double independently of the library's table.
-double e4m3_formula(int code) {
-  const int sign = code >> 7;
-  const int e = (code >> 3) & 0xF;
-  const int m = code & 0x7;
-  const double magnitude = e == 0 ? (m / 8.0) * std::pow(2.0, -6) : (1.0 + m / 8.0) * std::pow(2.0, e - 7);
-  return sign != 0 ? -magnitude : magnitude;
-}
 
 TEST(Fp8E4M3, EveryCodeMatchesTheFormula) {
   for (int code = 0; code < 256; ++code) {
@@ -25,7 +18,9 @@ TEST(Fp8E4M3, EveryCodeMatchesTheFormula) {
       EXPECT_TRUE(std::isnan(decoded)) << "code " << code;
       continue;
     }
-    EXPECT_EQ(static_cast<double>(decoded), e4m3_formula(code)) << "code " << code;
+    // MODEL.md §4, computed in double independently of the library's table.
+    EXPECT_EQ(static_cast<double>(decoded), test::e4m3_by_definition(static_cast<std::uint8_t>(code)))
+        << "code " << code;
     EXPECT_EQ(std::signbit(decoded), code >= 0x80) << "code " << code;
   }
 }
@@ -52,8 +47,8 @@ TEST(Fp8E4M3, EncodingRoundTripsEveryFiniteCode) {
 
 TEST(Fp8E4M3, RoundsToNearestEvenBetweenEveryPairOfCodes) {
   for (int code = 0; code < 0x7E; ++code) {
-    const double low = e4m3_formula(code);
-    const double high = e4m3_formula(code + 1);
+    const double low = test::e4m3_by_definition(static_cast<std::uint8_t>(code));
+    const double high = test::e4m3_by_definition(static_cast<std::uint8_t>(code + 1));
     const auto midpoint = static_cast<float>((low + high) / 2);  // exact: few mantissa bits
     ASSERT_EQ(static_cast<double>(midpoint), (low + high) / 2);
     const int even = (code % 2 == 0) ? code : code + 1;

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -30,6 +31,20 @@ fs::path copy_golden_checkpoint(const std::string& name) {
     fs::permissions(entry.path(), fs::perms::owner_write, fs::perm_options::add);
   }
   return dest;
+}
+
+fs::path empty_tokenizer_dir(const fs::path& dir) {
+  const fs::path tokenizer = dir / "empty-tokenizer";
+  fs::create_directories(tokenizer);
+  write_bytes(tokenizer / "tokenizer.json", "{}");
+  return tokenizer;
+}
+
+double e4m3_by_definition(std::uint8_t code) {
+  const int e = (code >> 3) & 0xF;
+  const int m = code & 7;
+  const double magnitude = e == 0 ? m / 8.0 * std::ldexp(1.0, -6) : (1 + m / 8.0) * std::ldexp(1.0, e - 7);
+  return (code & 0x80) != 0 ? -magnitude : magnitude;
 }
 
 std::string read_bytes(const fs::path& path) {

@@ -18,6 +18,12 @@ fs::path golden_path(const std::string& name);
 fs::path scratch_dir();
 // A writable copy of a golden checkpoint directory inside scratch_dir().
 fs::path copy_golden_checkpoint(const std::string& name);
+// `dir`/empty-tokenizer holding a tokenizer.json of "{}": for synthetic checkpoints that need no real tokenizer.
+fs::path empty_tokenizer_dir(const fs::path& dir);
+
+// An E4M3 code's value by the format's definition, independently of the engine's decoders: (1 + m/8) 2^(e-7), or
+// m/8 2^-6 for e = 0 (not NaN-aware: synthetic weights have no 0x7F/0xFF codes).
+double e4m3_by_definition(std::uint8_t code);
 
 std::string read_bytes(const fs::path& path);
 void write_bytes(const fs::path& path, const std::string& bytes);
