@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <vector>
 
 #include "engine/kernels/cpu/simd_matmul_impl.h"
@@ -29,6 +30,9 @@ constexpr std::int64_t kBf16Step = 32;  // columns per vdpbf16ps
 // Input rows converted at a time: their bf16 copy (up to 128 x 14 KB for R1's widest input) stays in L2 while every
 // weight row passes over it.
 constexpr std::int64_t kBf16InputChunk = 128;
+
+// FP8 rows decoded at a time for many input rows (bf16_dot_rows).
+constexpr std::int64_t kPanelRows = 64;
 
 inline std::int64_t round_up_to_step(std::int64_t n) { return (n + kBf16Step - 1) / kBf16Step * kBf16Step; }
 
@@ -153,9 +157,17 @@ struct StoredFp8Rows {
   }
 };
 
-struct PanelRows {  // bf16 rows padded to whole steps (zeros), so every load is whole
+// Decoded bf16 rows, padded to whole steps (zeros) so that every load is whole. While a tile works on them it
+// requests its rows of the next panel (`next_fp8`: the stored rows kPanelRows further on, null past the matrix), so
+// that the next decode finds them in cache rather than waiting on memory between the panels' arithmetic.
+struct PanelRows {
   const std::uint16_t* first;
   std::int64_t ld;
+  const std::uint8_t* next_fp8;
+  template <int RB>
+  void prefetch_next_tile(std::int64_t c) const {
+    if (next_fp8 != nullptr) prefetch_next_tile_share<RB, kBf16Step>(next_fp8, c);
+  }
   __m512bh load(int rr, std::int64_t c, __mmask32) const {
     return as_bf16(_mm512_loadu_si512(first + rr * ld + c));
   }
@@ -192,22 +204,42 @@ void bf16_tile(const W& w, const std::uint16_t* x, std::int64_t ldx, std::int64_
   }
 }
 
+// Weight rows per tile when one tile takes all of the chunk's `count` < kPanelMinRows input rows (the streamed
+// schedules): RB x count accumulators, RB weight vectors and one input vector within 32 zmm registers. A tile that
+// took only some of the inputs would load (and, from FP8, decode) its weight rows again for the rest: at 7 or 8 inputs
+// a 4 x 6 tile decoded every row twice. Small-preset FP8 experts, bf16 inputs, 2 Zen 4 cores (r1eval_bench_kernels):
+// m = 8 went from 41 to 30 us (expert_up) and from 45 to 34 us (expert_down).
+constexpr int kStreamedRowBlock[] = {0, 4, 6, 6, 6, 5, 4, 3, 3};
+
 // Weight rows [r0, r1) against input rows [i0, i0 + xb count): `rows_at(r)` gives the source of tile rows r, r+1...
 template <class S, class RowsAt>
 void bf16_rows_against(const MatmulJob& job, std::int64_t r0, std::int64_t r1, std::int64_t i0, std::int64_t count,
                        Bf16Rows xb, const RowsAt& rows_at) {
+  float* y = job.y + i0 * job.ldy - job.row_begin;
+  const std::int64_t cols = job.w.cols;
+  // Streamed rows with fewer inputs than a panel: all inputs in one tile. A lone input row against BF16 rows takes
+  // one row at a time: one sequential stream, bound by memory (see fused_row_block). Against FP8 rows one row would
+  // be bound by the latency of its one accumulator chain (32 weights per vdpbf16ps, ~6 cycles on Zen 4), so four rows
+  // keep four chains in flight and prefetch the next four (StoredFp8Rows): FP8 GEMV with bf16 inputs at R1's shapes
+  // went from 15-24 to 20-42 GB/s on 2 Zen 4 cores.
+  if (count < static_cast<std::int64_t>(std::size(kStreamedRowBlock))) {
+    const std::int64_t rb = count == 1 && job.w.dtype != DType::F8_E4M3 ? 1 : kStreamedRowBlock[count];
+    with_input_count<std::size(kStreamedRowBlock) - 1>(count, [&]<int MB>() {
+      constexpr int RB = kStreamedRowBlock[MB];
+      for (std::int64_t r = r0; r < r1; r += rb) {
+        with_tile_shape<RB, 1>(min_i64(rb, r1 - r), 1, [&]<int R, int>() {
+          bf16_tile<S, R, MB>(rows_at(r), xb.x, xb.ld, cols, y + r, job.ldy);
+        });
+      }
+    });
+    return;
+  }
   constexpr int RB = 4, MB = 6;
-  // A lone input row against BF16 rows takes one row at a time: one sequential stream, bound by memory (see
-  // fused_row_block). Against FP8 rows one row would be bound by the latency of its one accumulator chain (32 weights
-  // per vdpbf16ps, ~6 cycles on Zen 4), so four rows keep four chains in flight and prefetch the next four
-  // (StoredFp8Rows): FP8 GEMV with bf16 inputs at R1's shapes went from 15-24 to 20-42 GB/s on 2 Zen 4 cores.
-  const std::int64_t rb = count == 1 && job.w.dtype != DType::F8_E4M3 ? 1 : RB;
-  for (std::int64_t r = r0; r < r1; r += rb) {
+  for (std::int64_t r = r0; r < r1; r += RB) {
     const auto w = rows_at(r);
     for (std::int64_t i = 0; i < count; i += MB) {
-      with_tile_shape<RB, MB>(min_i64(rb, r1 - r), min_i64(MB, count - i), [&]<int R, int M>() {
-        bf16_tile<S, R, M>(w, xb.x + i * xb.ld, xb.ld, job.w.cols, job.y + (i0 + i) * job.ldy + (r - job.row_begin),
-                           job.ldy);
+      with_tile_shape<RB, MB>(min_i64(RB, r1 - r), min_i64(MB, count - i), [&]<int R, int M>() {
+        bf16_tile<S, R, M>(w, xb.x + i * xb.ld, xb.ld, cols, y + i * job.ldy + r, job.ldy);
       });
     }
   }
@@ -231,7 +263,6 @@ void bf16_dot_rows(const MatmulJob& job, std::int64_t p0, std::int64_t p1, const
     } else {
       // Decode a panel of rows once for all input rows of the chunk.
       thread_local std::vector<std::uint16_t> panel;
-      constexpr std::int64_t kPanelRows = 64;
       if (static_cast<std::int64_t>(panel.size()) < kPanelRows * xb.ld) {
         panel.resize(static_cast<std::size_t>(kPanelRows * xb.ld));
       }
@@ -244,8 +275,10 @@ void bf16_dot_rows(const MatmulJob& job, std::int64_t p0, std::int64_t p1, const
                                 reinterpret_cast<__m512i>(row.load(0, c, step_mask(cols - c))));
           }
         }
-        bf16_rows_against<S>(job, q0, q1, i0, count, xb,
-                             [&](std::int64_t r) { return PanelRows{panel.data() + (r - q0) * xb.ld, xb.ld}; });
+        bf16_rows_against<S>(job, q0, q1, i0, count, xb, [&](std::int64_t r) {
+          const std::int64_t next = r + kPanelRows;
+          return PanelRows{panel.data() + (r - q0) * xb.ld, xb.ld, next < w.rows ? w.data + next * cols : nullptr};
+        });
       }
     }
   }

@@ -111,6 +111,15 @@ void with_tile_shape(std::int64_t rb, std::int64_t mb, Fn&& fn) {
   fn.template operator()<RB, MB>();
 }
 
+// Calls fn.template operator()<K>() with K = n as a compile-time constant, for 1 <= n <= N.
+template <int N, class Fn>
+void with_input_count(std::int64_t n, Fn&& fn) {
+  if constexpr (N > 1) {
+    if (n < N) return with_input_count<N - 1>(n, fn);
+  }
+  fn.template operator()<N>();
+}
+
 // Software prefetch for a register tile of RB contiguous weight rows whose successor tile (the next RB rows) starts
 // right after it at `next_tile`. A step that consumes kStepBytes of each of its rows, at byte offset `offset` within
 // them, requests as many bytes of the successor, at RB times that offset: by the tile's last step the whole successor
