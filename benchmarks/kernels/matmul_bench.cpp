@@ -8,15 +8,17 @@
 // Only one weight matrix is alive at a time (the largest, the real LM head in BF16, is 1.85 GB); it is kept while
 // consecutive benchmarks share it. R1EVAL_KERNELS=scalar|avx2|avx512 forces a variant; the label names it.
 // Run e.g.: r1eval_bench_kernels --benchmark_filter='small/'   ('real/.*m:1$': the real-shape GEMVs;
-// 'bf16-inputs': the bf16 cases).
+// 'bf16-inputs': the bf16 cases; 'bf16-pairs': BF16 weights repacked by Bf16Pairs).
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/kernels/bf16_pairs.h"
 #include "engine/kernels/kernel_variants.h"
 
 namespace {
@@ -111,12 +113,16 @@ void set_counters(benchmark::State& state, double flops, double bytes) {
                  std::to_string(omp_get_max_threads()) + " threads");
 }
 
+// `pairs`: multiply from the BF16 matrix repacked by Bf16Pairs (bf16_pairs.h), as the model does for its LM head.
 void matmul_benchmark(benchmark::State& state, Shape shape, DType dtype, std::int64_t m,
-                      r1eval::kernels::MatmulInputs inputs) {
+                      r1eval::kernels::MatmulInputs inputs, bool pairs) {
   const BenchWeights& w = weights_for(dtype, shape.out, shape.in);
   const std::vector<float> x = activations(m * shape.in);
   std::vector<float> y(static_cast<std::size_t>(m * shape.out));
-  const r1eval::kernels::MatmulArgs args{.w = &w.view, .x = x.data(), .m = m, .y = y.data(), .inputs = inputs};
+  std::optional<r1eval::kernels::Bf16Pairs> repacked;
+  WeightMatrix view = w.view;
+  if (pairs) view.bf16_pairs = repacked.emplace(w.view).data();
+  const r1eval::kernels::MatmulArgs args{.w = &view, .x = x.data(), .m = m, .y = y.data(), .inputs = inputs};
   for (auto _ : state) {
     r1eval::kernels::matmul(args);
     benchmark::DoNotOptimize(y.data());
@@ -168,13 +174,18 @@ std::string dtype_tag(DType dtype) { return dtype == DType::BF16 ? "bf16" : "fp8
       for (DType dtype : {DType::BF16, DType::F8_E4M3}) {
         for (std::int64_t m : kBatchSizes) {
           for (const auto inputs : {MatmulInputs::Float32, MatmulInputs::Bfloat16}) {
-            const std::string name = std::string("matmul/") + preset + "/" + shape.name + "_" + std::to_string(shape.in) +
-                                     "x" + std::to_string(shape.out) + "/" + dtype_tag(dtype) + "/m:" + std::to_string(m) +
-                                     (inputs == MatmulInputs::Bfloat16 ? "/bf16-inputs" : "");
-            benchmark::RegisterBenchmark(name.c_str(), matmul_benchmark, shape, dtype, m, inputs)
-                ->UseRealTime()
-                ->Unit(benchmark::kMicrosecond)
-                ->MinTime(0.1);
+            for (const bool pairs : {false, true}) {
+              if (pairs && (inputs != MatmulInputs::Bfloat16 || dtype != DType::BF16)) continue;
+              const std::string name = std::string("matmul/") + preset + "/" + shape.name + "_" +
+                                       std::to_string(shape.in) + "x" + std::to_string(shape.out) + "/" +
+                                       dtype_tag(dtype) + "/m:" + std::to_string(m) +
+                                       (inputs == MatmulInputs::Bfloat16 ? "/bf16-inputs" : "") +
+                                       (pairs ? "/bf16-pairs" : "");
+              benchmark::RegisterBenchmark(name.c_str(), matmul_benchmark, shape, dtype, m, inputs, pairs)
+                  ->UseRealTime()
+                  ->Unit(benchmark::kMicrosecond)
+                  ->MinTime(0.1);
+            }
           }
         }
       }

@@ -17,6 +17,9 @@ struct WeightMatrix {
   std::int64_t cols = 0;
   const float* scale_inv = nullptr;  // only for F8_E4M3
   std::int64_t block = 128;          // only for F8_E4M3
+  // Optional, BF16 only: the same matrix repacked by Bf16Pairs (bf16_pairs.h). matmul with MatmulInputs::Bfloat16
+  // then multiplies from it on CPUs with bf16 dot products, and from `data` everywhere else.
+  const std::uint16_t* bf16_pairs = nullptr;
 };
 
 }  // namespace r1eval::kernels

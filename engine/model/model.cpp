@@ -3,11 +3,14 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "engine/kernels/bf16_pairs.h"
 #include "engine/kernels/index_loop.h"
+#include "engine/kernels/kernel_variants.h"
 #include "engine/kernels/kernels.h"
 #include "engine/kernels/latent_attention.h"
 #include "engine/model/model_weights.h"
@@ -61,6 +64,10 @@ struct Model::Impl {
   ModelOptions options;
   weights::Checkpoint checkpoint;
   ModelWeights weights;
+  // In bf16 mode on CPUs with bf16 dot products, the BF16 LM head repacked as column pairs, which matmul then reads
+  // instead of the stored head (bf16_pairs.h): a second copy of the head, for the one matmul that multiplies many
+  // rows by a large matrix when many sequences decode together.
+  std::optional<kernels::Bf16Pairs> head_pairs;
   Rope rope;
   RouterParams router;
 
@@ -86,7 +93,12 @@ struct Model::Impl {
 
   Impl(ModelConfig c, weights::Checkpoint ckpt, const ModelOptions& o)
       : config(std::move(c)), options(o), checkpoint(std::move(ckpt)), weights(bind_model_weights(config, checkpoint)),
-        rope(config), router(RouterParams::from_config(config)) {}
+        rope(config), router(RouterParams::from_config(config)) {
+    if (options.matmul_inputs == MatmulInputs::Bfloat16 && weights.lm_head.dtype == weights::DType::BF16 &&
+        kernels::bf16_dot_products_supported(kernels::active_variant())) {
+      weights.lm_head.bf16_pairs = head_pairs.emplace(weights.lm_head).data();
+    }
+  }
 
   MatmulInputs inputs() const { return options.matmul_inputs; }
 

@@ -9,6 +9,7 @@ namespace r1eval::kernels::cpu {
 constinit const KernelTable kAvx512Table = [] {
   KernelTable table = make_table<Avx512>();
   table.matmul_rows_bf16_dot = avx512_matmul_rows_bf16_dot;
+  table.matmul_rows_bf16_pairs = avx512_matmul_rows_bf16_pairs;
   return table;
 }();
 }  // namespace r1eval::kernels::cpu

@@ -66,7 +66,11 @@ WeightView checked_view(const WeightMatrix* w, const char* function) {
                   .cols = w->cols,
                   .scale_inv = w->scale_inv,
                   .block = w->block,
-                  .scale_cols = 0};
+                  .scale_cols = 0,
+                  .bf16_pairs = w->bf16_pairs};
+  if (w->bf16_pairs != nullptr && w->dtype != weights::DType::BF16) {
+    fail(function, "the weight matrix " + shape(*w) + " has repacked bf16 pairs but is not BF16.");
+  }
   if (w->dtype == weights::DType::F8_E4M3) {
     if (w->block <= 0) {
       fail(function, "the FP8 weight matrix " + shape(*w) + " has block size " + std::to_string(w->block) + ".");
@@ -139,11 +143,12 @@ void matmul(const MatmulArgs& args, Variant variant) {
   const cpu::MatmulJob job{.w = w, .x = args.x, .m = args.m, .ldx = ldx, .y = args.y, .ldy = ldy,
                            .row_begin = args.row_begin, .bf16_inputs = bf16_inputs};
   const bool bf16_weights = w.dtype == weights::DType::BF16 || w.dtype == weights::DType::F8_E4M3;
-  const auto rows = bf16_inputs && bf16_weights && table.matmul_rows_bf16_dot != nullptr &&
-                            bf16_dot_products_supported(variant)
-                        ? table.matmul_rows_bf16_dot
-                        : table.matmul_rows;
-  split_across_threads(args.row_begin, row_end, 8, args.m * out_len * (w.cols > 0 ? w.cols : 1),
+  const bool bf16_dots = bf16_inputs && bf16_weights && table.matmul_rows_bf16_dot != nullptr &&
+                         bf16_dot_products_supported(variant);
+  const bool pairs = bf16_dots && w.bf16_pairs != nullptr;
+  const auto rows = pairs ? table.matmul_rows_bf16_pairs : bf16_dots ? table.matmul_rows_bf16_dot : table.matmul_rows;
+  // Repacked rows come in blocks of 32 (Bf16Pairs): pieces of whole blocks compute no row twice.
+  split_across_threads(args.row_begin, row_end, pairs ? 32 : 8, args.m * out_len * (w.cols > 0 ? w.cols : 1),
                        [&](std::int64_t r0, std::int64_t r1) { rows(job, r0, r1); });
 }
 

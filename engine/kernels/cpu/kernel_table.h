@@ -18,6 +18,7 @@ struct WeightView {
   const float* scale_inv = nullptr;  // F8_E4M3 only
   std::int64_t block = 128;          // F8_E4M3 only
   std::int64_t scale_cols = 0;       // ceil(cols / block), F8_E4M3 only
+  const std::uint16_t* bf16_pairs = nullptr;  // WeightMatrix::bf16_pairs
 };
 
 // y[i*ldy + (r - row_begin)] = sum_c x[i*ldx + c] * W[r, c]
@@ -50,6 +51,8 @@ struct KernelTable {
   // matmul_rows for bf16_inputs jobs on bf16 dot-product instructions, BF16 and F8_E4M3 weights only; null where
   // the variant has none (then matmul_rows rounds the inputs itself and multiplies in float32).
   void (*matmul_rows_bf16_dot)(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
+  // matmul_rows_bf16_dot from the weights' bf16_pairs (set for these jobs); null where matmul_rows_bf16_dot is.
+  void (*matmul_rows_bf16_pairs)(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
   // Computes output columns [c_begin, c_end) for every one of the job's m input rows.
   void (*matmul_transposed_cols)(const TransposedJob& job, std::int64_t c_begin, std::int64_t c_end);
   void (*dequantize_row)(const WeightView& w, std::int64_t row, float* out);
@@ -63,7 +66,9 @@ struct KernelTable {
 extern const KernelTable kScalarTable;
 extern const KernelTable kAvx2Table;
 extern const KernelTable kAvx512Table;
-// kAvx512Table's matmul_rows_bf16_dot, in a translation unit of its own (avx512_bf16_kernels.cpp).
+// kAvx512Table's matmul_rows_bf16_dot and matmul_rows_bf16_pairs, in a translation unit of their own
+// (avx512_bf16_kernels.cpp).
 void avx512_matmul_rows_bf16_dot(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
+void avx512_matmul_rows_bf16_pairs(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
 
 }  // namespace r1eval::kernels::cpu

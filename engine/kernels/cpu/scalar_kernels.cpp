@@ -181,6 +181,7 @@ SoftmaxNumerators softmax_numerators(float* x, std::int64_t n) {
 constinit const KernelTable kScalarTable = {
     .matmul_rows = matmul_rows,
     .matmul_rows_bf16_dot = nullptr,
+    .matmul_rows_bf16_pairs = nullptr,
     .matmul_transposed_cols = matmul_transposed_cols,
     .dequantize_row = dequantize_row,
     .dot = dot,

@@ -285,6 +285,7 @@ constexpr KernelTable make_table() {
   return KernelTable{
       .matmul_rows = matmul_rows<S>,
       .matmul_rows_bf16_dot = nullptr,
+      .matmul_rows_bf16_pairs = nullptr,
       .matmul_transposed_cols = matmul_transposed_cols<S>,
       .dequantize_row = dequantize_row<S>,
       .dot = dot<S>,
