@@ -19,9 +19,10 @@ Bf16Pairs::Bf16Pairs(const WeightMatrix& w) {
   const std::int64_t blocks = (w.rows + kBlockRows - 1) / kBlockRows;
   const std::int64_t pairs = (w.cols + 1) / 2;
   const std::int64_t block_values = pairs * kBlockRows * 2;
-  // Whole 64-byte lines, so that every 128-byte pair of a block starts a line.
-  const auto bytes = static_cast<std::size_t>(blocks * block_values) * sizeof(std::uint16_t) + 64;
-  data_.reset(static_cast<std::uint16_t*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+  // 64-byte aligned, so that every 128-byte pair of a block starts a line; whole lines, and at least one (an empty
+  // matrix still gets a non-null pointer).
+  const auto bytes = static_cast<std::size_t>(blocks * block_values) * sizeof(std::uint16_t);
+  data_.reset(static_cast<std::uint16_t*>(std::aligned_alloc(64, bytes / 64 * 64 + 64)));
   if (!data_) throw std::bad_alloc();
   const auto* stored = static_cast<const unsigned char*>(w.data);  // BF16 little-endian, maybe not 2-byte aligned
 #pragma omp parallel for schedule(static)

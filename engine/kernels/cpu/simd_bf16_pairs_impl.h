@@ -2,20 +2,19 @@
 // vdpbf16ps. Included by avx512_bf16_kernels.cpp (compiled with AVX512_BF16; dispatch.cpp calls this only on CPUs
 // with bf16 dot products). Internal linkage throughout: see element_decode.h.
 //
-// What is summed: the inputs rounded to bf16 as in simd_bf16_dot_impl.h, against the weights as stored, so every
-// product is exact. Output row r is lane r % 16 of one float32 accumulator vector, to which each vdpbf16ps adds the
-// products of one column pair (2p, 2p+1), p ascending; an odd last column pairs with a zero. No reduction follows.
-// That order is the same for every m, row range and thread split.
+// What is summed: the inputs rounded to bf16 by bf16_rows (simd_bf16_dot_impl.h), against the weights as stored, so
+// every product is exact. Output row r is lane r % 16 of one float32 accumulator vector, to which each vdpbf16ps
+// adds the products of one column pair (2p, 2p+1), p ascending; an odd last column pairs with a zero. No reduction
+// follows. That order is the same for every m, row range and thread split.
 #pragma once
 
 #include <immintrin.h>
 
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 #include "engine/kernels/bf16_pairs.h"
-#include "engine/kernels/cpu/simd_decode_impl.h"
+#include "engine/kernels/cpu/simd_bf16_dot_impl.h"
 
 namespace r1eval::kernels::cpu {
 namespace {
@@ -24,36 +23,11 @@ constexpr std::int64_t kPairBlockRows = Bf16Pairs::kBlockRows;
 // Input rows per tile: 2 x 12 accumulators and 2 weight vectors; each input pair is a broadcast load.
 constexpr int kPairTileInputs = 12;
 
-// The job's input rows rounded to bf16, as 32-bit column pairs (an odd last column paired with zero), `ld` pairs
-// apart.
-struct InputPairs {
-  const std::uint32_t* x;
-  std::int64_t ld;
-};
-
-InputPairs input_pairs(const MatmulJob& job) {
-  thread_local std::vector<std::uint32_t> buffer;
-  const std::int64_t cols = job.w.cols;
-  const std::int64_t ld = (cols + 31) / 32 * 16;
-  if (static_cast<std::int64_t>(buffer.size()) < job.m * ld) buffer.resize(static_cast<std::size_t>(job.m * ld));
-  for (std::int64_t i = 0; i < job.m; ++i) {
-    const float* x = job.x + i * job.ldx;
-    for (std::int64_t c = 0; c < cols; c += 32) {
-      const std::int64_t left = cols - c;
-      const auto lo_mask = static_cast<__mmask16>(left >= 16 ? 0xFFFF : (1u << left) - 1u);
-      const auto hi_mask = static_cast<__mmask16>(left >= 32 ? 0xFFFF : left <= 16 ? 0 : (1u << (left - 16)) - 1u);
-      const __m512bh v =
-          _mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(hi_mask, x + c + 16), _mm512_maskz_loadu_ps(lo_mask, x + c));
-      _mm512_storeu_si512(buffer.data() + i * ld + c / 2, reinterpret_cast<__m512i>(v));
-    }
-  }
-  return InputPairs{buffer.data(), ld};
-}
-
-// One block of 32 weight rows against MB input rows: out[ii * ldo + row in block]. While the first input group runs,
-// it requests the next block (`next`, or null), which it reads at the same pace.
+// One block of 32 weight rows against MB bf16 input rows (`x`, `ldx` apart, as bf16_rows lays them out: an odd last
+// column is followed by a zero): out[ii * ldo + row in block]. While the first input group runs, it requests the
+// next block (`next`, or null), which it reads at the same pace.
 template <int MB>
-void pair_tile(const std::uint16_t* block, std::int64_t pairs, const std::uint32_t* x, std::int64_t ldx,
+void pair_tile(const std::uint16_t* block, std::int64_t pairs, const std::uint16_t* x, std::int64_t ldx,
                const std::uint16_t* next, float* out, std::int64_t ldo) {
   __m512 acc[2][MB];
 #pragma GCC unroll 16
@@ -68,7 +42,9 @@ void pair_tile(const std::uint16_t* block, std::int64_t pairs, const std::uint32
     const auto w1 = reinterpret_cast<__m512bh>(_mm512_load_si512(w + kPairBlockRows));
 #pragma GCC unroll 16
     for (int ii = 0; ii < MB; ++ii) {
-      const auto xv = reinterpret_cast<__m512bh>(_mm512_set1_epi32(static_cast<int>(x[ii * ldx + p])));
+      std::int32_t pair;  // columns 2p and 2p + 1
+      std::memcpy(&pair, x + ii * ldx + 2 * p, sizeof pair);
+      const auto xv = reinterpret_cast<__m512bh>(_mm512_set1_epi32(pair));
       acc[0][ii] = _mm512_dpbf16_ps(acc[0][ii], w0, xv);
       acc[1][ii] = _mm512_dpbf16_ps(acc[1][ii], w1, xv);
     }
@@ -81,7 +57,7 @@ void pair_tile(const std::uint16_t* block, std::int64_t pairs, const std::uint32
 }
 
 void matmul_rows_bf16_pairs(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
-  const InputPairs xp = input_pairs(job);
+  const Bf16Rows xb = bf16_rows(job, nullptr, 0, job.m);
   const std::int64_t pairs = (job.w.cols + 1) / 2;
   const std::int64_t blocks = (job.w.rows + kPairBlockRows - 1) / kPairBlockRows;
   float partial[kPairTileInputs * kPairBlockRows];  // a block only partly this call's
@@ -99,7 +75,7 @@ void matmul_rows_bf16_pairs(const MatmulJob& job, std::int64_t r_begin, std::int
       const std::int64_t i = job.m * g / groups, count = job.m * (g + 1) / groups - i;
       float* y = job.y + i * job.ldy + (first - job.row_begin);
       with_input_count<kPairTileInputs>(count, [&]<int MB>() {
-        pair_tile<MB>(block, pairs, xp.x + i * xp.ld, xp.ld, i == 0 ? next : nullptr, whole ? y : partial,
+        pair_tile<MB>(block, pairs, xb.x + i * xb.ld, xb.ld, i == 0 ? next : nullptr, whole ? y : partial,
                       whole ? job.ldy : kPairBlockRows);
       });
       if (whole) continue;

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
-#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -13,22 +12,6 @@
 
 namespace r1eval::kernels::testing {
 namespace {
-
-bool same_bits(const float* a, const float* b, std::int64_t n) {
-  return std::memcmp(a, b, static_cast<std::size_t>(n) * sizeof(float)) == 0;
-}
-
-// Restores the OpenMP thread count after a test changes it.
-class ThreadCount {
- public:
-  ThreadCount() : saved_(omp_get_max_threads()) {}
-  ~ThreadCount() { omp_set_num_threads(saved_); }
-  ThreadCount(const ThreadCount&) = delete;
-  ThreadCount& operator=(const ThreadCount&) = delete;
-
- private:
-  int saved_;
-};
 
 class Determinism : public PerVariant {};
 

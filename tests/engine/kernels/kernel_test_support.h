@@ -1,8 +1,10 @@
 // Shared helpers for the kernel tests: random weight matrices in every stored dtype, their exact float64 values
-// (computed from the format definitions independently of the kernels' decoders), and error bounds.
+// (computed from the format definitions independently of the kernels' decoders), error bounds, and the bit
+// comparison and thread-count guard of the determinism checks.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <bit>
 #include <cmath>
@@ -259,6 +261,22 @@ inline double sum_error_bound(std::int64_t n, double magnitude) {
 }
 
 // Variants the CPU supports other than the scalar reference; the tests for the others are skipped with a message.
+inline bool same_bits(const float* a, const float* b, std::int64_t n) {
+  return std::memcmp(a, b, static_cast<std::size_t>(n) * sizeof(float)) == 0;
+}
+
+// Restores the OpenMP thread count after a test changes it.
+class ThreadCount {
+ public:
+  ThreadCount() : saved_(omp_get_max_threads()) {}
+  ~ThreadCount() { omp_set_num_threads(saved_); }
+  ThreadCount(const ThreadCount&) = delete;
+  ThreadCount& operator=(const ThreadCount&) = delete;
+
+ private:
+  int saved_;
+};
+
 inline std::vector<Variant> simd_variants() { return {Variant::Avx2, Variant::Avx512}; }
 
 }  // namespace r1eval::kernels::testing

@@ -6,7 +6,6 @@
 #include <omp.h>
 
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -77,7 +76,7 @@ TEST_P(Bf16PairsMatmul, IsExactOnSmallIntegers) {
 }
 
 TEST_P(Bf16PairsMatmul, RowsAreTheSameAloneInABatchInARangeAndOnAnyThreadCount) {
-  const int saved_threads = omp_get_max_threads();
+  ThreadCount restore;
   std::mt19937_64 rng(fresh_seed());
   SCOPED_TRACE("seed " + std::to_string(fresh_seed()));
   const std::int64_t rows = 6600, cols = 163;  // rows·cols > the threading threshold (2^18) even at m = 1
@@ -86,9 +85,6 @@ TEST_P(Bf16PairsMatmul, RowsAreTheSameAloneInABatchInARangeAndOnAnyThreadCount) 
   const WeightMatrix view = with_pairs(w, pairs);
   const std::int64_t max_m = 29;
   const std::vector<float> x = random_vector(static_cast<std::size_t>(max_m * cols), Values::Random, rng);
-  const auto same = [](const float* a, const float* b, std::int64_t n) {
-    return std::memcmp(a, b, static_cast<std::size_t>(n) * sizeof(float)) == 0;
-  };
   omp_set_num_threads(1);
   const std::vector<float> batch = run(view, x.data(), max_m, 0, rows, variant());
   for (int threads : {1, 2, 3}) {
@@ -97,19 +93,18 @@ TEST_P(Bf16PairsMatmul, RowsAreTheSameAloneInABatchInARangeAndOnAnyThreadCount) 
       const std::int64_t i0 = max_m - m;
       const std::vector<float> y = run(view, x.data() + i0 * cols, m, 0, rows, variant());
       for (std::int64_t i = 0; i < m; ++i) {
-        EXPECT_TRUE(same(y.data() + i * rows, batch.data() + (i0 + i) * rows, rows))
+        EXPECT_TRUE(same_bits(y.data() + i * rows, batch.data() + (i0 + i) * rows, rows))
             << "input row " << i0 + i << " in a batch of " << m << " on " << threads << " threads";
       }
     }
     for (auto [r0, r1] : {std::pair<std::int64_t, std::int64_t>{0, 1}, {3, 130}, {129, 6600}, {517, 518}}) {
       const std::vector<float> y = run(view, x.data(), max_m, r0, r1, variant());
       for (std::int64_t i = 0; i < max_m; ++i) {
-        EXPECT_TRUE(same(y.data() + i * (r1 - r0), batch.data() + i * rows + r0, r1 - r0))
+        EXPECT_TRUE(same_bits(y.data() + i * (r1 - r0), batch.data() + i * rows + r0, r1 - r0))
             << "rows [" << r0 << ", " << r1 << ") on " << threads << " threads";
       }
     }
   }
-  omp_set_num_threads(saved_threads);
 }
 
 TEST(Bf16Pairs, RefusesWeightsThatAreNotBf16) {
