@@ -5,11 +5,12 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "common/build_info.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"r1eval: evaluate DeepSeek-R1 and R1-Zero checkpoints"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "r1eval 0.1.0");
+  app.set_version_flag("--version", "r1eval " + r1eval::common::version());
   r1eval::cli::add_synth_model_command(app);
   r1eval::cli::add_logits_command(app);
   r1eval::cli::add_generate_command(app);

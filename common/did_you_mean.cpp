@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-namespace r1eval {
+namespace r1eval::common {
 namespace {
 
 std::string lower(std::string_view text) {
@@ -62,4 +62,4 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   return "; known names: " + list;
 }
 
-}  // namespace r1eval
+}  // namespace r1eval::common

@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-namespace r1eval {
+namespace r1eval::common {
 
 // "; did you mean 'y'?" when a known name is close to `name` (a few edits, else one contains the other), otherwise
 // "; known names: a, b, c" ("" when nothing is known). Appended to an "unknown X 'name'" message.
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& known);
 
-}  // namespace r1eval
+}  // namespace r1eval::common

@@ -24,7 +24,7 @@ Dataset generate_dataset(std::string_view generator, std::int64_t count, std::ui
     if (entry.name == generator) return entry.generate(count, seed);
   }
   throw std::invalid_argument("unknown problem generator '" + std::string(generator) + "'" +
-                              did_you_mean(generator, generator_names()));
+                              common::did_you_mean(generator, generator_names()));
 }
 
 std::vector<std::string> generator_names() {

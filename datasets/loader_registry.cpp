@@ -65,7 +65,7 @@ const LoaderEntry& find_entry(std::string_view name) {
   for (const LoaderEntry& entry : entries()) {
     if (entry.name == name) return entry;
   }
-  throw std::invalid_argument("unknown dataset loader '" + std::string(name) + "'" + did_you_mean(name, loader_names()));
+  throw std::invalid_argument("unknown dataset loader '" + std::string(name) + "'" + common::did_you_mean(name, loader_names()));
 }
 
 }  // namespace

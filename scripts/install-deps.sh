@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   nlohmann-json3-dev libfmt-dev libcli11-dev libre2-dev libsqlite3-dev libgmp-dev libseccomp-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   bubblewrap python3
   chromium  # headless, for the HTML report rendering test
 )

@@ -1,4 +1,4 @@
-// Google Benchmark suite over the engine's kernel cases (engine/bench/kernel_cases.h: the same table `r1eval bench`
+// Google Benchmark suite over the engine's kernel cases (perf/kernel_cases.h: the same table `r1eval bench`
 // runs): matmul (BF16, FP8-block, F32; m = 1, 8, 32) at DeepSeek-R1's real shapes and the small preset's, expert
 // FFN, RMSNorm, RoPE, MoE routing, MLA decode attention over 1K-32K cached positions, top-p sampling over 129280
 // logits and tokenizer encode.
@@ -14,18 +14,19 @@
 #include <memory>
 #include <optional>
 
-#include "engine/bench/case_fixtures.h"
-#include "engine/bench/ceilings.h"
-#include "engine/bench/cpu_info.h"
-#include "engine/bench/kernel_cases.h"
-#include "engine/bench/kernel_runner.h"
+#include "common/repo_paths.h"
+#include "perf/case_fixtures.h"
+#include "perf/ceilings.h"
+#include "perf/cpu_info.h"
+#include "perf/kernel_cases.h"
+#include "perf/kernel_runner.h"
 #include "engine/kernels/kernel_variants.h"
 #include "engine/synth/synthetic_checkpoint.h"
 #include "engine/tokenizer/tokenizer.h"
 
 namespace {
 
-using namespace r1eval::bench;
+using namespace r1eval::perf;
 
 struct SuiteState {
   WeightPool pool;
@@ -53,7 +54,7 @@ void run_case(benchmark::State& state, const KernelCase& c) {
   if (!s.flusher) s.flusher = std::make_unique<CacheFlusher>(read_cpu_info().llc_bytes);
   if (std::holds_alternative<TokenizerEncodeCase>(c.params) && !s.tokenizer_tried) {
     s.tokenizer_tried = true;
-    s.tokenizer = r1eval::tokenizer::Tokenizer::load(r1eval::synth::default_tokenizer_dir());
+    s.tokenizer = r1eval::tokenizer::Tokenizer::load(r1eval::common::default_tokenizer_dir());
   }
   s.current.reset();  // free the previous case's inputs before allocating this one's
   const std::int64_t llc = s.flusher->llc_bytes();

@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/bench/throughput.h"
+#include "perf/throughput.h"
 #include "engine/model/model.h"
 #include "engine/synth/synthetic_checkpoint.h"
 
@@ -65,7 +65,7 @@ Model& model(std::int64_t bf16, std::int64_t fp8_head = 0) {
 }
 
 std::vector<std::int32_t> prompt(std::int64_t tokens) {
-  return r1eval::bench::synthetic_prompt(tokens, model(0).config().vocab_size, 7);
+  return r1eval::perf::synthetic_prompt(tokens, model(0).config().vocab_size, 7);
 }
 
 std::int32_t argmax(const float* logits, std::int64_t n) {
@@ -106,7 +106,7 @@ void BM_decode(benchmark::State& state) {
     m.step({&item, 1}, result);
   }
   const std::int64_t vocab = result.vocab_size;
-  const std::vector<std::int32_t> first = r1eval::bench::synthetic_prompt(batch, vocab, 11);
+  const std::vector<std::int32_t> first = r1eval::perf::synthetic_prompt(batch, vocab, 11);
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<Sequence> sequences(static_cast<std::size_t>(batch), prefilled);

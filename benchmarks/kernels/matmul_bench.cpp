@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/hash.h"
 #include "engine/kernels/bf16_pairs.h"
 #include "engine/kernels/kernel_variants.h"
 
@@ -45,12 +46,6 @@ constexpr Shape kSmallShapes[] = {
 // 6: the rows each expert gets on average when 64 sequences decode together in the small preset (64 x 6 / 64).
 constexpr std::int64_t kBatchSizes[] = {1, 6, 8, 32, 64};
 
-std::uint64_t mix(std::uint64_t z) {  // splitmix64 finalizer: cheap, parallel-friendly pseudo-random fill
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 // The one live weight matrix, with its storage.
 struct BenchWeights {
   DType dtype = DType::BF16;
@@ -75,7 +70,7 @@ const BenchWeights& weights_for(DType dtype, std::int64_t rows, std::int64_t col
   std::uint8_t* data = w->data.data();
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < count; ++i) {
-    const std::uint64_t h = mix(static_cast<std::uint64_t>(i));
+    const std::uint64_t h = r1eval::common::splitmix64_mix(static_cast<std::uint64_t>(i));
     if (dtype == DType::BF16) {  // |value| in [2^-7, 1): sign, exponent 120..126, random mantissa
       const auto bits = static_cast<std::uint16_t>((h & 0x8000u) | ((120u + (h >> 16) % 7u) << 7) | (h & 0x7Fu));
       data[2 * i] = static_cast<std::uint8_t>(bits & 0xFFu);
@@ -102,7 +97,9 @@ const BenchWeights& weights_for(DType dtype, std::int64_t rows, std::int64_t col
 
 std::vector<float> activations(std::int64_t count) {
   std::vector<float> x(static_cast<std::size_t>(count));
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(static_cast<std::int64_t>(mix(i) % 2001) - 1000) / 1000.0f;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = static_cast<float>(static_cast<std::int64_t>(r1eval::common::splitmix64_mix(i) % 2001) - 1000) / 1000.0f;
+  }
   return x;
 }
 

@@ -12,10 +12,10 @@
 #include "cli/activations_option.h"
 #include "cli/commands.h"
 #include "cli/token_list.h"
+#include "common/repo_paths.h"
 #include "engine/model/generate.h"
 #include "engine/model/model.h"
 #include "engine/tokenizer/tokenizer.h"
-#include "evals/suites/suite.h"
 
 namespace r1eval::cli {
 namespace {
@@ -89,7 +89,7 @@ void run_generate(const GenerateCommandOptions& o) {
 void add_generate_command(CLI::App& app) {
   auto o = std::make_shared<GenerateCommandOptions>();
   CLI::App* cmd = app.add_subcommand("generate", "Generate a continuation of a prompt");
-  o->model_dir = evals::default_model_dir().string();
+  o->model_dir = common::default_model_dir().string();
   cmd->add_option("--model", o->model_dir, "Model directory (default: the bundled toy-arith-r1zero)");
   auto* tokens = cmd->add_option("--tokens", o->tokens, "Prompt as comma-separated token ids");
   auto* prompt = cmd->add_option("--prompt", o->prompt, "Prompt text (BOS is prepended)");

@@ -12,7 +12,8 @@
 
 #include "cli/commands.h"
 #include "evals/compare/baseline_comparison.h"
-#include "evals/compare/bench_comparison.h"
+#include "perf/bench_comparison.h"
+#include "perf/bench_tables.h"
 #include "reports/render.h"
 #include "reports/results_db.h"
 
@@ -93,39 +94,15 @@ std::int64_t parse_bench_id(const std::string& text) {
   return id;
 }
 
-void print_bench_comparison(const evals::BenchComparison& c) {
-  std::printf("%-20s %-44s %-5s %12s %12s %7s %8s  %s\n", "kernel", "shape", "dtype", "baseline us", "run us",
-              "ratio", "p", "verdict");
-  for (const evals::KernelComparisonRow& r : c.kernels) {
-    const bool tested = r.verdict != evals::KernelVerdict::kNotTested;
-    std::printf("%-20s %-44s %-5s %12.3f %12.3f %7.3f %8s  %s\n", r.kernel.c_str(), r.shape.c_str(), r.dtype.c_str(),
-                r.baseline_seconds * 1e6, r.run_seconds * 1e6, r.ratio,
-                tested ? fmt::format("{:.2g}", r.test.p_value).c_str() : "-",
-                std::string(evals::verdict_name(r.verdict)).c_str());
-  }
-  if (!c.throughput.empty()) {
-    std::printf("\nthroughput (one measurement each: shown, not tested)\n%-8s %6s %8s %14s %14s %7s  %s\n", "phase",
-                "batch", "context", "baseline tok/s", "run tok/s", "ratio", "model");
-    for (const evals::ThroughputComparisonRow& r : c.throughput) {
-      std::printf("%-8s %6lld %8lld %14.1f %14.1f %7s  %s\n", r.phase.c_str(), static_cast<long long>(r.batch),
-                  static_cast<long long>(r.context), r.baseline_tokens_per_s, r.run_tokens_per_s,
-                  r.baseline_tokens_per_s > 0.0 ? fmt::format("{:.3f}", r.ratio).c_str() : "-", r.model.c_str());
-    }
-  }
-  for (const std::string& row : c.only_in_baseline) std::printf("only in the baseline: %s\n", row.c_str());
-  for (const std::string& row : c.only_in_run) std::printf("only in the run: %s\n", row.c_str());
-}
-
 void compare_bench_command(const CompareCommandOptions& o) {
   const reports::ResultsDb db = open_existing(o.db);
   const std::int64_t baseline = parse_bench_id(o.baseline);
-  const evals::BenchComparison comparison =
-      evals::compare_benches(db, o.run, baseline, {.alpha = o.alpha, .min_change = o.min_change});
-  std::printf("bench %lld vs bench %lld (two-sided Mann-Whitney U over repetitions; a verdict needs p < %g and a "
-              "median change beyond %.0f%%)\n",
-              static_cast<long long>(o.run), static_cast<long long>(baseline), o.alpha, 100.0 * o.min_change);
-  print_bench_comparison(comparison);
-  if (evals::has_significant_slowdown(comparison)) throw ExitStatus{1};
+  const perf::BenchComparison comparison =
+      perf::compare_benches(db, o.run, baseline, {.alpha = o.alpha, .min_change = o.min_change});
+  fmt::print("bench {} vs bench {} (two-sided Mann-Whitney U over repetitions; a verdict needs p < {:g} and a "
+             "median change beyond {:.0f}%)\n{}",
+             o.run, baseline, o.alpha, 100.0 * o.min_change, perf::format_bench_comparison(comparison));
+  if (perf::has_significant_slowdown(comparison)) throw ExitStatus{1};
 }
 
 void compare_command(const CompareCommandOptions& o) {

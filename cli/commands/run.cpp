@@ -13,6 +13,7 @@
 #include "cli/activations_option.h"
 #include "cli/commands.h"
 #include "cli/metric_table.h"
+#include "common/repo_paths.h"
 #include "engine/kernels/kernels.h"
 #include "evals/runner/engine_backend.h"
 #include "evals/runner/interrupt.h"
@@ -82,7 +83,7 @@ void add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunCommandOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Evaluate suites on a model; the identical command resumes an unfinished run");
   cmd->add_option("--suite", o->suites, "Comma-separated suite names (r1eval suites lists them)")->required();
-  o->run.model = evals::default_model_dir().string();
+  o->run.model = common::default_model_dir().string();
   cmd->add_option("--model", o->run.model, "Model directory (Hugging Face layout); default: the bundled toy-arith-r1zero");
   cmd->add_option("--db", o->db, "Results database (SQLite; created when absent)")->required();
   cmd->add_option("--samples", o->run.samples, "Samples per problem (default: each suite's)")->check(CLI::PositiveNumber);

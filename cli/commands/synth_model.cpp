@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "common/repo_paths.h"
 #include "engine/synth/synthetic_checkpoint.h"
 
 namespace r1eval::cli {
@@ -47,7 +48,7 @@ void run_synth_model(const SynthModelArgs& args) {
     std::fprintf(stderr,
                  "synth-model: note: no tokenizer found at %s (pass --tokenizer-dir); the checkpoint has none, so "
                  "use token ids with it\n",
-                 synth::default_tokenizer_dir().c_str());
+                 common::default_tokenizer_dir().c_str());
   }
 }
 

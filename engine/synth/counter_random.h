@@ -6,31 +6,17 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/hash.h"
+
 namespace r1eval::synth {
-
-// SplitMix64's finalizer: a bijective 64-bit mix with good avalanche.
-constexpr std::uint64_t mix64(std::uint64_t z) {
-  z += 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-// FNV-1a of a name, to give each tensor its own stream.
-constexpr std::uint64_t hash_name(std::string_view name) {
-  std::uint64_t h = 0xCBF29CE484222325ull;
-  for (const char c : name) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001B3ull;
-  }
-  return h;
-}
 
 class CounterRandom {
  public:
-  CounterRandom(std::uint64_t seed, std::string_view stream) : key_(mix64(seed ^ mix64(hash_name(stream)))) {}
+  // Each stream (a tensor's name) is keyed by its FNV-1a hash.
+  CounterRandom(std::uint64_t seed, std::string_view stream)
+      : key_(common::splitmix64(seed ^ common::splitmix64(common::fnv1a(stream)))) {}
 
-  std::uint64_t bits(std::uint64_t index) const { return mix64(key_ ^ mix64(index)); }
+  std::uint64_t bits(std::uint64_t index) const { return common::splitmix64(key_ ^ common::splitmix64(index)); }
 
   // Uniform in [0, 1) with 53 random bits.
   double uniform(std::uint64_t index) const { return static_cast<double>(bits(index) >> 11) * 0x1.0p-53; }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/repo_paths.h"
 #include "engine/synth/tensor_values.h"
 #include "engine/weights/dtype.h"
 #include "engine/weights/fp8_blocks.h"
@@ -227,8 +228,8 @@ SynthSummary write_checkpoint(const weights::ModelConfig& config, std::uint64_t 
                                            options.tokenizer_dir->string()));
     }
     tokenizer_dir = options.tokenizer_dir;
-  } else if (fs::is_regular_file(default_tokenizer_dir() / "tokenizer.json")) {
-    tokenizer_dir = default_tokenizer_dir();
+  } else if (fs::is_regular_file(common::default_tokenizer_dir() / "tokenizer.json")) {
+    tokenizer_dir = common::default_tokenizer_dir();
   }
   prepare_output_dir(out_dir, options.force);
 
@@ -288,6 +289,5 @@ SynthSummary write_synthetic_checkpoint(Preset preset, std::uint64_t seed, bool 
                           fmt::format("preset `{}`", preset_name(preset)));
 }
 
-fs::path default_tokenizer_dir() { return fs::path(R1EVAL_REPO_ROOT) / "datasets" / "tokenizers" / "deepseek-r1"; }
 
 }  // namespace r1eval::synth

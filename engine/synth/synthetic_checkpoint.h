@@ -16,7 +16,7 @@ namespace r1eval::synth {
 
 struct SynthOptions {
   bool force = false;  // write into a non-empty directory (replacing earlier shards)
-  // Where tokenizer.json and tokenizer_config.json come from; when unset, default_tokenizer_dir() is tried and
+  // Where tokenizer.json and tokenizer_config.json come from; when unset, common::default_tokenizer_dir() is tried and
   // the checkpoint is written without a tokenizer if it has none.
   std::optional<std::filesystem::path> tokenizer_dir;
   std::uint64_t max_shard_bytes = 0;  // 0: about a fifth of the checkpoint per shard
@@ -42,9 +42,5 @@ SynthSummary write_synthetic_checkpoint(const weights::ModelConfig& config, std:
                                         const std::filesystem::path& out_dir, const SynthOptions& options = {});
 SynthSummary write_synthetic_checkpoint(Preset preset, std::uint64_t seed, bool fp8,
                                         const std::filesystem::path& out_dir, const SynthOptions& options = {});
-
-// The tokenizer bundled in the repository (datasets/tokenizers/deepseek-r1 under the source tree r1eval was
-// built from).
-std::filesystem::path default_tokenizer_dir();
 
 }  // namespace r1eval::synth

@@ -2,7 +2,6 @@
 
 #include <omp.h>
 
-#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -51,28 +50,11 @@ nlohmann::json model_fingerprint(const fs::path& model_dir) {
   return {{"files", files}, {"shard_bytes", shards}};
 }
 
-nlohmann::json build_info() {
-  return {{"r1eval_version", R1EVAL_VERSION},
-          {"git_commit", R1EVAL_GIT_COMMIT},
-          {"build_type", R1EVAL_BUILD_TYPE},
-          {"compiler", R1EVAL_COMPILER},
-          {"cxx_flags", R1EVAL_CXX_FLAGS}};
-}
-
 nlohmann::json machine_info() {
   return {{"cpu", cpu_model_name()},
           {"logical_cores", std::thread::hardware_concurrency()},
           {"omp_threads", omp_get_max_threads()},
           {"kernels", std::string(kernels::variant_name(kernels::active_variant()))}};
-}
-
-std::string utc_timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 }  // namespace r1eval::evals

@@ -10,6 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "common/build_info.h"
+#include "common/hash.h"
+#include "common/utc_time.h"
 #include "datasets/content_hash.h"
 #include "evals/metrics/run_metrics.h"
 #include "evals/runner/provenance.h"
@@ -117,20 +120,14 @@ std::string suite_names(const std::vector<PlannedSuite>& planned) {
 }  // namespace
 
 std::uint64_t sample_stream(const std::string& suite, const std::string& problem_id, std::int64_t sample_index) {
-  // FNV-1a over the three fields with separators, then a splitmix64 finalizer to spread the bits.
-  std::uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](std::string_view bytes) {
-    for (const unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
-    h = (h ^ 0xffU) * 1099511628211ULL;
-  };
-  mix(suite);
-  mix(problem_id);
-  mix(std::to_string(sample_index));
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
+  // FNV-1a over the three fields, each followed by a 0xff byte (which UTF-8 text never holds) so that no two
+  // splits of the same characters collide, then SplitMix64's mix to spread the bits.
+  const std::string index = std::to_string(sample_index);
+  std::uint64_t h = common::kFnv1aOffset;
+  for (const std::string_view field : {std::string_view(suite), std::string_view(problem_id), std::string_view(index)}) {
+    h = common::fnv1a("\xff", common::fnv1a(field, h));
+  }
+  return common::splitmix64_mix(h);
 }
 
 std::vector<reports::MetricRow> update_run_metrics(reports::ResultsDb& db, std::int64_t run_id) {
@@ -155,7 +152,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   reports::RunInfo info;
   info.run_key = datasets::sha256_text(identity.dump());
   info.status = "running";
-  info.started_at = utc_timestamp();
+  info.started_at = common::utc_timestamp();
   info.model = options.model;
   info.template_name = options.template_name.empty() ? "per-suite" : options.template_name;
   info.suites = suite_names(planned);  // per-suite limits are in the provenance's identity
@@ -165,7 +162,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   info.temperature = options.temperature;
   info.top_p = options.top_p;
   info.seed = options.seed;
-  info.provenance = {{"identity", identity}, {"build", build_info()}, {"machine", machine_info()},
+  info.provenance = {{"identity", identity}, {"build", common::build_info()}, {"machine", machine_info()},
                      {"backend", backend.provenance()}};
   const reports::RunInfo run = db.begin_run(info);
 
@@ -258,7 +255,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   flush();
   progress.finish();
   outcome.metrics = update_run_metrics(db, run.run_id);
-  db.set_run_status(run.run_id, outcome.interrupted ? "interrupted" : "finished", utc_timestamp());
+  db.set_run_status(run.run_id, outcome.interrupted ? "interrupted" : "finished", common::utc_timestamp());
   return outcome;
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/did_you_mean.h"
+#include "common/repo_paths.h"
 #include "evals/suites/suite.h"
 
 namespace r1eval::evals {
@@ -28,7 +29,7 @@ BaselineFigure read_figure(const nlohmann::json& item, const std::string& defaul
   BaselineFigure figure;
   figure.suite = string_at(item, "suite", where);
   if (std::find(suites.begin(), suites.end(), figure.suite) == suites.end()) {
-    throw std::invalid_argument(where + ": unknown suite '" + figure.suite + "'" + did_you_mean(figure.suite, suites));
+    throw std::invalid_argument(where + ": unknown suite '" + figure.suite + "'" + common::did_you_mean(figure.suite, suites));
   }
   figure.metric = string_at(item, "metric", where);
   const auto value = item.find("value");
@@ -80,7 +81,7 @@ std::map<std::string, std::vector<BaselineFigure>> read_baselines(const std::fil
 namespace {
 
 const std::map<std::string, std::vector<BaselineFigure>>& bundled() {
-  static const std::map<std::string, std::vector<BaselineFigure>> baselines = read_baselines(baselines_dir() / "paper.json");
+  static const std::map<std::string, std::vector<BaselineFigure>> baselines = read_baselines(common::baselines_dir() / "paper.json");
   return baselines;
 }
 
@@ -91,7 +92,7 @@ std::vector<BaselineFigure> paper_baseline(std::string_view name) {
   const auto it = bundled().find(full);
   if (it == bundled().end()) {
     throw std::invalid_argument("unknown paper baseline '" + std::string(name) + "'" +
-                                did_you_mean(full, paper_baseline_names()));
+                                common::did_you_mean(full, paper_baseline_names()));
   }
   return it->second;
 }

@@ -23,7 +23,7 @@ std::vector<BaselineFigure> paper_baseline(std::string_view name);
 // Every name, sorted, with its "paper:" prefix.
 std::vector<std::string> paper_baseline_names();
 
-// Reads a baselines file (the bundled one is baselines_dir() / "paper.json"). Every figure must name a bundled
+// Reads a baselines file (the bundled one is common::baselines_dir() / "paper.json"). Every figure must name a bundled
 // suite, a metric and a value in [0, 1]; errors name the file and the baseline.
 std::map<std::string, std::vector<BaselineFigure>> read_baselines(const std::filesystem::path& file);
 

@@ -66,11 +66,4 @@ std::vector<Suite> read_suites(const std::filesystem::path& dir);
 Suite parse_suite(const std::string& json_text, const std::filesystem::path& file);
 std::vector<std::string> suite_names();
 
-// Where the bundled files are: $R1EVAL_HOME when set (a repository root), else the source tree this was built from.
-std::filesystem::path repository_root();
-std::filesystem::path datasets_dir();    // <root>/datasets
-std::filesystem::path suites_dir();      // <root>/evals/suites
-std::filesystem::path baselines_dir();   // <root>/evals/baselines
-std::filesystem::path default_model_dir();  // <root>/models/toy-arith-r1zero: the bundled trained toy R1-Zero model
-
 }  // namespace r1eval::evals

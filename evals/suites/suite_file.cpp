@@ -87,7 +87,7 @@ class SuiteReader {
 void check_grader_name(const SuiteReader& reader, const std::string& name) {
   const std::vector<std::string> known = graders::grader_names();
   if (std::find(known.begin(), known.end(), name) == known.end()) {
-    reader.fail("unknown grader '" + name + "'" + did_you_mean(name, known));
+    reader.fail("unknown grader '" + name + "'" + common::did_you_mean(name, known));
   }
 }
 
@@ -128,7 +128,7 @@ Suite parse_suite(const std::string& json_text, const std::filesystem::path& fil
   const std::vector<std::string> known_keys(kKeys.begin(), kKeys.end());
   for (const auto& item : document.items()) {
     if (std::find(kKeys.begin(), kKeys.end(), item.key()) == kKeys.end()) {
-      reader.fail("unknown key '" + item.key() + "'" + did_you_mean(item.key(), known_keys));
+      reader.fail("unknown key '" + item.key() + "'" + common::did_you_mean(item.key(), known_keys));
     }
   }
 
@@ -142,7 +142,7 @@ Suite parse_suite(const std::string& json_text, const std::filesystem::path& fil
   suite.description = reader.required_text("description");
   suite.loader = reader.required_text("loader");
   if (!datasets::has_loader(suite.loader)) {
-    reader.fail("unknown dataset loader '" + suite.loader + "'" + did_you_mean(suite.loader, datasets::loader_names()));
+    reader.fail("unknown dataset loader '" + suite.loader + "'" + common::did_you_mean(suite.loader, datasets::loader_names()));
   }
   suite.files = reader.list("files", true);
   for (const std::string& data_file : suite.files) check_data_path(reader, data_file);
@@ -164,7 +164,7 @@ Suite parse_suite(const std::string& json_text, const std::filesystem::path& fil
   if (!suite.generator.empty()) {
     const std::vector<std::string> generators = datasets::generator_names();
     if (std::find(generators.begin(), generators.end(), suite.generator) == generators.end()) {
-      reader.fail("unknown problem generator '" + suite.generator + "'" + did_you_mean(suite.generator, generators));
+      reader.fail("unknown problem generator '" + suite.generator + "'" + common::did_you_mean(suite.generator, generators));
     }
   }
   return suite;

@@ -3,6 +3,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "common/repo_paths.h"
 #include "datasets/loaders.h"
 #include "evals/suites/suite.h"
 
@@ -81,7 +82,7 @@ datasets::Dataset load_suite_problems(const Suite& suite, std::int64_t limit, co
 }
 
 datasets::Dataset load_suite_problems(const Suite& suite, std::int64_t limit) {
-  return load_suite_problems(suite, limit, datasets_dir());
+  return load_suite_problems(suite, limit, common::datasets_dir());
 }
 
 std::string user_message(const Suite& suite, const datasets::Problem& problem) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/did_you_mean.h"
+#include "common/repo_paths.h"
 #include "evals/suites/suite.h"
 
 namespace r1eval::evals {
@@ -30,7 +31,7 @@ std::vector<Suite> read_suites(const std::filesystem::path& dir) {
 
 const std::vector<Suite>& all_suites() {
   // Read once, on first use (thread-safe static initialisation); fixed afterwards.
-  static const std::vector<Suite> suites = read_suites(suites_dir());
+  static const std::vector<Suite> suites = read_suites(common::suites_dir());
   return suites;
 }
 
@@ -44,7 +45,7 @@ const Suite& find_suite(std::string_view name) {
   for (const Suite& suite : all_suites()) {
     if (suite.name == name) return suite;
   }
-  throw std::invalid_argument("unknown suite '" + std::string(name) + "'" + did_you_mean(name, suite_names()));
+  throw std::invalid_argument("unknown suite '" + std::string(name) + "'" + common::did_you_mean(name, suite_names()));
 }
 
 }  // namespace r1eval::evals

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "common/repo_paths.h"
 #include "graders/code/sandbox.h"
 #include "graders/grader.h"
 
@@ -18,7 +19,7 @@ struct CodeGraderSettings {
   SandboxSettings sandbox;  // limits, interpreter, unsafe_no_sandbox (the CLI's --unsafe-no-sandbox)
   int sandbox_retries = 2;  // a sandbox error is retried this many times before it is reported
   // Where requests that carry only problem.task_id (`grade --jsonl` code rows) find their problem records.
-  std::string datasets_dir = R1EVAL_DATASETS_DIR;
+  std::string datasets_dir = common::datasets_dir().string();
 };
 
 // Process-wide settings used by the registry's factories; set them once at start-up, before creating graders.

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string>
 
+#include "common/hash.h"
+
 namespace r1eval::graders::math {
 namespace {
 
@@ -137,20 +139,9 @@ std::optional<GaussianRational> function_exact(const Node& node, StepBudget& bud
   return std::nullopt;  // transcendental functions have no exact rational value here
 }
 
-std::uint64_t mix(std::uint64_t x) {  // splitmix64 finalizer
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 double symbol_value(const std::string& name, std::uint64_t point) {
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a of the name
-  for (char c : name) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  const std::uint64_t r = mix(h ^ mix(point + 0x51ed27a3ULL));
+  const std::uint64_t h = common::fnv1a(name);
+  const std::uint64_t r = common::splitmix64(h ^ common::splitmix64(point + 0x51ed27a3ULL));
   return 0.5 + 3.0 * static_cast<double>(r >> 11) / 9007199254740992.0;
 }
 

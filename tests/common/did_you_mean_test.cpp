@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace r1eval {
+namespace r1eval::common {
 namespace {
 
 TEST(DidYouMean, PicksCloseNamesOnly) {
@@ -24,4 +24,4 @@ TEST(DidYouMean, ASwappedPairIsOneEdit) {
 }
 
 }  // namespace
-}  // namespace r1eval
+}  // namespace r1eval::common
