@@ -5,10 +5,13 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(SQLite3 REQUIRED)
+find_package(CURL 7.66 REQUIRED)  # 7.66: CURLINFO_RETRY_AFTER
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(GMP REQUIRED IMPORTED_TARGET gmp)
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
+# cpp-httplib: Debian ships it as a compiled library with a pkg-config file and no CMake config.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 if(R1EVAL_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)

@@ -1,7 +1,8 @@
 // r1eval run --suite NAMES [--model DIR] --db FILE [--samples K] [--limit N] [--max-new-tokens T] [--temperature T]
 //            [--top-p P] [--seed S] [--template NAME] [--preset r1-protocol] [--generate N] [--max-batch B]
-//            [--activations f32|bf16]
-// Evaluates the suites on the embedded engine; re-running the identical command resumes an unfinished run.
+//            [--activations f32|bf16] [--backend engine|openai] [endpoint options: cli/endpoint_options.h]
+// Evaluates the suites on the embedded engine or an OpenAI-compatible endpoint; re-running the identical command
+// resumes an unfinished run.
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +13,7 @@
 
 #include "cli/activations_option.h"
 #include "cli/commands.h"
+#include "cli/endpoint_options.h"
 #include "cli/metric_table.h"
 #include "common/repo_paths.h"
 #include "engine/kernels/kernels.h"
@@ -31,10 +33,14 @@ struct RunCommandOptions {
   std::string preset;
   std::int64_t max_batch = 64;
   std::string activations;
+  std::string backend = "engine";
+  EndpointOptions endpoint;
 };
 
 // Exit status of an interrupted run: the conventional 128 + SIGINT.
 constexpr int kInterruptedExit = 130;
+// Exit status of a run with samples the backend never answered.
+constexpr int kFailedSamplesExit = 3;
 
 void run_command(RunCommandOptions& o) {
   o.run.suites = split_list(o.suites);
@@ -47,22 +53,27 @@ void run_command(RunCommandOptions& o) {
   } else if (!o.preset.empty()) {
     throw std::invalid_argument("unknown --preset '" + o.preset + "' (the one preset is r1-protocol)");
   }
-  evals::EngineBackendOptions backend_options;
-  backend_options.scheduler.max_sequences = o.max_batch;
-  backend_options.model = model_options_for(o.activations);
-  std::fprintf(stderr, "loading %s\n", o.run.model.c_str());
-  evals::EngineBackend backend(o.run.model, backend_options);
-  o.run.model_fingerprint = evals::model_fingerprint(o.run.model);
-  o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
-  // bf16 activations change completions, so they make another run; float32 runs keep the identity they always had.
-  if (const kernels::MatmulInputs inputs = backend_options.model.matmul_inputs; inputs != kernels::MatmulInputs::Float32) {
-    o.run.backend_identity["engine_matmul_inputs"] = kernels::matmul_inputs_name(inputs);
+  std::unique_ptr<evals::Backend> backend;
+  if (o.backend == "openai") {
+    backend = make_endpoint_backend(o.endpoint, o.run);
+  } else {
+    evals::EngineBackendOptions backend_options;
+    backend_options.scheduler.max_sequences = o.max_batch;
+    backend_options.model = model_options_for(o.activations);
+    std::fprintf(stderr, "loading %s\n", o.run.model.c_str());
+    backend = std::make_unique<evals::EngineBackend>(o.run.model, backend_options);
+    o.run.model_fingerprint = evals::model_fingerprint(o.run.model);
+    o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
+    // bf16 activations change completions, so they make another run; float32 runs keep the identity they had.
+    if (const kernels::MatmulInputs inputs = backend_options.model.matmul_inputs; inputs != kernels::MatmulInputs::Float32) {
+      o.run.backend_identity["engine_matmul_inputs"] = kernels::matmul_inputs_name(inputs);
+    }
   }
   reports::ResultsDb db = reports::ResultsDb::open(o.db);
 
   evals::Progress progress(stderr, isatty(fileno(stderr)) != 0);
   const evals::RunOutcome outcome =
-      evals::run_evaluation(o.run, backend, db, progress, evals::install_interrupt_handlers());
+      evals::run_evaluation(o.run, *backend, db, progress, evals::install_interrupt_handlers());
   print_metric_table(stdout, outcome.metrics);
   std::fprintf(stdout, "run %lld: %lld samples (%lld generated now, %lld found in %s)\n",
                static_cast<long long>(outcome.run_id), static_cast<long long>(outcome.samples_total),
@@ -72,6 +83,12 @@ void run_command(RunCommandOptions& o) {
     std::fprintf(stderr, "interrupted: run the same command again to resume run %lld\n",
                  static_cast<long long>(outcome.run_id));
     throw ExitStatus{kInterruptedExit};
+  }
+  if (outcome.samples_failed > 0) {
+    fmt::print(stderr, "{} samples failed{} and were not stored (last: {}); run the same command again to retry them\n",
+               outcome.samples_failed, outcome.stopped_after_failures ? ", the run stopped after too many in a row" : "",
+               outcome.last_failure);
+    throw ExitStatus{kFailedSamplesExit};
   }
   std::fprintf(stderr, "report: r1eval report --db %s --run %lld --format html\n", o.db.c_str(),
                static_cast<long long>(outcome.run_id));
@@ -101,6 +118,10 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max-batch", o->max_batch, "Sequences decoded together")->capture_default_str()->check(CLI::PositiveNumber);
   add_activations_option(*cmd, o->activations);
+  cmd->add_option("--backend", o->backend, "engine (the embedded engine) or openai (an OpenAI-compatible endpoint)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"engine", "openai"}));
+  add_endpoint_options(*cmd, o->endpoint);
   cmd->callback([o] { run_command(*o); });
 }
 

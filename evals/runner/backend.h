@@ -33,6 +33,10 @@ struct Completion {
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;  // stop token included
   std::string finish_reason;           // "stop" or "length"
+  std::int64_t reasoning_tokens = -1;  // of completion_tokens, where an endpoint reports them; -1: unknown
+  // Not empty when the backend gave up on the sample (an endpoint that never answered): nothing was generated, so
+  // the runner must neither grade it nor store it.
+  std::string error;
   double prefill_seconds = 0.0;
   double decode_seconds = 0.0;
 };

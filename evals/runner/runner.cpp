@@ -230,7 +230,8 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   };
   std::vector<Completion> finished;
   auto last_flush = std::chrono::steady_clock::now();
-  while (!backend.idle()) {
+  std::int64_t consecutive_failures = 0;
+  while (!backend.idle() && !outcome.stopped_after_failures) {
     if (stop_requested.load()) {
       outcome.interrupted = true;
       break;
@@ -239,6 +240,15 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
     backend.advance(finished);
     for (const Completion& c : finished) {
       PendingProblem& todo = pending.at(c.request_id);
+      if (!c.error.empty()) {
+        // Nothing was generated, so there is nothing to grade: a stored row would score it as a wrong answer.
+        ++outcome.samples_failed;
+        outcome.last_failure = c.error;
+        progress.sample_done(0, --todo.outstanding == 0);
+        if (++consecutive_failures >= options.max_consecutive_failures) outcome.stopped_after_failures = true;
+        continue;
+      }
+      consecutive_failures = 0;
       const PlannedSuite& p = planned[todo.suite];
       const SampleContext context{&p.suite, &p.data.problems[todo.problem], p.grader.get(), p.template_name,
                                   static_cast<std::int64_t>(todo.problem), todo.sample_indices[c.sample]};
@@ -255,7 +265,8 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   flush();
   progress.finish();
   outcome.metrics = update_run_metrics(db, run.run_id);
-  db.set_run_status(run.run_id, outcome.interrupted ? "interrupted" : "finished", common::utc_timestamp());
+  const bool incomplete = outcome.interrupted || outcome.samples_failed > 0 || outcome.stopped_after_failures;
+  db.set_run_status(run.run_id, incomplete ? "interrupted" : "finished", common::utc_timestamp());
   return outcome;
 }
 

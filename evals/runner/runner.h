@@ -36,6 +36,7 @@ struct RunOptions {
   std::uint64_t seed = 0;
   std::int64_t generate = 0;         // for suites with a problem generator (arith): this many generated problems
   std::int64_t write_batch = 32;     // rows per database transaction
+  std::int64_t max_consecutive_failures = 20;  // samples the backend gave up on in a row before the run stops
 };
 
 struct RunOutcome {
@@ -44,6 +45,10 @@ struct RunOutcome {
   std::int64_t samples_total = 0;
   std::int64_t samples_resumed = 0;    // found in the database
   std::int64_t samples_generated = 0;  // by this invocation
+  // Samples the backend gave up on (an endpoint that never answered): not stored, so resuming requests them again.
+  std::int64_t samples_failed = 0;
+  std::string last_failure;            // the backend's reason for the latest of them
+  bool stopped_after_failures = false;  // max_consecutive_failures in a row ended the run early
   std::vector<reports::MetricRow> metrics;
 };
 
