@@ -45,7 +45,6 @@ struct Job {
   std::string body;
   std::int64_t attempts = 0;
   Clock::time_point not_before;
-  std::string last_error;
 };
 
 // One attempt in flight.
@@ -170,18 +169,19 @@ struct OpenAiBackend::Impl {
     }
   }
 
-  // Schedules another attempt, or gives the sample up as an error Completion.
-  void retry_or_fail(Job job, std::string error, double retry_after_seconds, std::vector<Completion>& finished) {
-    job.last_error = std::move(error);
-    if (job.attempts > options.max_retries) {
-      Completion c;
-      c.request_id = job.request_id;
-      c.sample = job.sample;
-      c.finish_reason = "error";
-      c.error = fmt::format("{} (after {} attempts)", job.last_error, job.attempts);
-      finished.push_back(std::move(c));
-      return;
-    }
+  // Gives the sample up: an error Completion, which the runner neither grades nor stores.
+  static void fail(const Job& job, const std::string& error, std::vector<Completion>& finished) {
+    Completion c;
+    c.request_id = job.request_id;
+    c.sample = job.sample;
+    c.finish_reason = "error";
+    c.error = fmt::format("{} (after {} attempt{})", error, job.attempts, job.attempts == 1 ? "" : "s");
+    finished.push_back(std::move(c));
+  }
+
+  // Schedules another attempt, or gives the sample up when its retries are spent.
+  void retry_or_fail(Job job, const std::string& error, double retry_after_seconds, std::vector<Completion>& finished) {
+    if (job.attempts > options.max_retries) return fail(job, error, finished);
     // Exponential backoff with jitter (half to all of the delay), so that clients rejected together do not return
     // together; the server's Retry-After is a floor.
     const double exponential = std::min(options.backoff_cap_seconds,
@@ -208,10 +208,8 @@ struct OpenAiBackend::Impl {
     }
     if (status != 200) {
       std::string message = fmt::format("HTTP {}: {}", status, error_message_of(t.body));
-      if (!retryable_status(status)) {
-        job.attempts = options.max_retries + 1;  // a request the server rejects outright fails the same way again
-        return retry_or_fail(std::move(job), std::move(message), 0, finished);
-      }
+      // A request the server rejects outright (400, 401, 404...) fails the same way again.
+      if (!retryable_status(status)) return fail(job, message, finished);
       curl_off_t retry_after = 0;
       curl_easy_getinfo(t.easy, CURLINFO_RETRY_AFTER, &retry_after);
       return retry_or_fail(std::move(job), std::move(message), static_cast<double>(retry_after), finished);
