@@ -17,6 +17,7 @@ void add_run_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 // Thrown by a command that ends with a status other than 0 without an error message of its own (an interrupted
 // run, a significant regression); main() returns the code after the command's objects are destroyed.

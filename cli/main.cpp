@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   r1eval::cli::add_report_command(app);
   r1eval::cli::add_compare_command(app);
   r1eval::cli::add_bench_command(app);
+  r1eval::cli::add_serve_command(app);
 
   try {
     app.parse(argc, argv);

@@ -111,6 +111,10 @@ std::int64_t endpoint_seed(std::uint64_t stream, std::uint64_t run_seed) {
   return static_cast<std::int64_t>(stream ^ common::splitmix64_mix(run_seed));
 }
 
+std::uint64_t sample_stream_of_endpoint_seed(std::int64_t seed, std::uint64_t run_seed) {
+  return static_cast<std::uint64_t>(seed) ^ common::splitmix64_mix(run_seed);
+}
+
 struct OpenAiBackend::Impl {
   OpenAiBackendOptions options;
   CURLM* multi = nullptr;

@@ -48,5 +48,7 @@ class OpenAiBackend final : public Backend {
 // The `seed` sent with a sample: its RNG stream mixed with the run's seed, as the signed 64-bit integer that
 // servers accept (vLLM rejects seeds outside int64). `r1eval serve` inverts it given the same run seed.
 std::int64_t endpoint_seed(std::uint64_t stream, std::uint64_t run_seed);
+// The inverse: the RNG stream a sent seed stands for.
+std::uint64_t sample_stream_of_endpoint_seed(std::int64_t seed, std::uint64_t run_seed);
 
 }  // namespace r1eval::evals

@@ -1,0 +1,66 @@
+#include "serve/engine_service.h"
+
+namespace r1eval::serve {
+
+EngineService::EngineService(model::Model& model, model::SchedulerOptions options, std::size_t max_waiting)
+    : generator_(model, options), max_waiting_(max_waiting), thread_([this] { run(); }) {}
+
+EngineService::~EngineService() { drain(); }
+
+std::future<model::GenerateResult> EngineService::submit(model::GenerationRequest request) {
+  std::lock_guard lock(mutex_);
+  if (draining_) throw std::logic_error("the server is shutting down");
+  if (waiting_ >= max_waiting_) throw QueueFull("the server's queue is full (" + std::to_string(max_waiting_) + ")");
+  request.id = next_id_++;
+  std::promise<model::GenerateResult> promise;
+  std::future<model::GenerateResult> result = promise.get_future();
+  incoming_.emplace_back(std::move(request), std::move(promise));
+  ++waiting_;
+  wake_.notify_one();
+  return result;
+}
+
+void EngineService::drain() {
+  {
+    std::lock_guard lock(mutex_);
+    draining_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void EngineService::run() {
+  std::vector<model::FinishedSample> finished;
+  for (;;) {
+    decltype(incoming_) arrived;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return !incoming_.empty() || !generator_.idle() || draining_; });
+      if (incoming_.empty() && generator_.idle() && draining_) return;
+      arrived.swap(incoming_);
+    }
+    std::size_t rejected = 0;
+    for (auto& [request, promise] : arrived) {
+      const std::uint64_t id = request.id;
+      try {
+        generator_.submit(std::move(request));
+        generating_.emplace(id, std::move(promise));
+      } catch (const std::invalid_argument&) {
+        promise.set_exception(std::current_exception());
+        ++rejected;
+      }
+    }
+    finished.clear();
+    generator_.step(finished);
+    // Every request has one stream, so a finished sample finishes its request.
+    for (model::FinishedSample& f : finished) {
+      const auto it = generating_.find(f.request_id);
+      it->second.set_value(std::move(f.result));
+      generating_.erase(it);
+    }
+    std::lock_guard lock(mutex_);
+    waiting_ -= rejected + finished.size();
+  }
+}
+
+}  // namespace r1eval::serve

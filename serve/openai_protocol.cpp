@@ -1,0 +1,174 @@
+#include "serve/openai_protocol.h"
+
+namespace r1eval::serve {
+namespace {
+
+constexpr std::int64_t kCompletionsDefaultMaxTokens = 16;  // the completions API's documented default
+
+ApiError invalid(const std::string& param, const std::string& message) {
+  return ApiError{400, "invalid_request_error", message, param, ""};
+}
+
+double number_in(const nlohmann::json& body, const char* key, double fallback, double low, double high) {
+  const auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_number()) throw invalid(key, std::string("'") + key + "' must be a number");
+  const double value = it->get<double>();
+  if (!(value >= low && value <= high)) {
+    throw invalid(key, std::string("'") + key + "' must be between " + nlohmann::json(low).dump() + " and " +
+                           nlohmann::json(high).dump());
+  }
+  return value;
+}
+
+std::optional<std::int64_t> integer_at(const nlohmann::json& body, const char* key) {
+  const auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer()) throw invalid(key, std::string("'") + key + "' must be an integer");
+  if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    throw invalid(key, std::string("'") + key + "' must fit a signed 64-bit integer");
+  }
+  return it->get<std::int64_t>();
+}
+
+std::string finish_of(const GeneratedReply& reply) { return reply.finish_reason == "length" ? "length" : "stop"; }
+
+nlohmann::json usage_of(const GeneratedReply& reply) {
+  return {{"prompt_tokens", reply.prompt_tokens},
+          {"completion_tokens", reply.completion_tokens},
+          {"total_tokens", reply.prompt_tokens + reply.completion_tokens}};
+}
+
+nlohmann::json optional_text(const std::optional<std::string>& text) {
+  return text ? nlohmann::json(*text) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+std::string error_body(const ApiError& error) {
+  const auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+  return nlohmann::json{{"error",
+                         {{"message", error.message},
+                          {"type", error.type},
+                          {"param", or_null(error.param)},
+                          {"code", or_null(error.code)}}}}
+      .dump();
+}
+
+ParsedRequest parse_request(const std::string& body, bool chat) {
+  const nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) throw invalid("", "the request body is not valid JSON");
+  if (!json.is_object()) throw invalid("", "the request body must be a JSON object");
+  ParsedRequest r;
+  r.chat = chat;
+  const auto model = json.find("model");
+  if (model == json.end() || !model->is_string()) throw invalid("model", "'model' is required and must be a string");
+  r.model = model->get<std::string>();
+  if (chat) {
+    const auto messages = json.find("messages");
+    if (messages == json.end() || !messages->is_array() || messages->empty()) {
+      throw invalid("messages", "'messages' must be a non-empty list");
+    }
+    for (const nlohmann::json& m : *messages) {
+      if (!m.is_object() || !m.contains("role") || !m["role"].is_string() || !m.contains("content") ||
+          !m["content"].is_string()) {
+        throw invalid("messages", "each message must be an object with a string 'role' and a string 'content'");
+      }
+    }
+    r.messages = *messages;
+  } else {
+    const auto prompt = json.find("prompt");
+    if (prompt == json.end() || !prompt->is_string()) {
+      throw invalid("prompt", "'prompt' must be a string (lists of prompts and token ids are not supported)");
+    }
+    r.prompt = prompt->get<std::string>();
+  }
+  r.temperature = number_in(json, "temperature", 1.0, 0.0, 2.0);
+  r.top_p = number_in(json, "top_p", 1.0, 0.0, 1.0);
+  if (r.top_p <= 0.0) throw invalid("top_p", "'top_p' must be greater than 0");
+  // max_completion_tokens is the chat API's newer name; it wins when both are given.
+  r.max_tokens = integer_at(json, "max_tokens");
+  if (chat) {
+    if (const auto newer = integer_at(json, "max_completion_tokens")) r.max_tokens = newer;
+  }
+  if (!r.max_tokens && !chat) r.max_tokens = kCompletionsDefaultMaxTokens;
+  if (r.max_tokens && *r.max_tokens < 1) throw invalid("max_tokens", "'max_tokens' must be at least 1");
+  r.seed = integer_at(json, "seed");
+  if (const auto n = integer_at(json, "n"); n && *n != 1) throw invalid("n", "only n = 1 is supported");
+  if (const auto stream = json.find("stream"); stream != json.end() && !stream->is_null()) {
+    if (!stream->is_boolean()) throw invalid("stream", "'stream' must be a boolean");
+    r.stream = stream->get<bool>();
+  }
+  if (const auto options = json.find("stream_options"); options != json.end() && options->is_object()) {
+    const auto usage = options->find("include_usage");
+    r.include_usage = usage != options->end() && usage->is_boolean() && usage->get<bool>();
+  }
+  return r;
+}
+
+ReasoningSplit split_reasoning(const GeneratedReply& reply) {
+  static constexpr std::string_view kClose = "</think>";
+  const std::size_t close = reply.text.find(kClose);
+  if (close != std::string::npos) return {reply.text.substr(0, close), reply.text.substr(close + kClose.size())};
+  if (reply.finish_reason == "length") return {reply.text, std::nullopt};
+  return {std::nullopt, reply.text};
+}
+
+nlohmann::json whole_response(const ParsedRequest& request, const GeneratedReply& reply, const std::string& id,
+                              std::int64_t created) {
+  nlohmann::json choice = {{"index", 0}, {"logprobs", nullptr}, {"finish_reason", finish_of(reply)}};
+  if (request.chat) {
+    const ReasoningSplit split = split_reasoning(reply);
+    // Both names of the reasoning field: "reasoning_content" (DeepSeek's API, SGLang) and "reasoning" (vLLM).
+    choice["message"] = {{"role", "assistant"},
+                         {"content", optional_text(split.content)},
+                         {"reasoning_content", optional_text(split.reasoning)},
+                         {"reasoning", optional_text(split.reasoning)}};
+  } else {
+    choice["text"] = reply.text;
+  }
+  return {{"id", id},
+          {"object", request.chat ? "chat.completion" : "text_completion"},
+          {"created", created},
+          {"model", request.model},
+          {"choices", nlohmann::json::array({choice})},
+          {"usage", usage_of(reply)}};
+}
+
+std::string stream_events(const ParsedRequest& request, const GeneratedReply& reply, const std::string& id,
+                          std::int64_t created) {
+  const std::string object = request.chat ? "chat.completion.chunk" : "text_completion";
+  std::string out;
+  const auto emit = [&](const nlohmann::json& choices, const nlohmann::json& usage) {
+    nlohmann::json chunk = {
+        {"id", id}, {"object", object}, {"created", created}, {"model", request.model}, {"choices", choices}};
+    if (request.include_usage) chunk["usage"] = usage;
+    out += "data: " + chunk.dump() + "\n\n";
+  };
+  const auto choice = [&](const nlohmann::json& delta, const nlohmann::json& finish) {
+    nlohmann::json c = {{"index", 0}, {"logprobs", nullptr}, {"finish_reason", finish}};
+    if (request.chat) {
+      c["delta"] = delta;
+    } else {
+      c["text"] = delta;
+    }
+    return nlohmann::json::array({c});
+  };
+  if (request.chat) {
+    const ReasoningSplit split = split_reasoning(reply);
+    emit(choice({{"role", "assistant"}, {"content", ""}}, nullptr), nullptr);
+    if (split.reasoning) {
+      emit(choice({{"reasoning_content", *split.reasoning}, {"reasoning", *split.reasoning}}, nullptr), nullptr);
+    }
+    if (split.content) emit(choice({{"content", *split.content}}, nullptr), nullptr);
+    emit(choice(nlohmann::json::object(), finish_of(reply)), nullptr);
+  } else {
+    emit(choice(reply.text, finish_of(reply)), nullptr);
+  }
+  // With include_usage the last chunk carries the usage and no choices, as the API documents.
+  if (request.include_usage) emit(nlohmann::json::array(), usage_of(reply));
+  out += "data: [DONE]\n\n";
+  return out;
+}
+
+}  // namespace r1eval::serve

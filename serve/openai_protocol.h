@@ -1,0 +1,64 @@
+// The OpenAI API as `r1eval serve` speaks it: request bodies read and checked, responses and stream chunks written,
+// errors as OpenAI error objects. No I/O here, so every rule can be tested alone.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace r1eval::serve {
+
+// A request the server answers with an OpenAI error object instead of a completion.
+struct ApiError {
+  int status = 400;
+  std::string type = "invalid_request_error";
+  std::string message;
+  std::string param;  // the offending field, "" when none
+  std::string code;   // e.g. "model_not_found", "" when none
+};
+
+// The body of an error response: {"error": {"message", "type", "param", "code"}}.
+std::string error_body(const ApiError& error);
+
+struct ParsedRequest {
+  bool chat = true;
+  std::string model;
+  nlohmann::json messages;            // chat
+  std::string prompt;                 // completions
+  double temperature = 1.0;           // the API's defaults
+  double top_p = 1.0;
+  std::optional<std::int64_t> max_tokens;  // absent: chat fills the context; completions default to 16
+  std::optional<std::int64_t> seed;
+  bool stream = false;
+  bool include_usage = false;         // stream_options.include_usage
+};
+
+// Reads a /v1/chat/completions (chat) or /v1/completions body. Throws ApiError (400) naming the offending field.
+ParsedRequest parse_request(const std::string& body, bool chat);
+
+// What the engine generated, as the API reports it.
+struct GeneratedReply {
+  std::string text;
+  std::string finish_reason;  // "stop" or "length"
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+};
+
+// R1's thinking and answer, split at the first "</think>" (the chat prompt already opened "<think>\n"). A reply
+// cut off before "</think>" is all reasoning with a null content; a reply without one is all content.
+struct ReasoningSplit {
+  std::optional<std::string> reasoning;
+  std::optional<std::string> content;
+};
+ReasoningSplit split_reasoning(const GeneratedReply& reply);
+
+// A whole response (stream false).
+nlohmann::json whole_response(const ParsedRequest& request, const GeneratedReply& reply, const std::string& id,
+                              std::int64_t created);
+// The server-sent events of a streamed response, "data: [DONE]" included.
+std::string stream_events(const ParsedRequest& request, const GeneratedReply& reply, const std::string& id,
+                          std::int64_t created);
+
+}  // namespace r1eval::serve

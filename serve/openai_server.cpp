@@ -1,0 +1,207 @@
+#include "serve/openai_server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "engine/tokenizer/chat_template.h"
+#include "engine/tokenizer/tokenizer.h"
+#include "evals/runner/openai_backend.h"
+#include "serve/engine_service.h"
+#include "serve/openai_protocol.h"
+
+namespace r1eval::serve {
+namespace {
+
+// A streamed reply sends a comment this often while the engine works, so clients with an idle timeout wait on.
+constexpr auto kKeepAliveInterval = std::chrono::seconds(1);
+
+void send_error(httplib::Response& res, const ApiError& error) {
+  res.status = error.status;
+  res.set_content(error_body(error), "application/json");
+}
+
+}  // namespace
+
+struct OpenAiServer::Impl {
+  ServeOptions options;
+  std::unique_ptr<model::Model> model;
+  std::optional<tokenizer::Tokenizer> tok;
+  std::optional<tokenizer::ChatTemplate> chat_template;
+  std::mutex template_mutex;  // the template engine is not documented as safe to share between threads
+  std::unique_ptr<EngineService> engine;
+  httplib::Server http;
+  std::atomic<std::uint64_t> next_reply{0};
+  std::mutex random_mutex;
+  std::mt19937_64 random{std::random_device{}()};
+
+  std::vector<std::int32_t> prompt_ids(const ParsedRequest& r) {
+    if (!r.chat) return tok->encode(tok->config().bos_token + r.prompt);  // the client's text after the server's BOS
+    tokenizer::ChatOptions chat;
+    chat.add_generation_prompt = true;
+    chat.force_think = true;  // R1's recipe: the answer opens with "<think>\n", as the runner's r1 template does
+    std::lock_guard lock(template_mutex);
+    return tok->encode(chat_template->render(r.messages, chat, tok->config()));
+  }
+
+  model::GenerationRequest generation(const ParsedRequest& r, std::vector<std::int32_t> prompt) {
+    const std::int64_t context = model->config().max_position_embeddings;
+    const auto prompt_tokens = static_cast<std::int64_t>(prompt.size());
+    if (prompt.empty()) throw ApiError{400, "invalid_request_error", "the prompt is empty", "prompt", ""};
+    if (context > 0 && prompt_tokens >= context) {
+      throw ApiError{413, "invalid_request_error",
+                     fmt::format("the prompt is {} tokens; this model's context is {}", prompt_tokens, context),
+                     r.chat ? "messages" : "prompt", "context_length_exceeded"};
+    }
+    const std::int64_t max_tokens = r.max_tokens ? *r.max_tokens : context - prompt_tokens;
+    if (context > 0 && prompt_tokens + max_tokens > context) {
+      throw ApiError{400, "invalid_request_error",
+                     fmt::format("{} prompt tokens + max_tokens {} exceed this model's context of {}", prompt_tokens,
+                                 max_tokens, context),
+                     "max_tokens", "context_length_exceeded"};
+    }
+    model::GenerationRequest g;
+    g.prompt = std::move(prompt);
+    std::uint64_t stream = 0;
+    if (r.seed) {
+      stream = evals::sample_stream_of_endpoint_seed(*r.seed, options.seed);
+    } else {
+      std::lock_guard lock(random_mutex);
+      stream = random();
+    }
+    g.streams = {stream};
+    g.options.max_new_tokens = max_tokens;
+    g.options.sampling = model::SamplingParams{r.temperature, r.top_p, 0, options.seed};
+    g.options.sampleable_vocab = tok->vocab_size();
+    if (tok->eos_id() && *tok->eos_id() != model->config().eos_token_id) {
+      g.options.stop_tokens.push_back(*tok->eos_id());
+    }
+    return g;
+  }
+
+  GeneratedReply reply_of(model::GenerateResult result, std::int64_t prompt_tokens) {
+    GeneratedReply reply;
+    reply.prompt_tokens = prompt_tokens;
+    reply.completion_tokens = static_cast<std::int64_t>(result.tokens.size());
+    reply.finish_reason = result.finish == model::FinishReason::kStop ? "stop" : "length";
+    if (result.finish == model::FinishReason::kStop) result.tokens.pop_back();  // the stop token is not text
+    reply.text = tok->decode(result.tokens);
+    return reply;
+  }
+
+  void complete(const httplib::Request& req, httplib::Response& res, bool chat) {
+    if (!options.api_key.empty() && req.get_header_value("Authorization") != "Bearer " + options.api_key) {
+      return send_error(res, {401, "invalid_request_error", "a valid API key is required", "", "invalid_api_key"});
+    }
+    try {
+      const ParsedRequest request = parse_request(req.body, chat);
+      if (request.model != options.served_model) {
+        throw ApiError{404, "invalid_request_error",
+                       fmt::format("The model '{}' does not exist; this server serves '{}'", request.model,
+                                   options.served_model),
+                       "model", "model_not_found"};
+      }
+      std::vector<std::int32_t> prompt = prompt_ids(request);
+      const auto prompt_tokens = static_cast<std::int64_t>(prompt.size());
+      std::shared_future<model::GenerateResult> result = engine->submit(generation(request, std::move(prompt)));
+      const std::string id = fmt::format("{}-{}", chat ? "chatcmpl" : "cmpl", next_reply++);
+      const std::int64_t created = std::time(nullptr);
+      if (!request.stream) {
+        res.set_content(whole_response(request, reply_of(result.get(), prompt_tokens), id, created).dump(),
+                        "application/json");
+        return;
+      }
+      res.set_chunked_content_provider(
+          "text/event-stream", [this, request, result, prompt_tokens, id, created](std::size_t, httplib::DataSink& sink) {
+            while (result.wait_for(kKeepAliveInterval) != std::future_status::ready) {
+              if (!sink.write(": keep-alive\n\n", 14)) return false;
+            }
+            std::string events;
+            try {
+              events = stream_events(request, reply_of(result.get(), prompt_tokens), id, created);
+            } catch (const std::exception& e) {
+              events = "data: " + error_body({500, "server_error", e.what(), "", ""}) + "\n\ndata: [DONE]\n\n";
+            }
+            sink.write(events.data(), events.size());
+            sink.done();
+            return true;
+          });
+    } catch (const ApiError& e) {
+      send_error(res, e);
+    } catch (const QueueFull& e) {
+      send_error(res, {429, "rate_limit_error", e.what(), "", "queue_full"});
+    } catch (const std::invalid_argument& e) {
+      send_error(res, {400, "invalid_request_error", e.what(), "", ""});
+    } catch (const std::exception& e) {
+      send_error(res, {500, "server_error", e.what(), "", ""});
+    }
+  }
+};
+
+OpenAiServer::OpenAiServer(const std::filesystem::path& model_dir, ServeOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.options = std::move(options);
+  m.model = model::Model::load(model_dir, m.options.model);
+  m.tok = tokenizer::Tokenizer::load(model_dir);
+  if (!m.tok) {
+    throw std::runtime_error(model_dir.string() + " has no tokenizer.json and tokenizer_config.json; serving needs them");
+  }
+  if (!m.tok->config().chat_templates.empty()) m.chat_template = tokenizer::ChatTemplate::select(m.tok->config(), "");
+  m.engine = std::make_unique<EngineService>(*m.model, m.options.scheduler, m.options.max_waiting);
+
+  const std::size_t threads = m.options.max_waiting + 8;  // each waiting request holds a thread; a few spare for 429s
+  m.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  m.http.set_payload_max_length(m.options.max_body_bytes);
+  m.http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const int status = res.status;
+    send_error(res, {status, status == 413 ? "invalid_request_error" : status >= 500 ? "server_error"
+                                                                                  : "invalid_request_error",
+                     status == 404   ? "no such endpoint; this server has /v1/models, /v1/chat/completions and "
+                                       "/v1/completions"
+                     : status == 413 ? "the request body is too large"
+                                     : fmt::format("HTTP {}", status),
+                     "", ""});
+  });
+  m.http.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
+    const nlohmann::json entry = {
+        {"id", impl_->options.served_model}, {"object", "model"}, {"created", 0}, {"owned_by", "r1eval"}};
+    res.set_content(nlohmann::json{{"object", "list"}, {"data", {entry}}}.dump(), "application/json");
+  });
+  m.http.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!impl_->chat_template) {
+      return send_error(res, {400, "invalid_request_error", "this model has no chat template; use /v1/completions",
+                              "messages", ""});
+    }
+    impl_->complete(req, res, true);
+  });
+  m.http.Post("/v1/completions",
+              [this](const httplib::Request& req, httplib::Response& res) { impl_->complete(req, res, false); });
+}
+
+OpenAiServer::~OpenAiServer() = default;
+
+int OpenAiServer::bind(const std::string& host, int port) {
+  const int bound = port == 0 ? impl_->http.bind_to_any_port(host) : (impl_->http.bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) throw std::runtime_error(fmt::format("cannot listen on {}:{}", host, port));
+  return bound;
+}
+
+void OpenAiServer::listen() {
+  impl_->http.listen_after_bind();
+  impl_->engine->drain();
+}
+
+void OpenAiServer::stop() { impl_->http.stop(); }
+
+}  // namespace r1eval::serve
