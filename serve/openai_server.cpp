@@ -1,6 +1,7 @@
 #include "serve/openai_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -40,6 +41,7 @@ struct OpenAiServer::Impl {
   std::mutex template_mutex;  // the template engine is not documented as safe to share between threads
   std::unique_ptr<EngineService> engine;
   httplib::Server http;
+  int listen_socket = -1;
   std::atomic<std::uint64_t> next_reply{0};
   std::mutex random_mutex;
   std::mt19937_64 random{std::random_device{}()};
@@ -162,6 +164,12 @@ OpenAiServer::OpenAiServer(const std::filesystem::path& model_dir, ServeOptions 
   const std::size_t threads = m.options.max_waiting + 8;  // each waiting request holds a thread; a few spare for 429s
   m.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   m.http.set_payload_max_length(m.options.max_body_bytes);
+  // Debian's cpp-httplib listens with a backlog of 5: a burst of clients overflows it, and connections the kernel
+  // half-accepted are then reset. Remember the listening socket to widen its backlog once bound (see bind()).
+  m.http.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    impl_->listen_socket = sock;
+  });
   m.http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     const int status = res.status;
@@ -194,6 +202,8 @@ OpenAiServer::~OpenAiServer() = default;
 int OpenAiServer::bind(const std::string& host, int port) {
   const int bound = port == 0 ? impl_->http.bind_to_any_port(host) : (impl_->http.bind_to_port(host, port) ? port : -1);
   if (bound <= 0) throw std::runtime_error(fmt::format("cannot listen on {}:{}", host, port));
+  // listen() again on a listening socket only changes its backlog (Linux and BSD).
+  if (impl_->listen_socket >= 0) ::listen(impl_->listen_socket, SOMAXCONN);
   return bound;
 }
 
