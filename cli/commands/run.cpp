@@ -65,7 +65,8 @@ void run_command(RunCommandOptions& o) {
     o.run.model_fingerprint = evals::model_fingerprint(o.run.model);
     o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
     // bf16 activations change completions, so they make another run; float32 runs keep the identity they had.
-    if (const kernels::MatmulInputs inputs = backend_options.model.matmul_inputs; inputs != kernels::MatmulInputs::Float32) {
+    const kernels::MatmulInputs inputs = backend_options.model.matmul_inputs;
+    if (inputs != kernels::MatmulInputs::Float32) {
       o.run.backend_identity["engine_matmul_inputs"] = kernels::matmul_inputs_name(inputs);
     }
   }
@@ -86,7 +87,8 @@ void run_command(RunCommandOptions& o) {
   }
   if (outcome.samples_failed > 0) {
     fmt::print(stderr, "{} samples failed{} and were not stored (last: {}); run the same command again to retry them\n",
-               outcome.samples_failed, outcome.stopped_after_failures ? ", the run stopped after too many in a row" : "",
+               outcome.samples_failed,
+               outcome.stopped_after_failures ? ", the run stopped after too many in a row" : "",
                outcome.last_failure);
     throw ExitStatus{kFailedSamplesExit};
   }

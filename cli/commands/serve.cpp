@@ -76,7 +76,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--host", o->host, "Address to listen on (loopback by default)")->capture_default_str();
   cmd->add_option("--port", o->port, "Port (0: any free one)")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--served-model", o->served_model, "Model name clients send (default: the directory's name)");
-  cmd->add_option("--max-batch", o->max_batch, "Sequences decoded together")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-batch", o->max_batch, "Sequences decoded together")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", o->seed, "The run seed of `r1eval run` whose samples a request's seed selects")
       ->capture_default_str();
   add_activations_option(*cmd, o->activations);
