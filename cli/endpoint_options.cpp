@@ -30,7 +30,7 @@ void add_endpoint_options(CLI::App& command, EndpointOptions& o) {
       ->group(group);
 }
 
-std::unique_ptr<evals::OpenAiBackend> make_endpoint_backend(EndpointOptions o, evals::RunOptions& run) {
+std::unique_ptr<evals::OpenAiBackend> make_endpoint_backend(EndpointOptions o, evals::runner::RunOptions& run) {
   if (const char* key = std::getenv(o.api_key_env.c_str()); key != nullptr) o.backend.api_key = key;
   auto backend = std::make_unique<evals::OpenAiBackend>(o.backend);
   run.model = o.backend.served_model;

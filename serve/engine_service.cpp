@@ -2,18 +2,18 @@
 
 namespace r1eval::serve {
 
-EngineService::EngineService(model::Model& model, model::SchedulerOptions options, std::size_t max_waiting)
+EngineService::EngineService(engine::model::Model& model, engine::scheduler::SchedulerOptions options, std::size_t max_waiting)
     : generator_(model, options), max_waiting_(max_waiting), thread_([this] { run(); }) {}
 
 EngineService::~EngineService() { drain(); }
 
-std::future<model::GenerateResult> EngineService::submit(model::GenerationRequest request) {
+std::future<engine::model::GenerateResult> EngineService::submit(engine::scheduler::GenerationRequest request) {
   std::lock_guard lock(mutex_);
   if (draining_) throw std::logic_error("the server is shutting down");
   if (waiting_ >= max_waiting_) throw QueueFull("the server's queue is full (" + std::to_string(max_waiting_) + ")");
   request.id = next_id_++;
-  std::promise<model::GenerateResult> promise;
-  std::future<model::GenerateResult> result = promise.get_future();
+  std::promise<engine::model::GenerateResult> promise;
+  std::future<engine::model::GenerateResult> result = promise.get_future();
   incoming_.emplace_back(std::move(request), std::move(promise));
   ++waiting_;
   wake_.notify_one();
@@ -30,7 +30,7 @@ void EngineService::drain() {
 }
 
 void EngineService::run() {
-  std::vector<model::FinishedSample> finished;
+  std::vector<engine::scheduler::FinishedSample> finished;
   for (;;) {
     decltype(incoming_) arrived;
     {
@@ -53,7 +53,7 @@ void EngineService::run() {
     finished.clear();
     generator_.step(finished);
     // Every request has one stream, so a finished sample finishes its request.
-    for (model::FinishedSample& f : finished) {
+    for (engine::scheduler::FinishedSample& f : finished) {
       const auto it = generating_.find(f.request_id);
       it->second.set_value(std::move(f.result));
       generating_.erase(it);

@@ -24,26 +24,26 @@ class QueueFull : public std::runtime_error {
 class EngineService {
  public:
   // `max_waiting`: requests queued or generating at once before submit() refuses more.
-  EngineService(model::Model& model, model::SchedulerOptions options, std::size_t max_waiting);
+  EngineService(engine::model::Model& model, engine::scheduler::SchedulerOptions options, std::size_t max_waiting);
   ~EngineService();  // drains: finishes what was submitted, then stops
   EngineService(const EngineService&) = delete;
   EngineService& operator=(const EngineService&) = delete;
 
   // Queues one request (ids are assigned here). The future throws std::invalid_argument for a request the generator
   // rejects. Throws QueueFull, or std::logic_error after drain() began.
-  std::future<model::GenerateResult> submit(model::GenerationRequest request);
+  std::future<engine::model::GenerateResult> submit(engine::scheduler::GenerationRequest request);
   // Finishes what is queued and generating, then stops the engine thread; submit() refuses requests from now on.
   void drain();
 
  private:
   void run();
 
-  model::BatchGenerator generator_;
+  engine::scheduler::BatchGenerator generator_;
   std::size_t max_waiting_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::vector<std::pair<model::GenerationRequest, std::promise<model::GenerateResult>>> incoming_;
-  std::map<std::uint64_t, std::promise<model::GenerateResult>> generating_;  // owned by the engine thread
+  std::vector<std::pair<engine::scheduler::GenerationRequest, std::promise<engine::model::GenerateResult>>> incoming_;
+  std::map<std::uint64_t, std::promise<engine::model::GenerateResult>> generating_;  // owned by the engine thread
   std::size_t waiting_ = 0;  // incoming plus generating, under mutex_
   std::uint64_t next_id_ = 0;
   bool draining_ = false;

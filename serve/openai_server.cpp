@@ -35,9 +35,9 @@ void send_error(httplib::Response& res, const ApiError& error) {
 
 struct OpenAiServer::Impl {
   ServeOptions options;
-  std::unique_ptr<model::Model> model;
-  std::optional<tokenizer::Tokenizer> tok;
-  std::optional<tokenizer::ChatTemplate> chat_template;
+  std::unique_ptr<engine::model::Model> model;
+  std::optional<engine::tokenizer::Tokenizer> tok;
+  std::optional<engine::tokenizer::ChatTemplate> chat_template;
   std::mutex template_mutex;  // the template engine is not documented as safe to share between threads
   std::unique_ptr<EngineService> engine;
   httplib::Server http;
@@ -48,14 +48,14 @@ struct OpenAiServer::Impl {
 
   std::vector<std::int32_t> prompt_ids(const ParsedRequest& r) {
     if (!r.chat) return tok->encode(tok->config().bos_token + r.prompt);  // the client's text after the server's BOS
-    tokenizer::ChatOptions chat;
+    engine::tokenizer::ChatOptions chat;
     chat.add_generation_prompt = true;
     chat.force_think = true;  // R1's recipe: the answer opens with "<think>\n", as the runner's r1 template does
     std::lock_guard lock(template_mutex);
     return tok->encode(chat_template->render(r.messages, chat, tok->config()));
   }
 
-  model::GenerationRequest generation(const ParsedRequest& r, std::vector<std::int32_t> prompt) {
+  engine::scheduler::GenerationRequest generation(const ParsedRequest& r, std::vector<std::int32_t> prompt) {
     const std::int64_t context = model->config().max_position_embeddings;
     const auto prompt_tokens = static_cast<std::int64_t>(prompt.size());
     if (prompt.empty()) throw ApiError{400, "invalid_request_error", "the prompt is empty", "prompt", ""};
@@ -71,7 +71,7 @@ struct OpenAiServer::Impl {
                                  max_tokens, context),
                      "max_tokens", "context_length_exceeded"};
     }
-    model::GenerationRequest g;
+    engine::scheduler::GenerationRequest g;
     g.prompt = std::move(prompt);
     std::uint64_t stream = 0;
     if (r.seed) {
@@ -82,7 +82,7 @@ struct OpenAiServer::Impl {
     }
     g.streams = {stream};
     g.options.max_new_tokens = max_tokens;
-    g.options.sampling = model::SamplingParams{r.temperature, r.top_p, 0, options.seed};
+    g.options.sampling = engine::model::SamplingParams{r.temperature, r.top_p, 0, options.seed};
     g.options.sampleable_vocab = tok->vocab_size();
     if (tok->eos_id() && *tok->eos_id() != model->config().eos_token_id) {
       g.options.stop_tokens.push_back(*tok->eos_id());
@@ -90,12 +90,12 @@ struct OpenAiServer::Impl {
     return g;
   }
 
-  GeneratedReply reply_of(model::GenerateResult result, std::int64_t prompt_tokens) {
+  GeneratedReply reply_of(engine::model::GenerateResult result, std::int64_t prompt_tokens) {
     GeneratedReply reply;
     reply.prompt_tokens = prompt_tokens;
     reply.completion_tokens = static_cast<std::int64_t>(result.tokens.size());
-    reply.finish_reason = result.finish == model::FinishReason::kStop ? "stop" : "length";
-    if (result.finish == model::FinishReason::kStop) result.tokens.pop_back();  // the stop token is not text
+    reply.finish_reason = result.finish == engine::model::FinishReason::kStop ? "stop" : "length";
+    if (result.finish == engine::model::FinishReason::kStop) result.tokens.pop_back();  // the stop token is not text
     reply.text = tok->decode(result.tokens);
     return reply;
   }
@@ -114,7 +114,7 @@ struct OpenAiServer::Impl {
       }
       std::vector<std::int32_t> prompt = prompt_ids(request);
       const auto prompt_tokens = static_cast<std::int64_t>(prompt.size());
-      std::shared_future<model::GenerateResult> result = engine->submit(generation(request, std::move(prompt)));
+      std::shared_future<engine::model::GenerateResult> result = engine->submit(generation(request, std::move(prompt)));
       const std::string id = fmt::format("{}-{}", chat ? "chatcmpl" : "cmpl", next_reply++);
       const std::int64_t created = std::time(nullptr);
       if (!request.stream) {
@@ -153,12 +153,12 @@ OpenAiServer::OpenAiServer(const std::filesystem::path& model_dir, ServeOptions 
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.options = std::move(options);
-  m.model = model::Model::load(model_dir, m.options.model);
-  m.tok = tokenizer::Tokenizer::load(model_dir);
+  m.model = engine::model::Model::load(model_dir, m.options.model);
+  m.tok = engine::tokenizer::Tokenizer::load(model_dir);
   if (!m.tok) {
     throw std::runtime_error(model_dir.string() + " has no tokenizer.json and tokenizer_config.json; serving needs them");
   }
-  if (!m.tok->config().chat_templates.empty()) m.chat_template = tokenizer::ChatTemplate::select(m.tok->config(), "");
+  if (!m.tok->config().chat_templates.empty()) m.chat_template = engine::tokenizer::ChatTemplate::select(m.tok->config(), "");
   m.engine = std::make_unique<EngineService>(*m.model, m.options.scheduler, m.options.max_waiting);
 
   const std::size_t threads = m.options.max_waiting + 8;  // each waiting request holds a thread; a few spare for 429s

@@ -27,7 +27,7 @@ namespace r1eval::cli {
 namespace {
 
 struct RunCommandOptions {
-  evals::RunOptions run;
+  evals::runner::RunOptions run;
   std::string suites;
   std::string db;
   std::string preset;
@@ -53,28 +53,28 @@ void run_command(RunCommandOptions& o) {
   } else if (!o.preset.empty()) {
     throw std::invalid_argument("unknown --preset '" + o.preset + "' (the one preset is r1-protocol)");
   }
-  std::unique_ptr<evals::Backend> backend;
+  std::unique_ptr<evals::runner::Backend> backend;
   if (o.backend == "openai") {
     backend = make_endpoint_backend(o.endpoint, o.run);
   } else {
-    evals::EngineBackendOptions backend_options;
+    evals::runner::EngineBackendOptions backend_options;
     backend_options.scheduler.max_sequences = o.max_batch;
     backend_options.model = model_options_for(o.activations);
     std::fprintf(stderr, "loading %s\n", o.run.model.c_str());
-    backend = std::make_unique<evals::EngineBackend>(o.run.model, backend_options);
-    o.run.model_fingerprint = evals::model_fingerprint(o.run.model);
+    backend = std::make_unique<evals::runner::EngineBackend>(o.run.model, backend_options);
+    o.run.model_fingerprint = evals::runner::model_fingerprint(o.run.model);
     o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
     // bf16 activations change completions, so they make another run; float32 runs keep the identity they had.
-    const kernels::MatmulInputs inputs = backend_options.model.matmul_inputs;
-    if (inputs != kernels::MatmulInputs::Float32) {
-      o.run.backend_identity["engine_matmul_inputs"] = kernels::matmul_inputs_name(inputs);
+    const engine::kernels::MatmulInputs inputs = backend_options.model.matmul_inputs;
+    if (inputs != engine::kernels::MatmulInputs::Float32) {
+      o.run.backend_identity["engine_matmul_inputs"] = engine::kernels::matmul_inputs_name(inputs);
     }
   }
-  reports::ResultsDb db = reports::ResultsDb::open(o.db);
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(o.db);
 
-  evals::Progress progress(stderr, isatty(fileno(stderr)) != 0);
-  const evals::RunOutcome outcome =
-      evals::run_evaluation(o.run, *backend, db, progress, evals::install_interrupt_handlers());
+  evals::runner::Progress progress(stderr, isatty(fileno(stderr)) != 0);
+  const evals::runner::RunOutcome outcome =
+      evals::runner::run_evaluation(o.run, *backend, db, progress, evals::runner::install_interrupt_handlers());
   print_metric_table(stdout, outcome.metrics);
   std::fprintf(stdout, "run %lld: %lld samples (%lld generated now, %lld found in %s)\n",
                static_cast<long long>(outcome.run_id), static_cast<long long>(outcome.samples_total),

@@ -20,7 +20,7 @@
 #include "evals/runner/openai_reply.h"
 #include "evals/runner/sse_parser.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -121,7 +121,7 @@ struct OpenAiBackend::Impl {
   std::deque<Job> waiting;                         // not yet sent, or waiting for a retry
   std::list<std::unique_ptr<Transfer>> in_flight;
   std::mt19937_64 jitter{std::random_device{}()};
-  std::optional<tokenizer::ChatTemplate> r1_zero;
+  std::optional<engine::tokenizer::ChatTemplate> r1_zero;
 
   std::string url(const std::string& api) const {
     std::string base = options.base_url;
@@ -260,7 +260,7 @@ OpenAiBackend::OpenAiBackend(OpenAiBackendOptions options) : impl_(std::make_uni
   impl_->multi = curl_multi_init();
   if (impl_->multi == nullptr) throw std::runtime_error("libcurl could not create a multi handle");
   // The r1-zero prompt is rendered here; the BOS token is left to the server, which adds its own.
-  impl_->r1_zero = tokenizer::ChatTemplate::select(tokenizer::TokenizerConfig{}, tokenizer::ChatTemplate::kR1Zero);
+  impl_->r1_zero = engine::tokenizer::ChatTemplate::select(engine::tokenizer::TokenizerConfig{}, engine::tokenizer::ChatTemplate::kR1Zero);
 }
 
 OpenAiBackend::~OpenAiBackend() {
@@ -278,11 +278,11 @@ nlohmann::json OpenAiBackend::provenance() const {
 
 std::string OpenAiBackend::api_for(const std::string& template_name) const {
   if (!impl_->options.api.empty()) return impl_->options.api;
-  return template_name == tokenizer::ChatTemplate::kR1Zero ? "completions" : "chat";
+  return template_name == engine::tokenizer::ChatTemplate::kR1Zero ? "completions" : "chat";
 }
 
 void OpenAiBackend::submit(const CompletionRequest& request) {
-  const bool r1_zero = request.template_name == tokenizer::ChatTemplate::kR1Zero;
+  const bool r1_zero = request.template_name == engine::tokenizer::ChatTemplate::kR1Zero;
   if (!r1_zero && request.template_name != "r1") {
     throw std::invalid_argument("template '" + request.template_name +
                                 "' cannot be sent to an endpoint; use r1 (the server's chat template) or r1-zero");
@@ -294,9 +294,9 @@ void OpenAiBackend::submit(const CompletionRequest& request) {
   std::string prompt = request.user_message;
   if (r1_zero) {
     const nlohmann::json messages = nlohmann::json::array({{{"role", "user"}, {"content", request.user_message}}});
-    tokenizer::ChatOptions chat;
+    engine::tokenizer::ChatOptions chat;
     chat.add_generation_prompt = true;
-    prompt = impl_->r1_zero->render(messages, chat, tokenizer::TokenizerConfig{});
+    prompt = impl_->r1_zero->render(messages, chat, engine::tokenizer::TokenizerConfig{});
   }
   const OpenAiBackendOptions& o = impl_->options;
   nlohmann::json body = {{"model", o.served_model},
@@ -358,4 +358,4 @@ void OpenAiBackend::advance(std::vector<Completion>& finished) {
 
 bool OpenAiBackend::idle() const { return impl_->waiting.empty() && impl_->in_flight.empty(); }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -9,7 +9,7 @@
 
 #include "evals/runner/backend.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 struct OpenAiBackendOptions {
   std::string base_url;      // as OpenAI's clients take it, e.g. "http://host:8000/v1"; endpoints are appended
@@ -51,4 +51,4 @@ std::int64_t endpoint_seed(std::uint64_t stream, std::uint64_t run_seed);
 // The inverse: the RNG stream a sent seed stands for.
 std::uint64_t sample_stream_of_endpoint_seed(std::int64_t seed, std::uint64_t run_seed);
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

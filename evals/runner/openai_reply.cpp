@@ -1,6 +1,6 @@
 #include "evals/runner/openai_reply.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 nlohmann::json parse_object(const std::string& text, const char* what) {
@@ -110,4 +110,4 @@ std::string OpenAiReply::text() const {
   return reasoning_ + "</think>" + content_;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

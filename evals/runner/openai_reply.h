@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 // A reply that does not follow the API: malformed JSON, no choices, an error object inside a 200 stream.
 class ReplyError : public std::runtime_error {
@@ -55,4 +55,4 @@ class OpenAiReply {
 // The message of an OpenAI error object body ({"error": {"message": ...}}), or the body itself cut short.
 std::string error_message_of(const std::string& body);
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

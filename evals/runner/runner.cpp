@@ -20,14 +20,14 @@
 #include "evals/suites/suite.h"
 #include "graders/math/equivalence.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 using SampleKey = std::tuple<std::string, std::string, std::int64_t>;  // suite, problem id, sample index
 
 // One suite as this run evaluates it: its problems and the settings the options resolve to.
 struct PlannedSuite {
-  Suite suite;
+  suites::Suite suite;
   datasets::Dataset data;
   std::int64_t limit = 0;
   std::int64_t samples = 1;
@@ -73,12 +73,12 @@ std::vector<PlannedSuite> plan_suites(const RunOptions& options) {
     const auto [name, limit] = parse_suite_entry(entry, options.limit);
     if (!seen.insert(name).second) throw std::invalid_argument("suite '" + name + "' is named twice");
     PlannedSuite p;
-    p.suite = find_suite(name);
+    p.suite = suites::find_suite(name);
     if (options.generate > 0 && !p.suite.generator.empty()) {
       p.suite.generate_count = options.generate;
       p.suite.generate_seed = options.seed;
     }
-    p.data = load_suite_problems(p.suite, limit);
+    p.data = suites::load_suite_problems(p.suite, limit);
     p.limit = limit;
     p.samples = options.samples > 0           ? options.samples
                 : options.r1_protocol_samples ? p.suite.r1_protocol_samples
@@ -130,26 +130,26 @@ std::uint64_t sample_stream(const std::string& suite, const std::string& problem
   return common::splitmix64_mix(h);
 }
 
-std::vector<reports::MetricRow> update_run_metrics(reports::ResultsDb& db, std::int64_t run_id) {
-  const std::vector<reports::SampleRow> rows = db.samples(run_id);
+std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id) {
+  const std::vector<reports::db::SampleRow> rows = db.samples(run_id);
   metrics::MetricOptions options;
   options.equivalence_for_suite = [](const std::string& suite) -> metrics::AnswerEquivalence {
-    if (find_suite(suite).grader == "math") {
+    if (suites::find_suite(suite).grader == "math") {
       return [](const std::string& a, const std::string& b) { return graders::math::answers_equivalent(a, b); };
     }
     return {};
   };
-  std::vector<reports::MetricRow> result = metrics::compute_run_metrics(rows, options);
+  std::vector<reports::db::MetricRow> result = metrics::compute_run_metrics(rows, options);
   db.replace_metrics(run_id, result);
   return result;
 }
 
-RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::ResultsDb& db, Progress& progress,
+RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::db::ResultsDb& db, Progress& progress,
                           const std::atomic<bool>& stop_requested) {
   std::vector<PlannedSuite> planned = plan_suites(options);
   const nlohmann::json identity = run_identity(options, planned);
 
-  reports::RunInfo info;
+  reports::db::RunInfo info;
   info.run_key = datasets::sha256_text(identity.dump());
   info.status = "running";
   info.started_at = common::utc_timestamp();
@@ -164,17 +164,17 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   info.seed = options.seed;
   info.provenance = {{"identity", identity}, {"build", common::build_info()}, {"machine", machine_info()},
                      {"backend", backend.provenance()}};
-  const reports::RunInfo run = db.begin_run(info);
+  const reports::db::RunInfo run = db.begin_run(info);
 
   RunOutcome outcome;
   outcome.run_id = run.run_id;
   std::set<SampleKey> stored;
-  for (const reports::SampleRow& row : db.samples(run.run_id)) stored.emplace(row.suite, row.problem_id, row.sample_index);
+  for (const reports::db::SampleRow& row : db.samples(run.run_id)) stored.emplace(row.suite, row.problem_id, row.sample_index);
 
   std::map<std::uint64_t, PendingProblem> pending;
   std::int64_t total_problems = 0;
   std::int64_t complete_problems = 0;
-  std::vector<reports::SampleRow> unwritten;
+  std::vector<reports::db::SampleRow> unwritten;
   std::uint64_t next_id = 0;
   for (std::size_t s = 0; s < planned.size(); ++s) {
     const PlannedSuite& p = planned[s];
@@ -212,7 +212,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
           const SampleContext context{&p.suite, &problem, p.grader.get(), p.template_name, static_cast<std::int64_t>(j), k};
           Completion failed;
           failed.finish_reason = "error";
-          reports::SampleRow row = grade_sample(context, failed, run.run_id);
+          reports::db::SampleRow row = grade_sample(context, failed, run.run_id);
           row.outcome = static_cast<int>(graders::Outcome::kSandboxError);
           row.correct = false;
           row.detail = std::string("not generated: ") + e.what();
@@ -270,4 +270,4 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   return outcome;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -1,6 +1,6 @@
 #include "evals/runner/sse_parser.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 void SseParser::feed(std::string_view bytes, std::vector<std::string>& events) {
   if (!bytes.empty()) received_anything_ = true;
@@ -39,4 +39,4 @@ void SseParser::line(std::string_view text, std::vector<std::string>& events) {
   has_data_ = true;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 class SseParser {
  public:
@@ -28,4 +28,4 @@ class SseParser {
   bool skip_lf_ = false;  // the previous piece ended with '\r', so a leading '\n' belongs to that line end
 };
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

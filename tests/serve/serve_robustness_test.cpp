@@ -50,16 +50,16 @@ TEST_F(Serving, AnswersTwoHundredConcurrentStreamingClientsCompletely) {
   options.concurrency = 200;
   options.max_retries = 0;
   evals::OpenAiBackend clients(options);
-  evals::CompletionRequest request;
+  evals::runner::CompletionRequest request;
   request.user_message = "What is 12 + 30?";
   request.template_name = "r1-zero";
   request.max_new_tokens = 6;
   for (std::uint64_t i = 0; i < 200; ++i) request.streams.push_back(i);
   clients.submit(request);
-  std::vector<evals::Completion> finished;
+  std::vector<evals::runner::Completion> finished;
   while (!clients.idle()) clients.advance(finished);
   ASSERT_EQ(finished.size(), 200U);
-  for (const evals::Completion& c : finished) {
+  for (const evals::runner::Completion& c : finished) {
     EXPECT_EQ(c.error, "");
     EXPECT_EQ(c.completion_tokens, c.finish_reason == "length" ? 6 : c.completion_tokens);
     EXPECT_GT(c.prompt_tokens, 0);

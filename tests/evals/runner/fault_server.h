@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace r1eval::evals::testing {
+namespace r1eval::evals::runner::testing {
 
 enum class Fault {
   kNone,
@@ -155,4 +155,4 @@ class FaultServer {
   std::atomic<int> unauthorized_{0};
 };
 
-}  // namespace r1eval::evals::testing
+}  // namespace r1eval::evals::runner::testing

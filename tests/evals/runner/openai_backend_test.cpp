@@ -14,7 +14,7 @@
 #include "evals/suites/suite.h"
 #include "fault_server.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 namespace fs = std::filesystem;
@@ -67,7 +67,7 @@ TEST_P(OpenAiBackendFaults, StoresEveryAnsweredSampleOnceAndNothingUnanswered) {
   FaultServer server;
   OpenAiBackend backend(options_for(server));
   EXPECT_EQ(backend.api_for(template_name), template_name == "r1" ? "chat" : "completions");
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db(template_name));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db(template_name));
   Progress quiet(nullptr, false);
   std::atomic<bool> stop{false};
   const RunOptions run = arith_run(template_name);
@@ -76,7 +76,7 @@ TEST_P(OpenAiBackendFaults, StoresEveryAnsweredSampleOnceAndNothingUnanswered) {
   // Which fault each sample met follows from the seed it sent.
   std::map<std::tuple<std::string, std::int64_t>, Fault> faults;
   std::map<Fault, int> per_fault;
-  const std::vector<reports::SampleRow> rows = db.samples(outcome.run_id);
+  const std::vector<reports::db::SampleRow> rows = db.samples(outcome.run_id);
   datasets::Dataset data = load_suite_problems(find_suite("arith"), run.limit);
   for (const datasets::Problem& p : data.problems) {
     for (std::int64_t k = 0; k < run.samples; ++k) {
@@ -100,7 +100,7 @@ TEST_P(OpenAiBackendFaults, StoresEveryAnsweredSampleOnceAndNothingUnanswered) {
   std::set<std::tuple<std::string, std::int64_t>> seen;
   std::map<std::string, std::string> question_of;
   for (const datasets::Problem& p : data.problems) question_of[p.id] = p.prompt;
-  for (const reports::SampleRow& row : rows) {
+  for (const reports::db::SampleRow& row : rows) {
     EXPECT_TRUE(seen.emplace(row.problem_id, row.sample_index).second) << "stored twice: " << row.problem_id;
     const Fault f = faults.at({row.problem_id, row.sample_index});
     ASSERT_NE(f, Fault::kNeverAnswers) << "a sample the server never answered was stored";
@@ -118,7 +118,7 @@ TEST_P(OpenAiBackendFaults, StoresEveryAnsweredSampleOnceAndNothingUnanswered) {
     }
   }
   EXPECT_EQ(server.unauthorized(), 0);
-  const std::optional<reports::RunInfo> info = db.find_run(outcome.run_id);
+  const std::optional<reports::db::RunInfo> info = db.find_run(outcome.run_id);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->status, "interrupted");  // unfinished: the unanswered samples remain to be requested
   EXPECT_EQ(info->provenance.dump().find(FaultServer::kKey), std::string::npos) << "the API key was recorded";
@@ -133,7 +133,7 @@ TEST(OpenAiBackend, StopsTheRunAfterTooManyFailuresInARowAndResumesOnlyTheMissin
   OpenAiBackendOptions options = options_for(server);
   options.api_key = "wrong";  // 401: not retried, every sample fails at once
   OpenAiBackend refused(options);
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("refused"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("refused"));
   Progress quiet(nullptr, false);
   std::atomic<bool> stop{false};
   RunOptions run = arith_run("r1-zero");
@@ -159,4 +159,4 @@ TEST(OpenAiBackend, StopsTheRunAfterTooManyFailuresInARowAndResumesOnlyTheMissin
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 std::string chat_chunk(const nlohmann::json& delta, const nlohmann::json& finish = nullptr) {
@@ -67,4 +67,4 @@ TEST(OpenAiReply, RejectsMalformedRepliesAndErrorObjects) {
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

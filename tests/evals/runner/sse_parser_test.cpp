@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 std::vector<std::string> parse_in_pieces(const std::string& stream, std::size_t piece) {
@@ -38,4 +38,4 @@ TEST(SseParser, KeepsAnUnfinishedEventBack) {
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner
