@@ -3,6 +3,7 @@
 #include <exception>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "common/build_info.h"
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
     return status.code;
   } catch (const std::exception& e) {
     // Commands run inside their parse callbacks; any error that reaches here is reported as one sentence.
-    std::fprintf(stderr, "r1eval: error: %s\n", e.what());
+    fmt::print(stderr, "r1eval: error: {}\n", e.what());
     return 1;
   }
   return 0;

@@ -74,14 +74,14 @@ void run_generate(const GenerateCommandOptions& o) {
     nlohmann::json out{{"prompt_ids", prompt_ids}, {"ids", result.tokens}, {"text", nullptr}};
     if (tok) out["text"] = tok->decode(result.tokens);
     out["finish_reason"] = result.finish == model::FinishReason::kStop ? "stop" : "length";
-    std::puts(out.dump().c_str());
+    fmt::print("{}\n", out.dump());
   } else {
     const std::string rest = stream ? stream->finish() : std::string();
-    std::printf("%s\n", rest.c_str());
+    fmt::print("{}\n", rest);
   }
-  std::fprintf(stderr, "prefill: %lld tokens, %.1f tok/s; decode: %lld tokens, %.1f tok/s\n",
-               static_cast<long long>(result.prefill_tokens), rate(result.prefill_tokens, result.prefill_seconds),
-               static_cast<long long>(result.decode_tokens), rate(result.decode_tokens, result.decode_seconds));
+  fmt::print(stderr, "prefill: {} tokens, {:.1f} tok/s; decode: {} tokens, {:.1f} tok/s\n", result.prefill_tokens,
+             rate(result.prefill_tokens, result.prefill_seconds), result.decode_tokens,
+             rate(result.decode_tokens, result.decode_seconds));
 }
 
 }  // namespace

@@ -72,7 +72,7 @@ void report_command(const ReportCommandOptions& o) {
   std::ofstream file(o.out, std::ios::binary);
   file.write(text.data(), static_cast<std::streamsize>(text.size()));
   if (!file.flush()) throw std::runtime_error("cannot write the report to " + o.out);
-  std::fprintf(stderr, "wrote %s\n", o.out.c_str());
+  fmt::print(stderr, "wrote {}\n", o.out);
 }
 
 struct CompareCommandOptions {
@@ -115,18 +115,19 @@ void compare_command(const CompareCommandOptions& o) {
   options.alpha = o.alpha;
   const evals::BaselineComparison comparison = evals::compare_with_baseline(db, o.run, o.baseline, options);
   const bool published = o.baseline.rfind("paper:", 0) == 0;
-  std::printf("run %lld vs %s (%s, %.0f%% intervals)\n", static_cast<long long>(o.run),
-              comparison.baseline_name.c_str(),
-              published ? "bootstrap of the run's pass@1 against the published figure" : "paired bootstrap over shared problems",
-              100.0 * (1.0 - o.alpha));
-  std::printf("%-16s %-8s %8s %9s %9s %20s %8s %7s  %s\n", "suite", "metric", "run", "baseline", "delta", "interval",
-              "p", "n", "verdict");
+  fmt::print("run {} vs {} ({}, {:.0f}% intervals)\n", o.run, comparison.baseline_name,
+             published ? "bootstrap of the run's pass@1 against the published figure"
+                       : "paired bootstrap over shared problems",
+             100.0 * (1.0 - o.alpha));
+  fmt::print("{:<16} {:<8} {:>8} {:>9} {:>9} {:>20} {:>8} {:>7}  {}\n", "suite", "metric", "run", "baseline", "delta",
+             "interval", "p", "n", "verdict");
   for (const reports::ComparisonRow& r : comparison.rows) {
-    const char* verdict = r.significant_regression ? "REGRESSION" : r.significant_improvement ? "improvement" : "no significant change";
-    std::printf("%-16s %-8s %7.1f%% %8.1f%% %+8.1f%% %20s %8.4f %7lld  %s\n", r.suite.c_str(), r.metric.c_str(),
-                100.0 * r.run_value, 100.0 * r.baseline_value, 100.0 * r.delta,
-                fmt::format("[{:+.1f}, {:+.1f}]", 100.0 * r.ci_low, 100.0 * r.ci_high).c_str(), r.p_value,
-                static_cast<long long>(r.n_shared), verdict);
+    const char* verdict = r.significant_regression    ? "REGRESSION"
+                          : r.significant_improvement ? "improvement"
+                                                      : "no significant change";
+    fmt::print("{:<16} {:<8} {:7.1f}% {:8.1f}% {:+8.1f}% {:>20} {:8.4f} {:7}  {}\n", r.suite, r.metric,
+               100.0 * r.run_value, 100.0 * r.baseline_value, 100.0 * r.delta,
+               fmt::format("[{:+.1f}, {:+.1f}]", 100.0 * r.ci_low, 100.0 * r.ci_high), r.p_value, r.n_shared, verdict);
   }
   if (evals::has_significant_regression(comparison)) throw ExitStatus{1};
 }

@@ -50,7 +50,7 @@ void run_command(RunCommandOptions& o) {
   evals::EngineBackendOptions backend_options;
   backend_options.scheduler.max_sequences = o.max_batch;
   backend_options.model = model_options_for(o.activations);
-  std::fprintf(stderr, "loading %s\n", o.run.model.c_str());
+  fmt::print(stderr, "loading {}\n", o.run.model);
   evals::EngineBackend backend(o.run.model, backend_options);
   o.run.model_fingerprint = evals::model_fingerprint(o.run.model);
   o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
@@ -64,17 +64,13 @@ void run_command(RunCommandOptions& o) {
   const evals::RunOutcome outcome =
       evals::run_evaluation(o.run, backend, db, progress, evals::install_interrupt_handlers());
   print_metric_table(stdout, outcome.metrics);
-  std::fprintf(stdout, "run %lld: %lld samples (%lld generated now, %lld found in %s)\n",
-               static_cast<long long>(outcome.run_id), static_cast<long long>(outcome.samples_total),
-               static_cast<long long>(outcome.samples_generated), static_cast<long long>(outcome.samples_resumed),
-               o.db.c_str());
+  fmt::print("run {}: {} samples ({} generated now, {} found in {})\n", outcome.run_id, outcome.samples_total,
+             outcome.samples_generated, outcome.samples_resumed, o.db);
   if (outcome.interrupted) {
-    std::fprintf(stderr, "interrupted: run the same command again to resume run %lld\n",
-                 static_cast<long long>(outcome.run_id));
+    fmt::print(stderr, "interrupted: run the same command again to resume run {}\n", outcome.run_id);
     throw ExitStatus{kInterruptedExit};
   }
-  std::fprintf(stderr, "report: r1eval report --db %s --run %lld --format html\n", o.db.c_str(),
-               static_cast<long long>(outcome.run_id));
+  fmt::print(stderr, "report: r1eval report --db {} --run {} --format html\n", o.db, outcome.run_id);
 }
 
 }  // namespace
