@@ -3,7 +3,8 @@
 //
 // GradeRequest fields it reads:
 //   completion  the model output
-//   gold        a string ("\frac{1}{2}", or a full solution: its last \boxed{} or "#### N" is used) or a number
+//   gold        a string or a number: "\frac{1}{2}"; a full solution (its last \boxed{} or "#### N" is used);
+//               "$\frac{1}{2}$" (the math inside); prose that announces its answer ("The final answer is $5$.")
 //   problem     null or an object; keys "answer_policy" and "last_number_fallback" (see extract.h)
 // Outcomes: pass, fail, no_answer (nothing extracted), timeout (the comparison used its step budget).
 #pragma once
