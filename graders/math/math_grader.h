@@ -16,7 +16,7 @@
 namespace r1eval::graders::math {
 
 // Bumped whenever a change can alter a verdict.
-inline constexpr std::string_view kMathGraderVersion = "math-1.0.0";
+inline constexpr std::string_view kMathGraderVersion = "math-2.0.0";
 
 std::unique_ptr<Grader> make_math_grader();
 
