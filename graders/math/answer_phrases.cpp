@@ -48,6 +48,7 @@ std::size_t english_phrase_end(std::string_view text, std::size_t pos) {
   std::size_t end = pos + 6;
   const bool plural = end < text.size() && (text[end] == 's' || text[end] == 'S');
   if (plural) ++end;
+  if (end < text.size() && is_alpha(text[end])) return std::string_view::npos;  // "answered"
   const bool final_answer = pos >= 6 && starts_with_nocase(text, pos - 6, "final ");
   std::size_t after = skip_spaces(text, end);
   while (after < text.size() && text[after] == '*') after = skip_spaces(text, after + 1);

@@ -58,6 +58,7 @@ TEST(MathExtract, AnnouncingPhrases) {
   EXPECT_EQ(extract_answer_is("答案：12"), "12");
   // Ordinary uses of the word announce nothing; prose after a phrase is not an answer.
   EXPECT_FALSE(extract_answer_is("Let me check my answer again.").has_value());
+  EXPECT_FALSE(extract_answer_is("Answered: 5").has_value());  // another word
   EXPECT_FALSE(extract_answer_is("Before the final answer, we verify the steps").has_value());
   EXPECT_FALSE(extract_answer_is("no phrase here: 5").has_value());
 }
