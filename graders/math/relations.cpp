@@ -1,11 +1,13 @@
-// Chains are settled textually on the tree; linear inequalities are solved from the values of lhs - rhs at
-// x = -1, 0, 1, 2, which both prove the side linear and give its root as (g(0)) / (g(0) - g(1)).
+// Chains are settled on the tree; a linear inequality is solved from the values g(p) of lhs - rhs at a few
+// points p, which show the side linear, and its root is the tree g(0) / (g(0) - g(1)), exact where the sides are.
 #include "graders/math/relations.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <complex>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "graders/math/evaluate.h"
 
@@ -39,6 +41,7 @@ Node interval(Node low, bool low_closed, Node high, bool high_closed) {
   return tuple;
 }
 
+bool is_inequality(const std::string& op) { return op == "<" || op == "<=" || op == ">" || op == ">="; }
 bool is_less(const std::string& op) { return op == "<" || op == "<="; }
 bool is_closed(const std::string& op) { return op == "<=" || op == ">="; }
 
@@ -74,27 +77,32 @@ std::optional<double> real_value(const Node& constant, StepBudget& budget) {
 }
 
 // "lhs op rhs" with both sides in one variable and lhs - rhs linear in it: the side of the root it holds on.
+// Linear means g(p) = g(0) + p·(g(1) - g(0)) at probes off the integers too, so that neither a polynomial
+// vanishing at a few integers nor sin(\pi x) passes.
 std::optional<Node> linear_interval(const Node& lhs, const std::string& op, const Node& rhs, StepBudget& budget) {
   std::string name;
   if (!single_symbol(lhs, name) || !single_symbol(rhs, name) || name.empty()) return std::nullopt;
   const Node difference = make_node(NodeKind::kAdd, {lhs, make_node(NodeKind::kNeg, {rhs})});
-  const Node one = make_node(NodeKind::kNumber, {}, "1");
-  const Node at_zero = substituted(difference, name, make_node(NodeKind::kNumber, {}, "0"));
-  const Node at_one = substituted(difference, name, one);
-  const std::array<Node, 4> trees = {substituted(difference, name, make_node(NodeKind::kNeg, {one})), at_zero,
-                                     at_one, substituted(difference, name, make_node(NodeKind::kNumber, {}, "2"))};
-  std::array<double, 4> values{};  // lhs - rhs at -1, 0, 1, 2
-  for (std::size_t k = 0; k < trees.size(); ++k) {
-    const std::optional<double> value = real_value(trees[k], budget);
-    if (!value) return std::nullopt;
-    values[k] = *value;
+  auto at = [&](std::string_view point) {
+    const bool negative = point.front() == '-';
+    Node number = make_node(NodeKind::kNumber, {}, std::string(negative ? point.substr(1) : point));
+    return substituted(difference, name, negative ? make_node(NodeKind::kNeg, {std::move(number)}) : number);
+  };
+  const Node at_zero = at("0");
+  const Node at_one = at("1");
+  const std::optional<double> zero = real_value(at_zero, budget);
+  const std::optional<double> one = real_value(at_one, budget);
+  if (!zero || !one) return std::nullopt;
+  const double slope = *one - *zero;
+  double scale = std::max({1.0, std::abs(*zero), std::abs(*one)});
+  if (std::abs(slope) <= kLinearTolerance * scale) return std::nullopt;
+  for (const auto& [point, value] : {std::pair{"-1", -1.0}, std::pair{"2", 2.0}, std::pair{"0.5", 0.5},
+                                     std::pair{"-2.75", -2.75}}) {
+    const std::optional<double> probe = real_value(at(point), budget);
+    if (!probe) return std::nullopt;
+    scale = std::max(scale, std::abs(*probe));
+    if (std::abs(*probe - (*zero + value * slope)) > kLinearTolerance * scale) return std::nullopt;
   }
-  const double slope = values[2] - values[1];
-  const double scale = std::max({1.0, std::abs(values[0]), std::abs(values[1]), std::abs(values[2]),
-                                 std::abs(values[3])});
-  const bool straight = std::abs(values[3] - 2 * values[2] + values[1]) <= kLinearTolerance * scale &&
-                        std::abs(values[2] - 2 * values[1] + values[0]) <= kLinearTolerance * scale;
-  if (!straight || std::abs(slope) <= kLinearTolerance * scale) return std::nullopt;
   Node root = make_node(NodeKind::kDiv, {at_zero, make_node(NodeKind::kAdd, {at_zero, make_node(NodeKind::kNeg,
                                                                                                  {at_one})})});
   // lhs - rhs rises with the variable when the slope is positive: then "<" holds below the root.
@@ -104,8 +112,6 @@ std::optional<Node> linear_interval(const Node& lhs, const std::string& op, cons
 bool contains_symbol(const Node& node) { return contains(node, NodeKind::kSymbol); }
 
 }  // namespace
-
-bool is_inequality(const std::string& op) { return op == "<" || op == "<=" || op == ">" || op == ">="; }
 
 bool is_assignment(const Node& node) {
   return node.kind == NodeKind::kRelation && node.relations.size() == 1 &&

@@ -3,14 +3,11 @@
 #pragma once
 
 #include <optional>
-#include <string>
 
 #include "graders/math/budget.h"
 #include "graders/math/expr.h"
 
 namespace r1eval::graders::math {
-
-bool is_inequality(const std::string& op);
 
 // "x = 5", "f(x) = 2x+1", "(p, q) = (3, 2)", "x \in [1,2]": a name, then its value.
 bool is_assignment(const Node& node);
