@@ -31,13 +31,18 @@ std::optional<std::string> boxed_argument(std::string_view text, std::size_t pos
   return std::string(text.substr(pos, end - pos));
 }
 
+constexpr std::size_t kSeparatorWindow = 16;
+
 // Strips what may separate boxes of one answer list: spaces, '$', ',', ';', "\\quad", "and", "or", and those
 // words in \text{}.
 std::string_view strip_box_separators(std::string_view text) {
   while (true) {
     const std::size_t before = text.size();
+    // Only the last few characters can hold "\text{ and }": the scan stays short however long the text.
+    const std::size_t tail = text.size() > kSeparatorWindow ? text.size() - kSeparatorWindow : 0;
     if (!text.empty() && text.back() == '}') {
-      const std::size_t open = text.rfind("\\text{");
+      const std::size_t found = text.substr(tail).rfind("\\text{");
+      const std::size_t open = found == std::string_view::npos ? found : tail + found;
       if (open != std::string_view::npos) {
         const std::string word = trim(text.substr(open + 6, text.size() - open - 7));
         if (word == "and" || word == "or") text = text.substr(0, open);

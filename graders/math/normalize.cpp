@@ -1,6 +1,7 @@
 // LaTeX answer normalization: one pass over commands, then a few whole-string rules.
 #include "graders/math/normalize.h"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -261,6 +262,30 @@ std::string mark_plain_commands(std::string_view s) {
   return out;
 }
 
+// Unicode spellings of operators, constants, spaces and currency signs, as the LaTeX the parser reads.
+void replace_unicode_spellings(std::string& s) {
+  replace_all(s, "\xe2\x88\x92", "-");            // −
+  replace_all(s, "\xc3\x97", "\\times ");         // ×
+  replace_all(s, "\xc2\xb7", "\\cdot ");          // ·
+  replace_all(s, "\xe2\x8b\x85", "\\cdot ");      // ⋅
+  replace_all(s, "\xe2\x89\xa4", "\\le ");        // ≤
+  replace_all(s, "\xe2\x89\xa5", "\\ge ");        // ≥
+  replace_all(s, "\xe2\x89\xa0", "\\ne ");        // ≠
+  replace_all(s, "\xe2\x88\x9a", "\\sqrt");       // √
+  replace_all(s, "\xcf\x80", "\\pi ");            // π
+  replace_all(s, "\xe2\x88\x9e", "\\infty ");     // ∞
+  replace_all(s, "\xc2\xb0", "^\\circ ");         // °
+  replace_all(s, "\xe2\x88\xaa", "\\cup ");       // ∪
+  replace_all(s, "\xc3\xb7", "\\div ");           // ÷
+  replace_all(s, "\xe2\x80\x89", " ");            // thin space
+  replace_all(s, "\xc2\xa0", " ");                // no-break space
+  replace_all(s, "\xc2\xb2", "^2");               // ²
+  replace_all(s, "\xc2\xb3", "^3");               // ³
+  replace_all(s, "\xe2\x82\xac", "");             // € (currency signs, like $, are decoration)
+  replace_all(s, "\xc2\xa3", "");                 // £
+  replace_all(s, "\xc2\xa5", "");                 // ¥
+}
+
 // "28 percent", "28 per cent", "28 percentage", "28 pct": the word is removed; true when there was one.
 bool drop_trailing_percent_word(std::string& s) {
   for (std::string_view word : {"percentage", "percent", "per cent", "pct"}) {
@@ -286,6 +311,7 @@ std::string without_currency_code(std::string s) {
 
 // Commas with nothing between them ("19, 46,, 82" after "and" became a comma) are one comma.
 std::string without_empty_list_items(std::string s) {
+  if (s.find(',') == std::string::npos) return s;
   std::string out;
   for (char c : s) {
     if (c == ',') {
@@ -324,27 +350,10 @@ std::string drop_trailing_words(std::string s) {
 
 NormalizedAnswer normalize_answer(std::string_view raw) {
   std::string s(raw);
-  // Unicode spellings of operators and constants.
-  replace_all(s, "\xe2\x88\x92", "-");            // −
-  replace_all(s, "\xc3\x97", "\\times ");         // ×
-  replace_all(s, "\xc2\xb7", "\\cdot ");          // ·
-  replace_all(s, "\xe2\x8b\x85", "\\cdot ");      // ⋅
-  replace_all(s, "\xe2\x89\xa4", "\\le ");        // ≤
-  replace_all(s, "\xe2\x89\xa5", "\\ge ");        // ≥
-  replace_all(s, "\xe2\x89\xa0", "\\ne ");        // ≠
-  replace_all(s, "\xe2\x88\x9a", "\\sqrt");       // √
-  replace_all(s, "\xcf\x80", "\\pi ");            // π
-  replace_all(s, "\xe2\x88\x9e", "\\infty ");     // ∞
-  replace_all(s, "\xc2\xb0", "^\\circ ");         // °
-  replace_all(s, "\xe2\x88\xaa", "\\cup ");       // ∪
-  replace_all(s, "\xc3\xb7", "\\div ");           // ÷
-  replace_all(s, "\xe2\x80\x89", " ");            // thin space
-  replace_all(s, "\xc2\xa0", " ");                // no-break space
-  replace_all(s, "\xc2\xb2", "^2");               // ²
-  replace_all(s, "\xc2\xb3", "^3");               // ³
-  replace_all(s, "\xe2\x82\xac", "");              // € (currency signs, like $, are decoration)
-  replace_all(s, "\xc2\xa3", "");                 // £
-  replace_all(s, "\xc2\xa5", "");                 // ¥
+  // Most answers are ASCII: the Unicode spellings are looked for only where there is a byte beyond it.
+  if (std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+    replace_unicode_spellings(s);
+  }
   replace_all(s, "**", "^");
   // Thousands separators written with a negative space: "10,\!080".
   for (std::size_t pos = s.find(",\\!"); pos != std::string::npos; pos = s.find(",\\!", pos)) {
