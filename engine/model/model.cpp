@@ -14,6 +14,7 @@
 #include "engine/kernels/kernels.h"
 #include "engine/kernels/latent_attention.h"
 #include "engine/model/model_weights.h"
+#include "engine/model/moe.h"
 #include "engine/model/rope.h"
 #include "engine/model/router.h"
 #include "engine/weights/checkpoint.h"
@@ -85,7 +86,7 @@ struct Model::Impl {
   std::vector<float> attention_scratch;               // latent_attention's: one chunk per thread, or a lone token's all
   std::vector<float> router_logits, router_scratch, route_weights;
   std::vector<std::int32_t> route_experts;
-  std::vector<std::int64_t> expert_begin, expert_fill, expert_rows;  // (token, slot) pairs grouped by expert
+  std::vector<std::int64_t> expert_begin, expert_rows;  // (token, slot) pairs grouped by expert
   std::vector<std::int64_t> slot_rows;
   std::vector<float> expert_in, expert_rows_out, shared_out;
   std::vector<std::int64_t> output_source;            // token index of each logits row
@@ -236,16 +237,13 @@ struct Model::Impl {
                   std::span<float>(scratch + scratch_size * omp_get_thread_num(), static_cast<std::size_t>(scratch_size)));
     }
 
-    // Group the (token, slot) pairs by expert, tokens ascending within an expert, and run each expert once over
-    // its rows. Every row's result lands in its own slot, so the sum below does not depend on the grouping.
+    // Group the (token, slot) pairs by expert and run each expert once over its rows. Every row's result lands in its
+    // own slot, so the sum below does not depend on the grouping.
     std::int64_t* begin = sized(expert_begin, experts + 1);
     std::int64_t* rows = sized(expert_rows, n * k);
-    std::fill_n(begin, experts + 1, 0);
-    for (std::int64_t i = 0; i < n * k; ++i) ++begin[chosen[i] + 1];
-    for (std::int64_t e = 0; e < experts; ++e) begin[e + 1] += begin[e];
-    std::int64_t* fill = sized(expert_fill, experts);
-    std::copy_n(begin, experts, fill);
-    for (std::int64_t i = 0; i < n * k; ++i) rows[fill[chosen[i]]++] = i;
+    std::int64_t* grouped_row = sized(slot_rows, n * k);  // (token, slot) -> its row in `grouped`
+    group_tokens_by_expert({chosen, static_cast<std::size_t>(n * k)}, {begin, static_cast<std::size_t>(experts + 1)},
+                           {rows, static_cast<std::size_t>(n * k)}, {grouped_row, static_cast<std::size_t>(n * k)});
     // Every (token, slot) row, gathered into its expert's range of rows.
     float* xin = sized(expert_in, n * k * d);
 #pragma omp parallel for schedule(static) if (n >= kParallelTokens)
@@ -282,8 +280,6 @@ struct Model::Impl {
     }
 
     // Each token sums its experts in its own routing order, then the shared expert.
-    std::int64_t* grouped_row = sized(slot_rows, n * k);  // (token, slot) -> its row in `grouped`
-    for (std::int64_t j = 0; j < n * k; ++j) grouped_row[rows[j]] = j;
     float* out = sized(block_out, n * d);
 #pragma omp parallel for schedule(static) if (n >= kParallelTokens)
     for (std::int64_t t = 0; t < n; ++t) {
