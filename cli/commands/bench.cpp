@@ -38,7 +38,7 @@
 #include "engine/tokenizer/tokenizer.h"
 #include "evals/runner/provenance.h"
 #include "evals/suites/suite.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::cli {
 namespace {

@@ -13,8 +13,8 @@
 #include "cli/commands.h"
 #include "evals/compare/baseline_comparison.h"
 #include "evals/compare/bench_comparison.h"
-#include "reports/render.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
+#include "reports/render/render.h"
 
 namespace r1eval::cli {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "evals/compare/mann_whitney.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals {
 

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "evals/metrics/majority_vote.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals::metrics {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals::metrics {
 

@@ -17,7 +17,7 @@
 
 #include "evals/runner/backend.h"
 #include "evals/runner/progress.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals {
 

@@ -9,7 +9,7 @@
 #include "evals/runner/backend.h"
 #include "evals/suites/suite.h"
 #include "graders/grader.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals::metrics::test_rows {
 

@@ -11,7 +11,7 @@
 #include <random>
 #include <thread>
 
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval {
 namespace {
