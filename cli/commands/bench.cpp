@@ -132,7 +132,7 @@ void print_kernels(const std::vector<bench::KernelMeasurement>& results) {
   std::printf("\n");
 }
 
-void print_throughput(const std::vector<reports::ThroughputRow>& rows) {
+void print_throughput(const std::vector<reports::db::ThroughputRow>& rows) {
   std::printf("%-34s %-8s %6s %8s %12s %12s  %s\n", "model", "phase", "batch", "context", "tokens/s", "$/M tokens",
               "price basis");
   for (const auto& r : rows) {
@@ -169,7 +169,7 @@ void run_bench(const BenchArgs& args) {
   }
   std::unique_ptr<model::Model> model = model::Model::load(model_dir, model_options);
   const std::optional<tokenizer::Tokenizer> tok = find_tokenizer(model_dir);
-  reports::ResultsDb db = reports::ResultsDb::open(args.db);  // before the minutes of measuring
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(args.db);  // before the minutes of measuring
 
   const bench::CpuInfo cpu = bench::read_cpu_info();
   progress("measuring the machine's ceilings");
@@ -208,9 +208,9 @@ void run_bench(const BenchArgs& args) {
   const std::string cpu_basis = fmt::format("measured; {} cores x ${}/core-h ({}, {}, list price as of {})", cores,
                                             prices.cpu.usd_per_core_hour, prices.cpu.basis, prices.cpu.source,
                                             prices.cpu.as_of);
-  std::vector<reports::ThroughputRow> rows;
+  std::vector<reports::db::ThroughputRow> rows;
   for (const auto& m : measured) {
-    reports::ThroughputRow r;
+    reports::db::ThroughputRow r;
     r.model = model_name;
     r.phase = m.phase;
     r.batch = m.batch;
@@ -221,7 +221,7 @@ void run_bench(const BenchArgs& args) {
     rows.push_back(std::move(r));
   }
   for (const auto& p : bench::project_throughput(bench::deepseek_r1_config(), prices)) {
-    reports::ThroughputRow r;
+    reports::db::ThroughputRow r;
     r.model = fmt::format("DeepSeek-R1 671B on {}x{}", p.gpus, p.gpu);
     r.phase = p.phase;
     r.batch = p.batch;
@@ -233,7 +233,7 @@ void run_bench(const BenchArgs& args) {
     rows.push_back(std::move(r));
   }
   for (const bool output : {false, true}) {
-    reports::ThroughputRow r;
+    reports::db::ThroughputRow r;
     r.model = prices.api.name;
     r.phase = output ? "decode" : "prefill";
     r.cost_per_mtok_usd = output ? prices.api.output_usd_per_mtok : prices.api.input_usd_per_mtok;
@@ -244,7 +244,7 @@ void run_bench(const BenchArgs& args) {
   }
   print_throughput(rows);
 
-  reports::BenchInfo info;
+  reports::db::BenchInfo info;
   info.started_at = started_at;
   info.model = model_name;
   info.machine = {{"cpu", bench::to_json(cpu)},
@@ -256,21 +256,21 @@ void run_bench(const BenchArgs& args) {
                      {"prices", {{"source", prices.source}, {"note", prices.note}}},
                      {"model", args.synthetic ? nlohmann::json{{"synthetic", "tiny"}, {"seed", kSyntheticSeed}}
                                                       : evals::model_fingerprint(model_dir)}};
-  const reports::BenchInfo stored = db.begin_bench(info);
-  std::vector<reports::KernelResultRow> kernel_rows;
+  const reports::db::BenchInfo stored = db.begin_bench(info);
+  std::vector<reports::db::KernelResultRow> kernel_rows;
   for (const auto& m : kernel_results) {
     if (m.skipped) continue;
-    kernel_rows.push_back(reports::KernelResultRow{.bench_id = stored.bench_id,
-                                                   .kernel = m.kernel,
-                                                   .shape = m.shape,
-                                                   .dtype = m.dtype,
-                                                   .backend = m.backend,
-                                                   .seconds = m.timing.seconds,
-                                                   .gflops = m.gflops,
-                                                   .gbps = m.gbps,
-                                                   .roofline_pct = m.roofline_pct,
-                                                   .repetitions = m.timing.samples,
-                                                   .repetition_seconds = m.timing.repetition_seconds});
+    kernel_rows.push_back(reports::db::KernelResultRow{.bench_id = stored.bench_id,
+                                                       .kernel = m.kernel,
+                                                       .shape = m.shape,
+                                                       .dtype = m.dtype,
+                                                       .backend = m.backend,
+                                                       .seconds = m.timing.seconds,
+                                                       .gflops = m.gflops,
+                                                       .gbps = m.gbps,
+                                                       .roofline_pct = m.roofline_pct,
+                                                       .repetitions = m.timing.samples,
+                                                       .repetition_seconds = m.timing.repetition_seconds});
   }
   for (auto& r : rows) r.bench_id = stored.bench_id;
   db.add_kernel_results(kernel_rows);

@@ -14,7 +14,7 @@
 #include "reports/db/schema.h"
 #include "reports/db/sqlite_handle.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::db {
 
 namespace {
 
@@ -565,4 +565,4 @@ std::vector<ThroughputRow> ResultsDb::throughput(std::int64_t bench_id) const {
   return rows;
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::db

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace r1eval::reports {
+namespace r1eval::reports::db {
 
 // Any SQLite failure or a database this version cannot read; the message names the file and what failed.
 class DbError : public std::runtime_error {
@@ -156,4 +156,4 @@ class ResultsDb {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::db

@@ -5,7 +5,7 @@
 
 #include "graders/grader.h"
 
-namespace r1eval::reports::schema {
+namespace r1eval::reports::db::schema {
 
 namespace {
 
@@ -283,4 +283,4 @@ int migrate(sqlite::Connection& db) {
   }
 }
 
-}  // namespace r1eval::reports::schema
+}  // namespace r1eval::reports::db::schema

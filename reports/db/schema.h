@@ -8,7 +8,7 @@
 
 #include "reports/db/sqlite_handle.h"
 
-namespace r1eval::reports::schema {
+namespace r1eval::reports::db::schema {
 
 // PRAGMA application_id of every results database ("R1EV"): tells our files from other SQLite databases.
 inline constexpr std::int32_t kApplicationId = 0x52314556;
@@ -31,4 +31,4 @@ bool verify(sqlite::Connection& db);
 // names up to date. Returns the schema version now in the file.
 int migrate(sqlite::Connection& db);
 
-}  // namespace r1eval::reports::schema
+}  // namespace r1eval::reports::db::schema

@@ -6,7 +6,7 @@
 #include <limits>
 #include <utility>
 
-namespace r1eval::reports::sqlite {
+namespace r1eval::reports::db::sqlite {
 
 namespace {
 
@@ -191,4 +191,4 @@ void Transaction::commit() {
   open_ = false;
 }
 
-}  // namespace r1eval::reports::sqlite
+}  // namespace r1eval::reports::db::sqlite

@@ -1,5 +1,5 @@
 // RAII wrappers for an SQLite connection, a prepared statement and a write transaction. Every call is checked:
-// a failure throws reports::DbError naming the database file, what was being done and SQLite's own message.
+// a failure throws db::DbError naming the database file, what was being done and SQLite's own message.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace r1eval::reports::sqlite {
+namespace r1eval::reports::db::sqlite {
 
 class Connection {
  public:
@@ -117,4 +117,4 @@ class Transaction {
   bool open_ = true;
 };
 
-}  // namespace r1eval::reports::sqlite
+}  // namespace r1eval::reports::db::sqlite

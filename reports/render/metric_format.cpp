@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 constexpr std::array<std::string_view, 4> kRateMetrics = {"format_compliance", "truncation_rate", "no_answer_rate",
@@ -99,4 +99,4 @@ std::string format_p_value(double p) {
   return fmt::format("{:.3f}", p);
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 enum class MetricKind {
   kFraction,  // pass@k, cons@k, the reasoning rates: shown as a percentage with one decimal
@@ -36,4 +36,4 @@ std::string format_delta_interval(std::string_view metric, double low, double hi
 std::string format_p_value(double p);                                                     // "0.012", "<0.001"
 std::string format_fixed(double value, int decimals);                                     // "1.50"
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

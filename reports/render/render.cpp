@@ -5,7 +5,7 @@
 #include "reports/render/render_formats.h"
 #include "reports/render/text_escape.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 ReportFormat parse_report_format(std::string_view name) {
   if (name == "md" || name == "markdown") return ReportFormat::kMarkdown;
@@ -23,4 +23,4 @@ std::string render_report(const ReportData& data, ReportFormat format) {
   throw std::invalid_argument("render_report: unknown report format value");
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -8,7 +8,7 @@
 
 #include "reports/render/report_data.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 enum class ReportFormat { kMarkdown, kHtml, kJson };
 
@@ -17,4 +17,4 @@ ReportFormat parse_report_format(std::string_view name);
 
 std::string render_report(const ReportData& data, ReportFormat format);
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

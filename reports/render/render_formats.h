@@ -6,7 +6,7 @@
 
 #include "reports/render/report_data.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 // Example completions are cut to this many bytes in every format: enough to see the reasoning's shape, small
 // enough that a report over many suites stays readable.
@@ -16,4 +16,4 @@ std::string render_markdown(const ReportData& data);
 std::string render_html(const ReportData& data);
 std::string render_json(const ReportData& data);
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

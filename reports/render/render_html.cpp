@@ -9,7 +9,7 @@
 #include "reports/render/report_tables.h"
 #include "reports/render/text_escape.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 constexpr std::string_view kStyle = R"(
@@ -159,4 +159,4 @@ std::string render_html(const ReportData& data) {
   return out;
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -7,7 +7,7 @@
 #include "reports/render/render_formats.h"
 #include "reports/render/report_content.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 using nlohmann::json;
@@ -18,7 +18,7 @@ constexpr int kReportFormatVersion = 1;
 json number_or_null(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
 json number_or_null(const std::optional<double>& value) { return value ? number_or_null(*value) : json(nullptr); }
 
-json run_json(const RunInfo& run) {
+json run_json(const db::RunInfo& run) {
   json suites = json::array();
   for (const auto& name : split_suite_list(run.suites)) suites.push_back(name);
   return {{"run_id", run.run_id},
@@ -38,7 +38,7 @@ json run_json(const RunInfo& run) {
           {"provenance", run.provenance}};
 }
 
-json metrics_json(const std::vector<MetricRow>& metrics) {
+json metrics_json(const std::vector<db::MetricRow>& metrics) {
   json rows = json::array();
   for (const auto& row : metrics) {
     rows.push_back({{"suite", row.suite},
@@ -152,4 +152,4 @@ std::string render_json(const ReportData& data) {
   return document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

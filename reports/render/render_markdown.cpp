@@ -7,7 +7,7 @@
 #include "reports/render/report_tables.h"
 #include "reports/render/text_escape.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 void append_table(std::string& out, const TextTable& table) {
@@ -116,4 +116,4 @@ std::string render_markdown(const ReportData& data) {
   return out;
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

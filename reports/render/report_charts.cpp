@@ -7,7 +7,7 @@
 #include "reports/render/metric_format.h"
 #include "reports/render/report_content.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 constexpr std::array<std::string_view, 4> kReasoningMetrics = {"format_compliance", "truncation_rate",
@@ -19,14 +19,14 @@ std::vector<std::string> suites_then_overall(const ReportData& data) {
   return suites;
 }
 
-svg::Bar bar_of(const MetricRow& row) { return svg::Bar{row.value, row.ci_low, row.ci_high}; }
+svg::Bar bar_of(const db::MetricRow& row) { return svg::Bar{row.value, row.ci_low, row.ci_high}; }
 
 }  // namespace
 
 std::optional<svg::BarChart> pass1_chart(const ReportData& data) {
   svg::BarChart chart{"pass@1 per suite, with 95% intervals", {}, {{"pass@1", {}}}, {"pass@1", true}};
   for (const auto& suite : suites_then_overall(data)) {
-    const MetricRow* row = find_metric(data, suite, "pass@1");
+    const db::MetricRow* row = find_metric(data, suite, "pass@1");
     if (row == nullptr) continue;
     chart.categories.push_back(suite);
     chart.series[0].bars.push_back(bar_of(*row));
@@ -64,7 +64,7 @@ std::optional<svg::BarChart> reasoning_chart(const ReportData& data) {
     svg::BarSeries series{std::string(metric), {}};
     bool any = false;
     for (const auto& suite : present) {
-      const MetricRow* row = find_metric(data, suite, metric);
+      const db::MetricRow* row = find_metric(data, suite, metric);
       series.bars.push_back(row == nullptr ? svg::Bar{} : bar_of(*row));
       any = any || row != nullptr;
     }
@@ -100,4 +100,4 @@ std::optional<svg::BarChart> roofline_chart(const ReportData& data) {
   return chart;
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

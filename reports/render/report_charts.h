@@ -7,7 +7,7 @@
 #include "reports/render/report_data.h"
 #include "reports/render/svg_charts.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 // pass@1 per suite (then "all") with its 95% interval; nullopt when no suite has pass@1.
 std::optional<svg::BarChart> pass1_chart(const ReportData& data);
@@ -20,4 +20,4 @@ std::vector<svg::Histogram> completion_length_histograms(const ReportData& data)
 // Each kernel's share of its roofline; nullopt without kernel results.
 std::optional<svg::BarChart> roofline_chart(const ReportData& data);
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -9,7 +9,7 @@
 #include "reports/render/metric_format.h"
 #include "reports/render/text_escape.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 std::vector<std::string> split_suite_list(std::string_view list) {
   std::vector<std::string> names;
@@ -71,7 +71,7 @@ void flatten(const nlohmann::json& value, const std::string& path, int depth, st
 
 std::string or_missing(const std::string& text) { return text.empty() ? std::string(kMissing) : text; }
 
-ExampleCompletion make_example(const SampleRow& row, std::size_t max_bytes) {
+ExampleCompletion make_example(const db::SampleRow& row, std::size_t max_bytes) {
   ExampleCompletion example;
   example.suite = row.suite;
   example.subset = row.subset;
@@ -102,13 +102,13 @@ std::vector<std::string> suite_order(const ReportData& data) {
   return order;
 }
 
-const MetricRow* find_metric(const ReportData& data, std::string_view suite, std::string_view metric) {
+const db::MetricRow* find_metric(const ReportData& data, std::string_view suite, std::string_view metric) {
   const auto it = std::find_if(data.metrics.begin(), data.metrics.end(),
-                               [&](const MetricRow& row) { return row.suite == suite && row.metric == metric; });
+                               [&](const db::MetricRow& row) { return row.suite == suite && row.metric == metric; });
   return it == data.metrics.end() ? nullptr : &*it;
 }
 
-std::vector<Field> run_fields(const RunInfo& run) {
+std::vector<Field> run_fields(const db::RunInfo& run) {
   const std::string samples = run.samples > 0 ? fmt::format("{} per problem", run.samples) : "each suite's default";
   const std::string limit = run.limit > 0 ? fmt::format("first {} problems per suite", run.limit) : "all problems";
   const std::string tokens =
@@ -171,7 +171,7 @@ std::vector<ExampleCompletion> pick_examples(const ReportData& data, std::size_t
   std::vector<ExampleCompletion> examples;
   for (const auto& suite : suite_order(data)) {
     for (const bool want_correct : {false, true}) {
-      const auto it = std::find_if(data.samples.begin(), data.samples.end(), [&](const SampleRow& row) {
+      const auto it = std::find_if(data.samples.begin(), data.samples.end(), [&](const db::SampleRow& row) {
         return row.suite == suite && row.correct == want_correct;
       });
       if (it != data.samples.end()) examples.push_back(make_example(*it, max_bytes));
@@ -180,4 +180,4 @@ std::vector<ExampleCompletion> pick_examples(const ReportData& data, std::size_t
   return examples;
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -14,7 +14,7 @@
 
 #include "reports/render/report_data.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 // The suite name of whole-run metrics.
 inline constexpr std::string_view kOverallSuite = "all";
@@ -26,7 +26,7 @@ std::vector<std::string> split_suite_list(std::string_view list);
 // never kOverallSuite.
 std::vector<std::string> suite_order(const ReportData& data);
 
-const MetricRow* find_metric(const ReportData& data, std::string_view suite, std::string_view metric);
+const db::MetricRow* find_metric(const ReportData& data, std::string_view suite, std::string_view metric);
 
 struct Field {
   std::string name;
@@ -34,7 +34,7 @@ struct Field {
 };
 
 // Run id, status, model, template, suites, samples, limit, sampling, seed, times, run key.
-std::vector<Field> run_fields(const RunInfo& run);
+std::vector<Field> run_fields(const db::RunInfo& run);
 
 // A JSON document (provenance, machine description) flattened to "a.b.c" = value pairs in document order; arrays of
 // scalars are joined with ", ". Nesting deeper than a few levels is shown as compact JSON.
@@ -75,4 +75,4 @@ struct ExampleCompletion {
 // look like), each completion cut to max_bytes.
 std::vector<ExampleCompletion> pick_examples(const ReportData& data, std::size_t max_bytes);
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

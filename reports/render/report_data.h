@@ -9,7 +9,7 @@
 
 #include "reports/db/results_db.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 // One suite × metric of a comparison against a baseline (another run or a paper's published figure). Fields the
 // baseline cannot provide (a paper has no samples, so no interval or p-value) are NaN and render as "—".
@@ -28,14 +28,14 @@ struct ComparisonRow {
 };
 
 struct ReportData {
-  RunInfo run;
-  std::vector<MetricRow> metrics;      // suite "all" = the whole run
-  std::vector<SampleRow> samples;      // completion-length histograms, outcome counts and example completions
+  db::RunInfo run;
+  std::vector<db::MetricRow> metrics;  // suite "all" = the whole run
+  std::vector<db::SampleRow> samples;  // completion-length histograms, outcome counts and example completions
   std::string baseline_name;           // "paper:DeepSeek-R1", "run 3"; empty = no comparison
   std::vector<ComparisonRow> comparison;
-  std::optional<BenchInfo> bench;      // the database's latest bench run, when it has one
-  std::vector<KernelResultRow> kernels;
-  std::vector<ThroughputRow> throughput;
+  std::optional<db::BenchInfo> bench;  // the database's latest bench run, when it has one
+  std::vector<db::KernelResultRow> kernels;
+  std::vector<db::ThroughputRow> throughput;
 };
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -9,7 +9,7 @@
 #include "reports/render/metric_format.h"
 #include "reports/render/report_content.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 TextTable make_table(std::vector<std::string> header, std::vector<bool> numeric) {
@@ -25,13 +25,13 @@ void add_row(TextTable& table, std::vector<std::string> cells, bool flagged = fa
 }
 
 std::string metric_cell(const ReportData& data, const std::string& suite, std::string_view metric) {
-  const MetricRow* row = find_metric(data, suite, metric);
+  const db::MetricRow* row = find_metric(data, suite, metric);
   return row == nullptr ? std::string(kMissing) : format_metric_value(metric, row->value);
 }
 
 // The cons@k with the largest k for a suite, as "63.3% (cons@8)".
 std::string best_cons_cell(const ReportData& data, const std::string& suite) {
-  const MetricRow* best = nullptr;
+  const db::MetricRow* best = nullptr;
   std::int64_t best_k = 0;
   for (const auto& row : data.metrics) {
     if (row.suite != suite) continue;
@@ -48,7 +48,7 @@ std::string best_cons_cell(const ReportData& data, const std::string& suite) {
 // A count from its metric row when there is one, else from the samples.
 std::string count_cell(const ReportData& data, const std::string& suite, std::string_view metric,
                        std::optional<std::int64_t> from_samples) {
-  if (const MetricRow* row = find_metric(data, suite, metric)) return format_metric_value(metric, row->value);
+  if (const db::MetricRow* row = find_metric(data, suite, metric)) return format_metric_value(metric, row->value);
   return from_samples ? fmt::format("{}", *from_samples) : std::string(kMissing);
 }
 
@@ -62,7 +62,7 @@ std::string percent_cell(double percent) {
 std::vector<std::string> suites_with_overall(const ReportData& data) {
   std::vector<std::string> suites = suite_order(data);
   const bool has_overall = std::any_of(data.metrics.begin(), data.metrics.end(),
-                                       [](const MetricRow& row) { return row.suite == kOverallSuite; });
+                                       [](const db::MetricRow& row) { return row.suite == kOverallSuite; });
   if (has_overall) suites.emplace_back(kOverallSuite);
   return suites;
 }
@@ -78,7 +78,7 @@ TextTable summary_table(const ReportData& data) {
     const auto summary = std::find_if(sampled.begin(), sampled.end(),
                                       [&](const SuiteSampleSummary& s) { return s.suite == suite; });
     const bool has_metrics = std::any_of(data.metrics.begin(), data.metrics.end(),
-                                         [&](const MetricRow& row) { return row.suite == suite; });
+                                         [&](const db::MetricRow& row) { return row.suite == suite; });
     if (!has_metrics && summary == sampled.end()) continue;
     std::optional<std::int64_t> problems;
     std::optional<std::int64_t> samples;
@@ -86,7 +86,7 @@ TextTable summary_table(const ReportData& data) {
       problems = summary->problems;
       samples = summary->samples;
     }
-    const MetricRow* pass1 = find_metric(data, suite, "pass@1");
+    const db::MetricRow* pass1 = find_metric(data, suite, "pass@1");
     add_row(table, {suite, count_cell(data, suite, "problems", problems), count_cell(data, suite, "samples", samples),
                     metric_cell(data, suite, "pass@1"),
                     pass1 == nullptr ? std::string(kMissing)
@@ -100,13 +100,13 @@ TextTable summary_table(const ReportData& data) {
 TextTable metrics_table(const ReportData& data) {
   TextTable table = make_table({"Suite", "Metric", "Value", "95% interval", "n"}, {false, false, true, true, true});
   for (const auto& suite : suites_with_overall(data)) {
-    std::vector<const MetricRow*> rows;
+    std::vector<const db::MetricRow*> rows;
     for (const auto& row : data.metrics) {
       if (row.suite == suite) rows.push_back(&row);
     }
     std::stable_sort(rows.begin(), rows.end(),
-                     [](const MetricRow* a, const MetricRow* b) { return metric_less(a->metric, b->metric); });
-    for (const MetricRow* row : rows) {
+                     [](const db::MetricRow* a, const db::MetricRow* b) { return metric_less(a->metric, b->metric); });
+    for (const db::MetricRow* row : rows) {
       add_row(table, {suite, row->metric, format_metric_value(row->metric, row->value),
                       format_metric_interval(row->metric, row->ci_low, row->ci_high), fmt::format("{}", row->n)});
     }
@@ -189,4 +189,4 @@ TextTable throughput_table(const ReportData& data) {
   return table;
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -8,7 +8,7 @@
 #include "reports/render/report_content.h"
 #include "reports/render/report_data.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 struct TextTable {
   std::vector<std::string> header;
@@ -31,4 +31,4 @@ TextTable field_table(const std::vector<Field>& fields);
 TextTable kernels_table(const ReportData& data);
 TextTable throughput_table(const ReportData& data);
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

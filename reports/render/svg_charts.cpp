@@ -12,7 +12,7 @@
 
 #include "reports/render/text_escape.h"
 
-namespace r1eval::reports::svg {
+namespace r1eval::reports::render::svg {
 namespace {
 
 constexpr double kWidth = 720.0;
@@ -374,4 +374,4 @@ std::string histogram(const Histogram& chart) {
   return out + "</svg>";
 }
 
-}  // namespace r1eval::reports::svg
+}  // namespace r1eval::reports::render::svg

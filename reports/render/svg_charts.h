@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace r1eval::reports::svg {
+namespace r1eval::reports::render::svg {
 
 struct ValueAxis {
   std::string label;
@@ -83,4 +83,4 @@ std::string bar_chart(const BarChart& chart);
 std::string line_chart(const LineChart& chart);
 std::string histogram(const Histogram& chart);
 
-}  // namespace r1eval::reports::svg
+}  // namespace r1eval::reports::render::svg

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
@@ -146,4 +146,4 @@ std::string_view truncate_utf8(std::string_view text, std::size_t max_bytes) {
   return text.substr(0, end);
 }
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 
 // Valid UTF-8 out: each maximal ill-formed subsequence (stray continuation byte, truncated or overlong sequence,
 // surrogate, code point above U+10FFFF) and each control character other than tab, LF and CR becomes U+FFFD.
@@ -27,4 +27,4 @@ std::string markdown_code_block(std::string_view text);
 // The longest prefix of valid UTF-8 text that fits in max_bytes without splitting a character.
 std::string_view truncate_utf8(std::string_view text, std::size_t max_bytes);
 
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace r1eval::reports::testing {
+namespace r1eval::reports::db::testing {
 
 // An empty folder named after the running test, removed and recreated on each run.
 inline std::filesystem::path scratch_dir() {
@@ -107,4 +107,4 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
-}  // namespace r1eval::reports::testing
+}  // namespace r1eval::reports::db::testing

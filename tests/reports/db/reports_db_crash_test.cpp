@@ -16,7 +16,7 @@
 #include "reports/db/results_db.h"
 #include "tests/reports/db/db_test_support.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::db {
 namespace {
 
 using testing::RawDb;
@@ -203,4 +203,4 @@ TEST(ReportsDbCrash, ConcurrentOpenersOfANewFileAllSucceed) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::db

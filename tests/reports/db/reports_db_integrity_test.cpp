@@ -8,7 +8,7 @@
 #include "reports/db/results_db.h"
 #include "tests/reports/db/db_test_support.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::db {
 namespace {
 
 using testing::RawDb;
@@ -173,4 +173,4 @@ TEST(ReportsDbIntegrity, AReaderSeesCommittedBatchesWhileTheWriterIsOpen) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::db

@@ -12,7 +12,7 @@
 #include "reports/db/schema.h"
 #include "tests/reports/db/db_test_support.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::db {
 namespace {
 
 using testing::RawDb;
@@ -293,4 +293,4 @@ TEST(ReportsDbMigration, ReopeningACurrentFileChangesNothing) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::db

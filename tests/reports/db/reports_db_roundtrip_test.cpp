@@ -9,7 +9,7 @@
 #include "reports/db/results_db.h"
 #include "tests/reports/db/db_test_support.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::db {
 namespace {
 
 using testing::scratch_dir;
@@ -368,4 +368,4 @@ TEST(ReportsDbRoundTrip, ANonFiniteRepetitionTimeIsRejectedWithTheKernelNamed) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::db

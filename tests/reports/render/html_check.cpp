@@ -4,7 +4,7 @@
 #include <cctype>
 #include <set>
 
-namespace r1eval::reports::testing {
+namespace r1eval::reports::render::testing {
 namespace {
 
 const std::set<std::string, std::less<>> kVoidElements = {"area", "base", "br",   "col",   "embed", "hr",  "img",
@@ -134,4 +134,4 @@ HtmlCheck check_html(std::string_view html) {
   return result;
 }
 
-}  // namespace r1eval::reports::testing
+}  // namespace r1eval::reports::render::testing

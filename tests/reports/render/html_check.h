@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace r1eval::reports::testing {
+namespace r1eval::reports::render::testing {
 
 struct HtmlCheck {
   std::string error;                                            // empty when well-formed
@@ -19,4 +19,4 @@ struct HtmlCheck {
 
 HtmlCheck check_html(std::string_view html);
 
-}  // namespace r1eval::reports::testing
+}  // namespace r1eval::reports::render::testing

@@ -9,7 +9,7 @@
 
 #include "reports/render/render.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 const std::string kDash = "\xE2\x80\x94";
@@ -93,4 +93,4 @@ TEST(ParseReportFormat, KnownNamesAndAClearError) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

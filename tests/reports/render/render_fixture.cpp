@@ -5,19 +5,19 @@
 
 #include <nlohmann/json.hpp>
 
-namespace r1eval::reports::testing {
+namespace r1eval::reports::render::testing {
 namespace {
 
-MetricRow metric(const std::string& suite, const std::string& name, double value, std::optional<double> low,
-                 std::optional<double> high, std::int64_t n) {
-  return MetricRow{suite, name, value, low, high, n};
+db::MetricRow metric(const std::string& suite, const std::string& name, double value, std::optional<double> low,
+                     std::optional<double> high, std::int64_t n) {
+  return db::MetricRow{suite, name, value, low, high, n};
 }
 
 // 3 problems × 4 samples; problem p(i) sample j has 100·(i+1) + 10·j tokens and is correct when j < correct[i].
 void add_suite_samples(ReportData& data, const std::string& suite, const int (&correct)[3]) {
   for (int problem = 0; problem < 3; ++problem) {
     for (int sample = 0; sample < 4; ++sample) {
-      SampleRow row;
+      db::SampleRow row;
       row.run_id = data.run.run_id;
       row.suite = suite;
       row.problem_id = std::string("p").append(std::to_string(problem));
@@ -42,7 +42,7 @@ void add_suite_samples(ReportData& data, const std::string& suite, const int (&c
 ReportData sample_report_data() {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   ReportData data;
-  RunInfo& run = data.run;
+  db::RunInfo& run = data.run;
   run.run_id = 7;
   run.run_key = "key-7f3a";
   run.status = "finished";
@@ -100,19 +100,19 @@ ReportData sample_report_data() {
   ComparisonRow paper_only{"humaneval", "pass@1", 0.0, 0.9, -0.9, kNaN, kNaN, kNaN, 0, false, false};
   data.comparison = {regression, unchanged, paper_only};
 
-  BenchInfo bench;
+  db::BenchInfo bench;
   bench.bench_id = 2;
   bench.started_at = "2026-11-29T00:30:00Z";
   bench.model = "models/r1-tiny";
   bench.machine = {{"cpu", "Test CPU"}, {"memory_gbps", 20.5}};
   data.bench = bench;
-  data.kernels.push_back(KernelResultRow{2, "matmul", "m=1,k=7168,n=1536", "bf16", "avx2", 0.00125, 17.6, 35.2,
-                                         68.27, 50});
-  data.kernels.push_back(KernelResultRow{2, "rms_norm", "n=7168", "f32", "scalar", 2.5e-6, 5.7, 22.9, 41.0, 200});
-  data.throughput.push_back(ThroughputRow{2, "models/r1-tiny", "decode", 8, 1024, 123.4, 0.5625,
-                                          "cpu core-hour 0.05 USD (example, 2026)", false});
-  data.throughput.push_back(ThroughputRow{2, "DeepSeek-R1 on 8 H200", "decode", 64, 4096, 2500.0, 1.75,
-                                          "H200 hour (example)", true});
+  data.kernels.push_back(db::KernelResultRow{2, "matmul", "m=1,k=7168,n=1536", "bf16", "avx2", 0.00125, 17.6, 35.2,
+                                             68.27, 50});
+  data.kernels.push_back(db::KernelResultRow{2, "rms_norm", "n=7168", "f32", "scalar", 2.5e-6, 5.7, 22.9, 41.0, 200});
+  data.throughput.push_back(db::ThroughputRow{2, "models/r1-tiny", "decode", 8, 1024, 123.4, 0.5625,
+                                              "cpu core-hour 0.05 USD (example, 2026)", false});
+  data.throughput.push_back(db::ThroughputRow{2, "DeepSeek-R1 on 8 H200", "decode", 64, 4096, 2500.0, 1.75,
+                                              "H200 hour (example)", true});
   return data;
 }
 
@@ -135,4 +135,4 @@ bool is_valid_utf8(const std::string& text) {
   }
 }
 
-}  // namespace r1eval::reports::testing
+}  // namespace r1eval::reports::render::testing

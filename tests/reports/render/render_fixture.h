@@ -6,7 +6,7 @@
 
 #include "reports/render/report_data.h"
 
-namespace r1eval::reports::testing {
+namespace r1eval::reports::render::testing {
 
 // The hostile completion of gsm8k problem p0, sample 0.
 inline const std::string kHostileCompletion =
@@ -20,4 +20,4 @@ ReportData empty_report_data();
 // True when text is valid UTF-8 (checked by nlohmann::json's strict serializer, independent of the renderers).
 bool is_valid_utf8(const std::string& text);
 
-}  // namespace r1eval::reports::testing
+}  // namespace r1eval::reports::render::testing

@@ -11,7 +11,7 @@
 #include "tests/reports/render/html_check.h"
 #include "tests/reports/render/render_fixture.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 // pass@1, pass@k, reasoning metrics, one completion-length histogram per suite (3), the kernels' roofline.
@@ -130,4 +130,4 @@ TEST_F(HtmlReport, RendersInHeadlessChromium) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -6,7 +6,7 @@
 #include "reports/render/render.h"
 #include "tests/reports/render/render_fixture.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 using nlohmann::json;
@@ -36,7 +36,7 @@ TEST(JsonReport, RoundTripsRunMetricsComparisonAndBench) {
   const json& metrics = doc.at("metrics");
   ASSERT_EQ(metrics.size(), data.metrics.size());
   for (std::size_t i = 0; i < data.metrics.size(); ++i) {
-    const MetricRow& want = data.metrics[i];
+    const db::MetricRow& want = data.metrics[i];
     EXPECT_EQ(metrics[i].at("suite"), want.suite);
     EXPECT_EQ(metrics[i].at("metric"), want.metric);
     EXPECT_EQ(metrics[i].at("value").get<double>(), want.value) << want.suite << " " << want.metric;
@@ -114,4 +114,4 @@ TEST(JsonReport, EmptyRunRendersNullsAndEmptyLists) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

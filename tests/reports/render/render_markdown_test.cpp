@@ -5,7 +5,7 @@
 #include "reports/render/render.h"
 #include "tests/reports/render/render_fixture.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 class MarkdownReport : public ::testing::Test {
@@ -110,4 +110,4 @@ TEST(MarkdownReportEmpty, RunWithoutResultsSaysSo) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

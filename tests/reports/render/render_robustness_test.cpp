@@ -11,7 +11,7 @@
 #include "tests/reports/render/html_check.h"
 #include "tests/reports/render/render_fixture.h"
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -38,7 +38,7 @@ ReportData degenerate_data() {
       {"all", "cons@8", kInf, std::nullopt, std::nullopt, 0},
       {"all", "format_compliance", -0.5, std::nullopt, std::nullopt, 0},
   };
-  SampleRow sample;
+  db::SampleRow sample;
   sample.suite = kHostile;
   sample.subset = kHostile;
   sample.problem_id = kHostile;
@@ -52,7 +52,7 @@ ReportData degenerate_data() {
   data.samples[1].completion.clear();
   data.baseline_name = kHostile;
   data.comparison = {{kHostile, kHostile, kNaN, kInf, kNaN, kNaN, kNaN, kNaN, -1, true, true}};
-  BenchInfo bench;
+  db::BenchInfo bench;
   bench.machine = kHostile;
   data.bench = bench;
   data.throughput = {{0, kHostile, kHostile, -1, -1, kNaN, kInf, kHostile, true}};
@@ -96,4 +96,4 @@ TEST(RenderRobustness, JsonParsesWithNullsForValuesThatAreNotFinite) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render

@@ -8,7 +8,7 @@
 
 #include "tests/reports/render/html_check.h"
 
-namespace r1eval::reports::svg {
+namespace r1eval::reports::render::svg {
 namespace {
 
 std::size_t count(const std::string& text, const std::string& needle) {
@@ -138,4 +138,4 @@ TEST(Histogram, StacksHighlightedCounts) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports::svg
+}  // namespace r1eval::reports::render::svg

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace r1eval::reports {
+namespace r1eval::reports::render {
 namespace {
 
 const std::string kFffd = "\xEF\xBF\xBD";
@@ -52,4 +52,4 @@ TEST(TruncateUtf8, NeverSplitsACharacter) {
 }
 
 }  // namespace
-}  // namespace r1eval::reports
+}  // namespace r1eval::reports::render
