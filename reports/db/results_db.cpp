@@ -4,13 +4,12 @@
 
 #include <sqlite3.h>
 
-#include <charconv>
-#include <cmath>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 #include <utility>
 
+#include "reports/db/row_tables.h"
 #include "reports/db/schema.h"
 #include "reports/db/sqlite_handle.h"
 
@@ -18,109 +17,14 @@ namespace r1eval::reports::db {
 
 namespace {
 
+using columns::bind_row;
+using columns::insert_sql;
+using columns::read_row;
+using columns::select_sql;
 using sqlite::Transaction;
-
-// ISO-8601 UTC, for rows whose caller left the time empty.
-constexpr std::string_view kNowIso = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
-
-std::string to_json_text(const nlohmann::json& value) {
-  // Invalid UTF-8 (a path from a foreign filesystem) is replaced rather than refusing the whole run.
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-nlohmann::json from_json_text(const sqlite::Connection& db, const std::string& text, std::string_view column) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw DbError("results database " + db.path().string() + ": the stored " + std::string(column) +
-                  " is not valid JSON: " + e.what());
-  }
-}
-
-std::uint64_t parse_seed(const sqlite::Connection& db, const std::string& text) {
-  std::uint64_t seed = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seed);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw DbError("results database " + db.path().string() + ": the stored seed '" + text +
-                  "' is not an unsigned 64-bit number.");
-  }
-  return seed;
-}
-
-// A measured figure whose NULL means "not measured": the row's default when read back.
-double real_or(const sqlite::Statement& statement, int column, double fallback) {
-  return statement.is_null(column) ? fallback : statement.column_real(column);
-}
-
-// Kernel repetition times are stored as a JSON array; an empty list as NULL (not kept).
-std::string repetition_seconds_json(const KernelResultRow& row) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const double seconds : row.repetition_seconds) {
-    if (!std::isfinite(seconds)) {
-      throw DbError("kernel '" + row.kernel + "' (" + row.shape +
-                    ") has a repetition time that is not a finite number.");
-    }
-    array.push_back(seconds);
-  }
-  return array.dump();
-}
-
-std::vector<double> read_repetition_seconds(const sqlite::Connection& db, const sqlite::Statement& row, int column) {
-  std::vector<double> seconds;
-  if (row.is_null(column)) return seconds;
-  const nlohmann::json array = from_json_text(db, row.column_text(column), "kernel repetition times");
-  if (!array.is_array()) {
-    throw DbError("results database " + db.path().string() +
-                  ": the stored kernel repetition times are not a JSON array.");
-  }
-  for (const auto& value : array) {
-    if (!value.is_number()) {
-      throw DbError("results database " + db.path().string() +
-                    ": a stored kernel repetition time is not a number: " + value.dump());
-    }
-    seconds.push_back(value.get<double>());
-  }
-  return seconds;
-}
 
 bool valid_status(std::string_view status) {
   return status == "running" || status == "finished" || status == "interrupted";
-}
-
-constexpr std::string_view kRunColumns =
-    "run_id, run_key, status, started_at, COALESCE(finished_at, ''), model, template_name, suites, samples, "
-    "problem_limit, max_new_tokens, temperature, top_p, seed, provenance";
-
-RunInfo read_run(const sqlite::Connection& db, const sqlite::Statement& row) {
-  RunInfo run;
-  run.run_id = row.column_int(0);
-  run.run_key = row.column_text(1);
-  run.status = row.column_text(2);
-  run.started_at = row.column_text(3);
-  run.finished_at = row.column_text(4);
-  run.model = row.column_text(5);
-  run.template_name = row.column_text(6);
-  run.suites = row.column_text(7);
-  run.samples = row.column_int(8);
-  run.limit = row.column_int(9);
-  run.max_new_tokens = row.column_int(10);
-  run.temperature = row.column_real(11);
-  run.top_p = row.column_real(12);
-  run.seed = parse_seed(db, row.column_text(13));
-  run.provenance = from_json_text(db, row.column_text(14), "run provenance");
-  return run;
-}
-
-constexpr std::string_view kBenchColumns = "bench_id, started_at, model, machine, provenance";
-
-BenchInfo read_bench(const sqlite::Connection& db, const sqlite::Statement& row) {
-  BenchInfo bench;
-  bench.bench_id = row.column_int(0);
-  bench.started_at = row.column_text(1);
-  bench.model = row.column_text(2);
-  bench.machine = from_json_text(db, row.column_text(3), "bench machine");
-  bench.provenance = from_json_text(db, row.column_text(4), "bench provenance");
-  return bench;
 }
 
 // Switching the journal needs the file to itself, and SQLite answers SQLITE_BUSY at once rather than waiting when
@@ -210,33 +114,15 @@ RunInfo ResultsDb::begin_run(const RunInfo& info) {
   Transaction transaction(impl_->db, Transaction::Kind::kWrite);
   {
     // One statement inserts a new run or marks the existing one running again, atomically.
-    auto upsert = impl_->statements.use(sql(
-        {"INSERT INTO runs (run_key, status, started_at, finished_at, model, template_name, suites, samples, "
-         "problem_limit, max_new_tokens, temperature, top_p, seed, provenance) "
-         "VALUES (?1, COALESCE(NULLIF(?2, ''), 'running'), COALESCE(NULLIF(?3, ''), ",
-         kNowIso,
-         "), NULLIF(?4, ''), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
-         "ON CONFLICT (run_key) DO UPDATE SET status = 'running', finished_at = NULL"}));
-    upsert->bind_text(1, info.run_key);
-    upsert->bind_text(2, info.status);
-    upsert->bind_text(3, info.started_at);
-    upsert->bind_text(4, info.finished_at);
-    upsert->bind_text(5, info.model);
-    upsert->bind_text(6, info.template_name);
-    upsert->bind_text(7, info.suites);
-    upsert->bind_int(8, info.samples);
-    upsert->bind_int(9, info.limit);
-    upsert->bind_int(10, info.max_new_tokens);
-    upsert->bind_real(11, info.temperature);
-    upsert->bind_real(12, info.top_p);
-    upsert->bind_text(13, std::to_string(info.seed));
-    upsert->bind_text(14, to_json_text(info.provenance));
+    auto upsert = impl_->statements.use(insert_sql(columns::run_table()) +
+                                        " ON CONFLICT (run_key) DO UPDATE SET status = 'running', finished_at = NULL");
+    bind_row(*upsert, columns::run_table(), info);
     upsert->step("starting run '" + info.run_key + "'");
   }
-  auto select = impl_->statements.use(sql({"SELECT ", kRunColumns, " FROM runs WHERE run_key = ?1"}));
+  auto select = impl_->statements.use(select_sql(columns::run_table()) + " WHERE run_key = ?1");
   select->bind_text(1, info.run_key);
   if (!select->step("reading run '" + info.run_key + "'")) throw impl_->db.error("reading the new run");
-  RunInfo stored = read_run(impl_->db, *select);
+  RunInfo stored = read_row(impl_->db, *select, columns::run_table());
   select->reset();
   transaction.commit();
   return stored;
@@ -262,17 +148,17 @@ void ResultsDb::set_run_status(std::int64_t run_id, const std::string& status, c
 
 std::optional<RunInfo> ResultsDb::find_run(std::int64_t run_id) const {
   std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(sql({"SELECT ", kRunColumns, " FROM runs WHERE run_id = ?1"}));
+  auto select = impl_->statements.use(select_sql(columns::run_table()) + " WHERE run_id = ?1");
   select->bind_int(1, run_id);
   if (!select->step("reading run " + std::to_string(run_id))) return std::nullopt;
-  return read_run(impl_->db, *select);
+  return read_row(impl_->db, *select, columns::run_table());
 }
 
 std::vector<RunInfo> ResultsDb::runs() const {
   std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(sql({"SELECT ", kRunColumns, " FROM runs ORDER BY run_id"}));
+  auto select = impl_->statements.use(select_sql(columns::run_table()) + " ORDER BY run_id");
   std::vector<RunInfo> runs;
-  while (select->step("listing runs")) runs.push_back(read_run(impl_->db, *select));
+  while (select->step("listing runs")) runs.push_back(read_row(impl_->db, *select, columns::run_table()));
   return runs;
 }
 
@@ -283,32 +169,10 @@ void ResultsDb::add_samples(std::span<const SampleRow> rows) {
   std::lock_guard lock(impl_->mutex);
   Transaction transaction(impl_->db, Transaction::Kind::kWrite);
   impl_->require_rows("runs", "run_id", run_ids, "run");
-  auto insert = impl_->statements.use(
-      "INSERT INTO samples (run_id, suite, subset, problem_id, problem_index, sample_index, prompt_tokens, "
-      "completion, completion_tokens, finish_reason, correct, outcome, extracted, detail, format_ok, has_answer, "
-      "language_share, prefill_seconds, decode_seconds) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+  auto insert = impl_->statements.use(insert_sql(columns::sample_table()));
   for (const auto& row : rows) {
     insert->reset();
-    insert->bind_int(1, row.run_id);
-    insert->bind_text(2, row.suite);
-    insert->bind_text(3, row.subset);
-    insert->bind_text(4, row.problem_id);
-    insert->bind_int(5, row.problem_index);
-    insert->bind_int(6, row.sample_index);
-    insert->bind_int(7, row.prompt_tokens);
-    insert->bind_text(8, row.completion);
-    insert->bind_int(9, row.completion_tokens);
-    insert->bind_text(10, row.finish_reason);
-    insert->bind_int(11, row.correct ? 1 : 0);
-    insert->bind_int(12, row.outcome);
-    insert->bind_text(13, row.extracted);
-    insert->bind_text(14, row.detail);
-    insert->bind_int(15, row.format_ok ? 1 : 0);
-    insert->bind_int(16, row.has_answer ? 1 : 0);
-    insert->bind_real(17, row.language_share);
-    insert->bind_real(18, row.prefill_seconds);
-    insert->bind_real(19, row.decode_seconds);
+    bind_row(*insert, columns::sample_table(), columns::StoredSample{row, 0});  // the database assigns sample_id
     const int rc = insert->try_step();
     if (rc == SQLITE_DONE) continue;
     const std::string key = "run " + std::to_string(row.run_id) + ", suite '" + row.suite + "', problem '" +
@@ -346,35 +210,13 @@ std::vector<SampleRow> ResultsDb::samples(std::int64_t run_id) const {
     while (order->step(what)) position.emplace(order->column_int(0), position.size());
   }
   std::vector<SampleRow> rows(position.size());
-  auto select = impl_->statements.use(
-      "SELECT sample_id, run_id, suite, subset, problem_id, problem_index, sample_index, prompt_tokens, completion, "
-      "completion_tokens, finish_reason, correct, outcome, extracted, detail, format_ok, has_answer, language_share, "
-      "prefill_seconds, decode_seconds FROM samples WHERE run_id = ?1");
+  auto select = impl_->statements.use(select_sql(columns::sample_table()) + " WHERE run_id = ?1");
   select->bind_int(1, run_id);
-  const SampleRow defaults;
   while (select->step(what)) {
-    const auto found = position.find(select->column_int(0));
+    columns::StoredSample stored = read_row(impl_->db, *select, columns::sample_table());
+    const auto found = position.find(stored.sample_id);
     if (found == position.end()) throw impl_->db.error(what + " (a row outside the snapshot)");
-    SampleRow& row = rows[found->second];
-    row.run_id = select->column_int(1);
-    row.suite = select->column_text(2);
-    row.subset = select->column_text(3);
-    row.problem_id = select->column_text(4);
-    row.problem_index = select->column_int(5);
-    row.sample_index = select->column_int(6);
-    row.prompt_tokens = select->column_int(7);
-    row.completion = select->column_text(8);
-    row.completion_tokens = select->column_int(9);
-    row.finish_reason = select->column_text(10);
-    row.correct = select->column_int(11) != 0;
-    row.outcome = static_cast<int>(select->column_int(12));
-    row.extracted = select->column_text(13);
-    row.detail = select->column_text(14);
-    row.format_ok = select->column_int(15) != 0;
-    row.has_answer = select->column_int(16) != 0;
-    row.language_share = real_or(*select, 17, defaults.language_share);
-    row.prefill_seconds = real_or(*select, 18, defaults.prefill_seconds);
-    row.decode_seconds = real_or(*select, 19, defaults.decode_seconds);
+    rows[found->second] = static_cast<SampleRow&&>(stored);  // the row without its id
   }
   select->reset();
   snapshot.commit();
@@ -390,17 +232,10 @@ void ResultsDb::replace_metrics(std::int64_t run_id, std::span<const MetricRow> 
     erase->bind_int(1, run_id);
     erase->step("clearing the metrics of run " + std::to_string(run_id));
   }
-  auto insert = impl_->statements.use(
-      "INSERT INTO metrics (run_id, suite, metric, value, ci_low, ci_high, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  auto insert = impl_->statements.use(insert_sql(columns::metric_table()));
   for (const auto& row : rows) {
     insert->reset();
-    insert->bind_int(1, run_id);
-    insert->bind_text(2, row.suite);
-    insert->bind_text(3, row.metric);
-    insert->bind_real(4, row.value);
-    if (row.ci_low) insert->bind_real(5, *row.ci_low); else insert->bind_null(5);
-    if (row.ci_high) insert->bind_real(6, *row.ci_high); else insert->bind_null(6);
-    insert->bind_int(7, row.n);
+    bind_row(*insert, columns::metric_table(), columns::StoredMetric{row, run_id});
     insert->step("storing metric '" + row.metric + "' of suite '" + row.suite + "' for run " +
                  std::to_string(run_id) + " (nothing was replaced)");
   }
@@ -410,19 +245,11 @@ void ResultsDb::replace_metrics(std::int64_t run_id, std::span<const MetricRow> 
 
 std::vector<MetricRow> ResultsDb::metrics(std::int64_t run_id) const {
   std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(
-      "SELECT suite, metric, value, ci_low, ci_high, n FROM metrics WHERE run_id = ?1 ORDER BY metric_id");
+  auto select = impl_->statements.use(select_sql(columns::metric_table()) + " WHERE run_id = ?1 ORDER BY metric_id");
   select->bind_int(1, run_id);
   std::vector<MetricRow> rows;
   while (select->step("reading the metrics of run " + std::to_string(run_id))) {
-    MetricRow row;
-    row.suite = select->column_text(0);
-    row.metric = select->column_text(1);
-    row.value = select->column_real(2);  // NULL is a NaN that SQLite could not store
-    if (!select->is_null(3)) row.ci_low = select->column_real(3);
-    if (!select->is_null(4)) row.ci_high = select->column_real(4);
-    row.n = select->column_int(5);
-    rows.push_back(std::move(row));
+    rows.push_back(static_cast<MetricRow&&>(read_row(impl_->db, *select, columns::metric_table())));
   }
   return rows;
 }
@@ -431,19 +258,14 @@ BenchInfo ResultsDb::begin_bench(const BenchInfo& info) {
   std::lock_guard lock(impl_->mutex);
   Transaction transaction(impl_->db, Transaction::Kind::kWrite);
   {
-    auto insert = impl_->statements.use(sql({"INSERT INTO benches (started_at, model, machine, provenance) "
-                                             "VALUES (COALESCE(NULLIF(?1, ''), ",
-                                             kNowIso, "), ?2, ?3, ?4)"}));
-    insert->bind_text(1, info.started_at);
-    insert->bind_text(2, info.model);
-    insert->bind_text(3, to_json_text(info.machine));
-    insert->bind_text(4, to_json_text(info.provenance));
+    auto insert = impl_->statements.use(insert_sql(columns::bench_table()));
+    bind_row(*insert, columns::bench_table(), info);
     insert->step("starting a bench run");
   }
-  auto select = impl_->statements.use(sql({"SELECT ", kBenchColumns, " FROM benches WHERE bench_id = ?1"}));
+  auto select = impl_->statements.use(select_sql(columns::bench_table()) + " WHERE bench_id = ?1");
   select->bind_int(1, sqlite3_last_insert_rowid(impl_->db.get()));
   if (!select->step("reading the new bench run")) throw impl_->db.error("reading the new bench run");
-  BenchInfo stored = read_bench(impl_->db, *select);
+  BenchInfo stored = read_row(impl_->db, *select, columns::bench_table());
   select->reset();
   transaction.commit();
   return stored;
@@ -456,26 +278,10 @@ void ResultsDb::add_kernel_results(std::span<const KernelResultRow> rows) {
   std::lock_guard lock(impl_->mutex);
   Transaction transaction(impl_->db, Transaction::Kind::kWrite);
   impl_->require_rows("benches", "bench_id", bench_ids, "bench run");
-  auto insert = impl_->statements.use(
-      "INSERT INTO kernel_timings (bench_id, kernel, shape, dtype, backend, seconds, gflops, gbps, roofline_pct, "
-      "repetitions, repetition_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  auto insert = impl_->statements.use(insert_sql(columns::kernel_table()));
   for (const auto& row : rows) {
     insert->reset();
-    insert->bind_int(1, row.bench_id);
-    insert->bind_text(2, row.kernel);
-    insert->bind_text(3, row.shape);
-    insert->bind_text(4, row.dtype);
-    insert->bind_text(5, row.backend);
-    insert->bind_real(6, row.seconds);
-    insert->bind_real(7, row.gflops);
-    insert->bind_real(8, row.gbps);
-    insert->bind_real(9, row.roofline_pct);
-    insert->bind_int(10, row.repetitions);
-    if (row.repetition_seconds.empty()) {
-      insert->bind_null(11);
-    } else {
-      insert->bind_text(11, repetition_seconds_json(row));
-    }
+    bind_row(*insert, columns::kernel_table(), row);
     insert->step("storing the timing of kernel '" + row.kernel + "' (" + row.shape + ")");
   }
   insert->reset();
@@ -489,20 +295,10 @@ void ResultsDb::add_throughput(std::span<const ThroughputRow> rows) {
   std::lock_guard lock(impl_->mutex);
   Transaction transaction(impl_->db, Transaction::Kind::kWrite);
   impl_->require_rows("benches", "bench_id", bench_ids, "bench run");
-  auto insert = impl_->statements.use(
-      "INSERT INTO throughput_measurements (bench_id, model, phase, batch, context, tokens_per_s, "
-      "cost_per_mtok_usd, price_basis, projection) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  auto insert = impl_->statements.use(insert_sql(columns::throughput_table()));
   for (const auto& row : rows) {
     insert->reset();
-    insert->bind_int(1, row.bench_id);
-    insert->bind_text(2, row.model);
-    insert->bind_text(3, row.phase);
-    insert->bind_int(4, row.batch);
-    insert->bind_int(5, row.context);
-    insert->bind_real(6, row.tokens_per_s);
-    insert->bind_real(7, row.cost_per_mtok_usd);
-    insert->bind_text(8, row.price_basis);
-    insert->bind_int(9, row.projection ? 1 : 0);
+    bind_row(*insert, columns::throughput_table(), row);
     insert->step("storing the " + row.phase + " throughput of '" + row.model + "'");
   }
   insert->reset();
@@ -511,56 +307,31 @@ void ResultsDb::add_throughput(std::span<const ThroughputRow> rows) {
 
 std::vector<BenchInfo> ResultsDb::benches() const {
   std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(sql({"SELECT ", kBenchColumns, " FROM benches ORDER BY bench_id"}));
+  auto select = impl_->statements.use(select_sql(columns::bench_table()) + " ORDER BY bench_id");
   std::vector<BenchInfo> benches;
-  while (select->step("listing bench runs")) benches.push_back(read_bench(impl_->db, *select));
+  while (select->step("listing bench runs")) benches.push_back(read_row(impl_->db, *select, columns::bench_table()));
   return benches;
 }
 
 std::vector<KernelResultRow> ResultsDb::kernel_results(std::int64_t bench_id) const {
   std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(
-      "SELECT bench_id, kernel, shape, dtype, backend, seconds, gflops, gbps, roofline_pct, repetitions, "
-      "repetition_seconds FROM kernel_timings WHERE bench_id = ?1 ORDER BY timing_id");
+  auto select = impl_->statements.use(select_sql(columns::kernel_table()) + " WHERE bench_id = ?1 ORDER BY timing_id");
   select->bind_int(1, bench_id);
   std::vector<KernelResultRow> rows;
   while (select->step("reading the kernel results of bench run " + std::to_string(bench_id))) {
-    KernelResultRow row;
-    row.bench_id = select->column_int(0);
-    row.kernel = select->column_text(1);
-    row.shape = select->column_text(2);
-    row.dtype = select->column_text(3);
-    row.backend = select->column_text(4);
-    row.seconds = select->column_real(5);
-    row.gflops = select->column_real(6);
-    row.gbps = select->column_real(7);
-    row.roofline_pct = select->column_real(8);
-    row.repetitions = select->column_int(9);
-    row.repetition_seconds = read_repetition_seconds(impl_->db, *select, 10);
-    rows.push_back(std::move(row));
+    rows.push_back(read_row(impl_->db, *select, columns::kernel_table()));
   }
   return rows;
 }
 
 std::vector<ThroughputRow> ResultsDb::throughput(std::int64_t bench_id) const {
   std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(
-      "SELECT bench_id, model, phase, batch, context, tokens_per_s, cost_per_mtok_usd, price_basis, projection "
-      "FROM throughput_measurements WHERE bench_id = ?1 ORDER BY measurement_id");
+  auto select = impl_->statements.use(select_sql(columns::throughput_table()) +
+                                      " WHERE bench_id = ?1 ORDER BY measurement_id");
   select->bind_int(1, bench_id);
   std::vector<ThroughputRow> rows;
   while (select->step("reading the throughput of bench run " + std::to_string(bench_id))) {
-    ThroughputRow row;
-    row.bench_id = select->column_int(0);
-    row.model = select->column_text(1);
-    row.phase = select->column_text(2);
-    row.batch = select->column_int(3);
-    row.context = select->column_int(4);
-    row.tokens_per_s = select->column_real(5);
-    row.cost_per_mtok_usd = select->column_real(6);
-    row.price_basis = select->column_text(7);
-    row.projection = select->column_int(8) != 0;
-    rows.push_back(std::move(row));
+    rows.push_back(read_row(impl_->db, *select, columns::throughput_table()));
   }
   return rows;
 }
