@@ -74,6 +74,39 @@ struct ResultsDb::Impl {
     }
   }
 
+  // Writes the rows of one of a bench run's tables in one transaction, once every row's bench run is known to exist.
+  // describe(row) says what failed when a row cannot be stored.
+  template <typename Row, typename Describe>
+  void add_bench_rows(const columns::ColumnTable<Row>& table, std::span<const Row> rows, Describe describe) {
+    if (rows.empty()) return;
+    std::set<std::int64_t> bench_ids;
+    for (const auto& row : rows) bench_ids.insert(row.bench_id);
+    std::lock_guard lock(mutex);
+    Transaction transaction(db, Transaction::Kind::kWrite);
+    require_rows("benches", "bench_id", bench_ids, "bench run");
+    auto insert = statements.use(insert_sql(table));
+    for (const auto& row : rows) {
+      insert->reset();
+      bind_row(*insert, table, row);
+      insert->step(describe(row));
+    }
+    insert->reset();
+    transaction.commit();
+  }
+
+  // The rows of `table` that a SELECT of its columns followed by `clause` returns; `id`, when given, is the
+  // clause's ?1. `what` names the read in errors.
+  template <typename Row>
+  std::vector<Row> read_rows(const columns::ColumnTable<Row>& table, std::string_view clause, const std::string& what,
+                             std::optional<std::int64_t> id = std::nullopt) {
+    std::lock_guard lock(mutex);
+    auto select = statements.use(select_sql(table) + std::string(clause));
+    if (id) select->bind_int(1, *id);
+    std::vector<Row> rows;
+    while (select->step(what)) rows.push_back(read_row(db, *select, table));
+    return rows;
+  }
+
   sqlite::Connection db;
   sqlite::StatementCache statements;
   std::mutex mutex;
@@ -155,11 +188,7 @@ std::optional<RunInfo> ResultsDb::find_run(std::int64_t run_id) const {
 }
 
 std::vector<RunInfo> ResultsDb::runs() const {
-  std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(select_sql(columns::run_table()) + " ORDER BY run_id");
-  std::vector<RunInfo> runs;
-  while (select->step("listing runs")) runs.push_back(read_row(impl_->db, *select, columns::run_table()));
-  return runs;
+  return impl_->read_rows(columns::run_table(), " ORDER BY run_id", "listing runs");
 }
 
 void ResultsDb::add_samples(std::span<const SampleRow> rows) {
@@ -244,12 +273,11 @@ void ResultsDb::replace_metrics(std::int64_t run_id, std::span<const MetricRow> 
 }
 
 std::vector<MetricRow> ResultsDb::metrics(std::int64_t run_id) const {
-  std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(select_sql(columns::metric_table()) + " WHERE run_id = ?1 ORDER BY metric_id");
-  select->bind_int(1, run_id);
   std::vector<MetricRow> rows;
-  while (select->step("reading the metrics of run " + std::to_string(run_id))) {
-    rows.push_back(static_cast<MetricRow&&>(read_row(impl_->db, *select, columns::metric_table())));
+  for (columns::StoredMetric& stored :
+       impl_->read_rows(columns::metric_table(), " WHERE run_id = ?1 ORDER BY metric_id",
+                        "reading the metrics of run " + std::to_string(run_id), run_id)) {
+    rows.push_back(static_cast<MetricRow&&>(stored));  // the row without its run
   }
   return rows;
 }
@@ -272,68 +300,29 @@ BenchInfo ResultsDb::begin_bench(const BenchInfo& info) {
 }
 
 void ResultsDb::add_kernel_results(std::span<const KernelResultRow> rows) {
-  if (rows.empty()) return;
-  std::set<std::int64_t> bench_ids;
-  for (const auto& row : rows) bench_ids.insert(row.bench_id);
-  std::lock_guard lock(impl_->mutex);
-  Transaction transaction(impl_->db, Transaction::Kind::kWrite);
-  impl_->require_rows("benches", "bench_id", bench_ids, "bench run");
-  auto insert = impl_->statements.use(insert_sql(columns::kernel_table()));
-  for (const auto& row : rows) {
-    insert->reset();
-    bind_row(*insert, columns::kernel_table(), row);
-    insert->step("storing the timing of kernel '" + row.kernel + "' (" + row.shape + ")");
-  }
-  insert->reset();
-  transaction.commit();
+  impl_->add_bench_rows(columns::kernel_table(), rows, [](const KernelResultRow& row) {
+    return "storing the timing of kernel '" + row.kernel + "' (" + row.shape + ")";
+  });
 }
 
 void ResultsDb::add_throughput(std::span<const ThroughputRow> rows) {
-  if (rows.empty()) return;
-  std::set<std::int64_t> bench_ids;
-  for (const auto& row : rows) bench_ids.insert(row.bench_id);
-  std::lock_guard lock(impl_->mutex);
-  Transaction transaction(impl_->db, Transaction::Kind::kWrite);
-  impl_->require_rows("benches", "bench_id", bench_ids, "bench run");
-  auto insert = impl_->statements.use(insert_sql(columns::throughput_table()));
-  for (const auto& row : rows) {
-    insert->reset();
-    bind_row(*insert, columns::throughput_table(), row);
-    insert->step("storing the " + row.phase + " throughput of '" + row.model + "'");
-  }
-  insert->reset();
-  transaction.commit();
+  impl_->add_bench_rows(columns::throughput_table(), rows, [](const ThroughputRow& row) {
+    return "storing the " + row.phase + " throughput of '" + row.model + "'";
+  });
 }
 
 std::vector<BenchInfo> ResultsDb::benches() const {
-  std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(select_sql(columns::bench_table()) + " ORDER BY bench_id");
-  std::vector<BenchInfo> benches;
-  while (select->step("listing bench runs")) benches.push_back(read_row(impl_->db, *select, columns::bench_table()));
-  return benches;
+  return impl_->read_rows(columns::bench_table(), " ORDER BY bench_id", "listing bench runs");
 }
 
 std::vector<KernelResultRow> ResultsDb::kernel_results(std::int64_t bench_id) const {
-  std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(select_sql(columns::kernel_table()) + " WHERE bench_id = ?1 ORDER BY timing_id");
-  select->bind_int(1, bench_id);
-  std::vector<KernelResultRow> rows;
-  while (select->step("reading the kernel results of bench run " + std::to_string(bench_id))) {
-    rows.push_back(read_row(impl_->db, *select, columns::kernel_table()));
-  }
-  return rows;
+  return impl_->read_rows(columns::kernel_table(), " WHERE bench_id = ?1 ORDER BY timing_id",
+                          "reading the kernel results of bench run " + std::to_string(bench_id), bench_id);
 }
 
 std::vector<ThroughputRow> ResultsDb::throughput(std::int64_t bench_id) const {
-  std::lock_guard lock(impl_->mutex);
-  auto select = impl_->statements.use(select_sql(columns::throughput_table()) +
-                                      " WHERE bench_id = ?1 ORDER BY measurement_id");
-  select->bind_int(1, bench_id);
-  std::vector<ThroughputRow> rows;
-  while (select->step("reading the throughput of bench run " + std::to_string(bench_id))) {
-    rows.push_back(read_row(impl_->db, *select, columns::throughput_table()));
-  }
-  return rows;
+  return impl_->read_rows(columns::throughput_table(), " WHERE bench_id = ?1 ORDER BY measurement_id",
+                          "reading the throughput of bench run " + std::to_string(bench_id), bench_id);
 }
 
 }  // namespace r1eval::reports::db

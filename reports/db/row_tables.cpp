@@ -31,6 +31,7 @@ constexpr Column<RunInfo> kRunColumns[] = {
     field<&RunInfo::seed>("seed"),
     field<&RunInfo::provenance>("provenance", {.noun = "run provenance"}),
 };
+constexpr ColumnTable<RunInfo> kRunTable{"runs", kRunColumns};
 
 constexpr Column<StoredSample> kSampleColumns[] = {
     key<&StoredSample::sample_id>("sample_id"),
@@ -54,6 +55,7 @@ constexpr Column<StoredSample> kSampleColumns[] = {
     measure<&SampleRow::prefill_seconds>("prefill_seconds"),
     measure<&SampleRow::decode_seconds>("decode_seconds"),
 };
+constexpr ColumnTable<StoredSample> kSampleTable{"samples", kSampleColumns};
 
 constexpr Column<StoredMetric> kMetricColumns[] = {
     field<&StoredMetric::run_id>("run_id"),
@@ -64,6 +66,7 @@ constexpr Column<StoredMetric> kMetricColumns[] = {
     field<&MetricRow::ci_high>("ci_high"),
     field<&MetricRow::n>("n"),
 };
+constexpr ColumnTable<StoredMetric> kMetricTable{"metrics", kMetricColumns};
 
 constexpr Column<BenchInfo> kBenchColumns[] = {
     key<&BenchInfo::bench_id>("bench_id"),
@@ -72,6 +75,7 @@ constexpr Column<BenchInfo> kBenchColumns[] = {
     field<&BenchInfo::machine>("machine", {.noun = "bench machine"}),
     field<&BenchInfo::provenance>("provenance", {.noun = "bench provenance"}),
 };
+constexpr ColumnTable<BenchInfo> kBenchTable{"benches", kBenchColumns};
 
 // Repetition times are a JSON array; an empty list is NULL (not kept, as in rows written before schema version 3).
 void bind_repetition_seconds(sqlite::Statement& statement, int parameter, const KernelResultRow& row) {
@@ -121,6 +125,7 @@ constexpr Column<KernelResultRow> kKernelColumns[] = {
      .read = &read_repetition_seconds,
      .sql = {.noun = "kernel repetition times"}},
 };
+constexpr ColumnTable<KernelResultRow> kKernelTable{"kernel_timings", kKernelColumns};
 
 constexpr Column<ThroughputRow> kThroughputColumns[] = {
     field<&ThroughputRow::bench_id>("bench_id"),
@@ -133,37 +138,15 @@ constexpr Column<ThroughputRow> kThroughputColumns[] = {
     field<&ThroughputRow::price_basis>("price_basis"),
     field<&ThroughputRow::projection>("projection"),
 };
+constexpr ColumnTable<ThroughputRow> kThroughputTable{"throughput_measurements", kThroughputColumns};
 
 }  // namespace
 
-const ColumnTable<RunInfo>& run_table() {
-  static constexpr ColumnTable<RunInfo> table{"runs", kRunColumns};
-  return table;
-}
-
-const ColumnTable<StoredSample>& sample_table() {
-  static constexpr ColumnTable<StoredSample> table{"samples", kSampleColumns};
-  return table;
-}
-
-const ColumnTable<StoredMetric>& metric_table() {
-  static constexpr ColumnTable<StoredMetric> table{"metrics", kMetricColumns};
-  return table;
-}
-
-const ColumnTable<BenchInfo>& bench_table() {
-  static constexpr ColumnTable<BenchInfo> table{"benches", kBenchColumns};
-  return table;
-}
-
-const ColumnTable<KernelResultRow>& kernel_table() {
-  static constexpr ColumnTable<KernelResultRow> table{"kernel_timings", kKernelColumns};
-  return table;
-}
-
-const ColumnTable<ThroughputRow>& throughput_table() {
-  static constexpr ColumnTable<ThroughputRow> table{"throughput_measurements", kThroughputColumns};
-  return table;
-}
+const ColumnTable<RunInfo>& run_table() { return kRunTable; }
+const ColumnTable<StoredSample>& sample_table() { return kSampleTable; }
+const ColumnTable<StoredMetric>& metric_table() { return kMetricTable; }
+const ColumnTable<BenchInfo>& bench_table() { return kBenchTable; }
+const ColumnTable<KernelResultRow>& kernel_table() { return kKernelTable; }
+const ColumnTable<ThroughputRow>& throughput_table() { return kThroughputTable; }
 
 }  // namespace r1eval::reports::db::columns
