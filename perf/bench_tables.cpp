@@ -36,7 +36,7 @@ std::string format_kernel_table(const std::vector<KernelMeasurement>& measuremen
   return out + "\n";
 }
 
-std::string format_throughput_table(const std::vector<reports::ThroughputRow>& rows) {
+std::string format_throughput_table(const std::vector<reports::db::ThroughputRow>& rows) {
   std::string out = fmt::format("{:<34} {:<8} {:>6} {:>8} {:>12} {:>12}  {}\n", "model", "phase", "batch", "context",
                                 "tokens/s", "$/M tokens", "price basis");
   for (const auto& r : rows) {

@@ -18,7 +18,7 @@
 #include "perf/cost.h"
 #include "perf/cpu_info.h"
 #include "perf/kernel_runner.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::perf {
 
@@ -38,7 +38,7 @@ struct BenchOutcome {
   CpuInfo cpu;
   MachineCeilings ceilings;
   std::vector<KernelMeasurement> kernels;         // skipped cases included, with their reason
-  std::vector<reports::ThroughputRow> throughput;  // measured, projected and reference rows, as stored
+  std::vector<reports::db::ThroughputRow> throughput;  // measured, projected and reference rows, as stored
 };
 
 using BenchProgress = std::function<void(const std::string& line)>;
@@ -46,7 +46,7 @@ using BenchProgress = std::function<void(const std::string& line)>;
 // Runs the whole bench (minutes; about one with `quick`) and stores it in the results database at `db_path`, opened
 // once the model has loaded and before the measuring starts, so a bad model never creates a database and a bad
 // database never costs the minutes of measuring. Throws weights::LoadError for a model that cannot be loaded,
-// std::invalid_argument for options the model cannot take, reports::DbError for database failures; nothing is
+// std::invalid_argument for options the model cannot take, reports::db::DbError for database failures; nothing is
 // stored unless every measurement finished.
 BenchOutcome run_bench(const BenchOptions& options, const std::filesystem::path& db_path,
                        const BenchProgress& progress = {});

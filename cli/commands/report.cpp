@@ -14,14 +14,14 @@
 #include "evals/compare/baseline_comparison.h"
 #include "perf/bench_comparison.h"
 #include "perf/bench_tables.h"
-#include "reports/render.h"
-#include "reports/results_db.h"
+#include "reports/render/render.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::cli {
 namespace {
 
 // The run asked for, or the database's latest run.
-reports::RunInfo choose_run(const reports::ResultsDb& db, std::int64_t run_id) {
+reports::db::RunInfo choose_run(const reports::db::ResultsDb& db, std::int64_t run_id) {
   if (run_id > 0) {
     auto run = db.find_run(run_id);
     if (!run) throw std::invalid_argument(fmt::format("run {} is not in {}", run_id, db.path().string()));
@@ -32,9 +32,9 @@ reports::RunInfo choose_run(const reports::ResultsDb& db, std::int64_t run_id) {
   return runs.back();
 }
 
-reports::ResultsDb open_existing(const std::string& path) {
+reports::db::ResultsDb open_existing(const std::string& path) {
   if (!std::filesystem::exists(path)) throw std::invalid_argument("no results database at " + path);
-  return reports::ResultsDb::open(path);
+  return reports::db::ResultsDb::open(path);
 }
 
 struct ReportCommandOptions {
@@ -46,9 +46,9 @@ struct ReportCommandOptions {
 };
 
 void report_command(const ReportCommandOptions& o) {
-  const reports::ReportFormat format = reports::parse_report_format(o.format);
-  const reports::ResultsDb db = open_existing(o.db);
-  reports::ReportData data;
+  const reports::render::ReportFormat format = reports::render::parse_report_format(o.format);
+  const reports::db::ResultsDb db = open_existing(o.db);
+  reports::render::ReportData data;
   data.run = choose_run(db, o.run);
   data.metrics = db.metrics(data.run.run_id);
   data.samples = db.samples(data.run.run_id);
@@ -64,7 +64,7 @@ void report_command(const ReportCommandOptions& o) {
     data.kernels = db.kernel_results(data.bench->bench_id);
     data.throughput = db.throughput(data.bench->bench_id);
   }
-  const std::string text = reports::render_report(data, format);
+  const std::string text = reports::render::render_report(data, format);
   if (o.out.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return;
@@ -95,7 +95,7 @@ std::int64_t parse_bench_id(const std::string& text) {
 }
 
 void compare_bench_command(const CompareCommandOptions& o) {
-  const reports::ResultsDb db = open_existing(o.db);
+  const reports::db::ResultsDb db = open_existing(o.db);
   const std::int64_t baseline = parse_bench_id(o.baseline);
   const perf::BenchComparison comparison =
       perf::compare_benches(db, o.run, baseline, {.alpha = o.alpha, .min_change = o.min_change});
@@ -110,7 +110,7 @@ void compare_command(const CompareCommandOptions& o) {
     compare_bench_command(o);
     return;
   }
-  const reports::ResultsDb db = open_existing(o.db);
+  const reports::db::ResultsDb db = open_existing(o.db);
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
   const evals::BaselineComparison comparison = evals::compare_with_baseline(db, o.run, o.baseline, options);
@@ -121,7 +121,7 @@ void compare_command(const CompareCommandOptions& o) {
              100.0 * (1.0 - o.alpha));
   fmt::print("{:<16} {:<8} {:>8} {:>9} {:>9} {:>20} {:>8} {:>7}  {}\n", "suite", "metric", "run", "baseline", "delta",
              "interval", "p", "n", "verdict");
-  for (const reports::ComparisonRow& r : comparison.rows) {
+  for (const reports::render::ComparisonRow& r : comparison.rows) {
     const char* verdict = r.significant_regression    ? "REGRESSION"
                           : r.significant_improvement ? "improvement"
                                                       : "no significant change";

@@ -58,7 +58,7 @@ void run_command(RunCommandOptions& o) {
   if (const kernels::MatmulInputs inputs = backend_options.model.matmul_inputs; inputs != kernels::MatmulInputs::Float32) {
     o.run.backend_identity["engine_matmul_inputs"] = kernels::matmul_inputs_name(inputs);
   }
-  reports::ResultsDb db = reports::ResultsDb::open(o.db);
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(o.db);
 
   evals::Progress progress(stderr, isatty(fileno(stderr)) != 0);
   const evals::RunOutcome outcome =

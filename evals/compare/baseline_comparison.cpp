@@ -25,7 +25,7 @@ std::int64_t parse_run_id(const std::string& text) {
   return id;
 }
 
-std::vector<reports::SampleRow> run_samples(const reports::ResultsDb& db, std::int64_t run_id) {
+std::vector<reports::db::SampleRow> run_samples(const reports::db::ResultsDb& db, std::int64_t run_id) {
   if (!db.find_run(run_id)) {
     throw std::invalid_argument("run " + std::to_string(run_id) + " is not in " + db.path().string());
   }
@@ -34,9 +34,9 @@ std::vector<reports::SampleRow> run_samples(const reports::ResultsDb& db, std::i
 
 }  // namespace
 
-BaselineComparison compare_with_baseline(const reports::ResultsDb& db, std::int64_t run_id, const std::string& baseline,
-                                         const metrics::CompareOptions& options) {
-  const std::vector<reports::SampleRow> run = run_samples(db, run_id);
+BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::int64_t run_id,
+                                         const std::string& baseline, const metrics::CompareOptions& options) {
+  const std::vector<reports::db::SampleRow> run = run_samples(db, run_id);
   BaselineComparison result;
   std::vector<metrics::Comparison> rows;
   if (baseline.rfind(kPaperPrefix, 0) == 0) {
@@ -62,7 +62,7 @@ BaselineComparison compare_with_baseline(const reports::ResultsDb& db, std::int6
 
 bool has_significant_regression(const BaselineComparison& comparison) {
   return std::any_of(comparison.rows.begin(), comparison.rows.end(),
-                     [](const reports::ComparisonRow& r) { return r.significant_regression; });
+                     [](const reports::render::ComparisonRow& r) { return r.significant_regression; });
 }
 
 }  // namespace r1eval::evals

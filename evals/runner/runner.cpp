@@ -130,8 +130,8 @@ std::uint64_t sample_stream(const std::string& suite, const std::string& problem
   return common::splitmix64_mix(h);
 }
 
-std::vector<reports::MetricRow> update_run_metrics(reports::ResultsDb& db, std::int64_t run_id) {
-  const std::vector<reports::SampleRow> rows = db.samples(run_id);
+std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id) {
+  const std::vector<reports::db::SampleRow> rows = db.samples(run_id);
   metrics::MetricOptions options;
   options.equivalence_for_suite = [](const std::string& suite) -> metrics::AnswerEquivalence {
     if (find_suite(suite).grader == "math") {
@@ -139,17 +139,17 @@ std::vector<reports::MetricRow> update_run_metrics(reports::ResultsDb& db, std::
     }
     return {};
   };
-  std::vector<reports::MetricRow> result = metrics::compute_run_metrics(rows, options);
+  std::vector<reports::db::MetricRow> result = metrics::compute_run_metrics(rows, options);
   db.replace_metrics(run_id, result);
   return result;
 }
 
-RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::ResultsDb& db, Progress& progress,
+RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::db::ResultsDb& db, Progress& progress,
                           const std::atomic<bool>& stop_requested) {
   std::vector<PlannedSuite> planned = plan_suites(options);
   const nlohmann::json identity = run_identity(options, planned);
 
-  reports::RunInfo info;
+  reports::db::RunInfo info;
   info.run_key = datasets::sha256_text(identity.dump());
   info.status = "running";
   info.started_at = common::utc_timestamp();
@@ -164,17 +164,19 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   info.seed = options.seed;
   info.provenance = {{"identity", identity}, {"build", common::build_info()}, {"machine", machine_info()},
                      {"backend", backend.provenance()}};
-  const reports::RunInfo run = db.begin_run(info);
+  const reports::db::RunInfo run = db.begin_run(info);
 
   RunOutcome outcome;
   outcome.run_id = run.run_id;
   std::set<SampleKey> stored;
-  for (const reports::SampleRow& row : db.samples(run.run_id)) stored.emplace(row.suite, row.problem_id, row.sample_index);
+  for (const reports::db::SampleRow& row : db.samples(run.run_id)) {
+    stored.emplace(row.suite, row.problem_id, row.sample_index);
+  }
 
   std::map<std::uint64_t, PendingProblem> pending;
   std::int64_t total_problems = 0;
   std::int64_t complete_problems = 0;
-  std::vector<reports::SampleRow> unwritten;
+  std::vector<reports::db::SampleRow> unwritten;
   std::uint64_t next_id = 0;
   for (std::size_t s = 0; s < planned.size(); ++s) {
     const PlannedSuite& p = planned[s];
@@ -212,7 +214,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
           const SampleContext context{&p.suite, &problem, p.grader.get(), p.template_name, static_cast<std::int64_t>(j), k};
           Completion failed;
           failed.finish_reason = "error";
-          reports::SampleRow row = grade_sample(context, failed, run.run_id);
+          reports::db::SampleRow row = grade_sample(context, failed, run.run_id);
           row.outcome = static_cast<int>(graders::Outcome::kSandboxError);
           row.correct = false;
           row.detail = std::string("not generated: ") + e.what();

@@ -17,7 +17,7 @@
 
 #include "evals/runner/backend.h"
 #include "evals/runner/progress.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals {
 
@@ -44,17 +44,17 @@ struct RunOutcome {
   std::int64_t samples_total = 0;
   std::int64_t samples_resumed = 0;    // found in the database
   std::int64_t samples_generated = 0;  // by this invocation
-  std::vector<reports::MetricRow> metrics;
+  std::vector<reports::db::MetricRow> metrics;
 };
 
 // The RNG stream of one sample: a stable hash of (suite, problem id, sample index).
 std::uint64_t sample_stream(const std::string& suite, const std::string& problem_id, std::int64_t sample_index);
 
-// Throws std::invalid_argument for unknown suites or bad options, reports::DbError for database failures.
-RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::ResultsDb& db, Progress& progress,
+// Throws std::invalid_argument for unknown suites or bad options, reports::db::DbError for database failures.
+RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::db::ResultsDb& db, Progress& progress,
                           const std::atomic<bool>& stop_requested);
 
 // Recomputes and stores the metrics of a run from its rows (the runner does this at the end of every run).
-std::vector<reports::MetricRow> update_run_metrics(reports::ResultsDb& db, std::int64_t run_id);
+std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id);
 
 }  // namespace r1eval::evals

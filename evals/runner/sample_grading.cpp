@@ -25,8 +25,8 @@ nlohmann::json grading_problem(const SampleContext& context) {
   return problem;
 }
 
-reports::SampleRow grade_sample(const SampleContext& context, const Completion& completion, std::int64_t run_id) {
-  reports::SampleRow row;
+reports::db::SampleRow grade_sample(const SampleContext& context, const Completion& completion, std::int64_t run_id) {
+  reports::db::SampleRow row;
   row.run_id = run_id;
   row.suite = context.suite->name;
   row.subset = context.problem->subset;

@@ -56,14 +56,14 @@ class StopAfter final : public Backend {
 };
 
 // Everything of a row except the timings, which differ between runs by nature.
-auto comparable(const reports::SampleRow& r) {
+auto comparable(const reports::db::SampleRow& r) {
   return std::tie(r.suite, r.subset, r.problem_id, r.problem_index, r.sample_index, r.prompt_tokens, r.completion,
                   r.completion_tokens, r.finish_reason, r.correct, r.outcome, r.extracted, r.detail, r.format_ok,
                   r.has_answer, r.language_share);
 }
 
-const reports::MetricRow& metric(const std::vector<reports::MetricRow>& rows, const std::string& suite,
-                                 const std::string& name) {
+const reports::db::MetricRow& metric(const std::vector<reports::db::MetricRow>& rows, const std::string& suite,
+                                     const std::string& name) {
   for (const auto& r : rows) {
     if (r.suite == suite && r.metric == name) return r;
   }
@@ -71,7 +71,7 @@ const reports::MetricRow& metric(const std::vector<reports::MetricRow>& rows, co
 }
 
 TEST(Runner, WritesEverySampleOnceAndTheMetricsOfTheGrades) {
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("full"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("full"));
   testing::ScriptedBackend backend;
   Progress quiet(nullptr, false);
   std::atomic<bool> stop{false};
@@ -107,13 +107,13 @@ TEST(Runner, WritesEverySampleOnceAndTheMetricsOfTheGrades) {
 }
 
 TEST(Runner, AStoppedRunResumesToTheRowsOfAnUninterruptedRun) {
-  reports::ResultsDb reference_db = reports::ResultsDb::open(fresh_db("reference"));
+  reports::db::ResultsDb reference_db = reports::db::ResultsDb::open(fresh_db("reference"));
   testing::ScriptedBackend reference_backend;
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   const RunOutcome reference = run_evaluation(arith_options(), reference_backend, reference_db, quiet, never);
 
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("resumed"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("resumed"));
   std::int64_t run_id = 0;
   int invocations = 0;
   for (const int stop_after : {5, 1, 17, 9, 1000}) {
@@ -142,7 +142,7 @@ TEST(Runner, AStoppedRunResumesToTheRowsOfAnUninterruptedRun) {
 }
 
 TEST(Runner, ADifferentSeedIsANewRun) {
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("seeds"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("seeds"));
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   testing::ScriptedBackend a;
@@ -157,7 +157,7 @@ TEST(Runner, ADifferentSeedIsANewRun) {
 
 TEST(Runner, BadOptionsFailBeforeAnythingIsWritten) {
   const fs::path path = fresh_db("bad");
-  reports::ResultsDb db = reports::ResultsDb::open(path);
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(path);
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   testing::ScriptedBackend backend;
