@@ -3,13 +3,13 @@
 // cannot be bound at one index and read at another. The tables themselves are in reports/db/row_tables.h.
 #pragma once
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "reports/db/sqlite_handle.h"
 
@@ -47,8 +47,8 @@ struct ColumnTable {
   std::span<const Column<Row>> columns;  // in the order of the INSERT's and the SELECT's lists
 };
 
-// "INSERT INTO table (a, b) VALUES (?1, ?2)" over the columns the caller provides; a caller may append a clause
-// (ON CONFLICT ...).
+// "INSERT INTO table (a, b) VALUES (?1, ?2)" over every column but the keys the database assigns; a caller may append
+// a clause (ON CONFLICT ...).
 template <typename Row>
 std::string insert_sql(const ColumnTable<Row>& table) {
   std::vector<std::string_view> names;

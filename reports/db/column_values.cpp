@@ -1,8 +1,9 @@
 #include "reports/db/column_values.h"
 
-#include <fmt/format.h>
-
 #include <charconv>
+#include <string>
+
+#include <fmt/format.h>
 
 namespace r1eval::reports::db::columns {
 

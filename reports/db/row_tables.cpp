@@ -1,8 +1,9 @@
 #include "reports/db/row_tables.h"
 
-#include <fmt/format.h>
-
 #include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "reports/db/column_values.h"
 
