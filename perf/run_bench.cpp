@@ -62,10 +62,10 @@ std::string load_average() {
 }
 
 // The tokenizer for the tokenizer_encode case: the model's own, else the bundled one, else none (case skipped).
-std::optional<tokenizer::Tokenizer> find_tokenizer(const fs::path& model_dir, const BenchProgress& progress) {
+std::optional<engine::tokenizer::Tokenizer> find_tokenizer(const fs::path& model_dir, const BenchProgress& progress) {
   try {
-    if (auto tok = tokenizer::Tokenizer::load(model_dir)) return tok;
-    return tokenizer::Tokenizer::load(common::default_tokenizer_dir());
+    if (auto tok = engine::tokenizer::Tokenizer::load(model_dir)) return tok;
+    return engine::tokenizer::Tokenizer::load(common::default_tokenizer_dir());
   } catch (const std::exception& e) {
     progress(std::string("no tokenizer for the encode case: ") + e.what());
     return std::nullopt;
@@ -73,7 +73,7 @@ std::optional<tokenizer::Tokenizer> find_tokenizer(const fs::path& model_dir, co
 }
 
 std::vector<KernelMeasurement> measure_kernels(const BenchOptions& options, const CpuInfo& cpu,
-                                               const MachineCeilings& ceilings, const tokenizer::Tokenizer* tok,
+                                               const MachineCeilings& ceilings, const engine::tokenizer::Tokenizer* tok,
                                                const BenchProgress& progress) {
   const std::vector<KernelCase> cases = kernel_cases(options.quick ? CaseSet::Quick : CaseSet::Full);
   WeightPool pool;
@@ -86,8 +86,8 @@ std::vector<KernelMeasurement> measure_kernels(const BenchOptions& options, cons
   return run_kernel_cases(cases, ceilings, CaseResources{.weights = &pool, .tokenizer = tok}, timing, progress);
 }
 
-std::vector<ThroughputMeasurement> measure_engine(const BenchOptions& options, model::Model& model,
-                                                  const tokenizer::Tokenizer* tok, const BenchProgress& progress) {
+std::vector<ThroughputMeasurement> measure_engine(const BenchOptions& options, engine::model::Model& model,
+                                                  const engine::tokenizer::Tokenizer* tok, const BenchProgress& progress) {
   ThroughputOptions throughput;
   throughput.prompt_tokens = options.quick ? 64 : 256;
   throughput.decode_tokens = options.quick ? 16 : 64;
@@ -178,18 +178,18 @@ BenchOutcome run_bench(const BenchOptions& options, const fs::path& db_path, con
     temp.emplace();
     model_dir = temp->path() / "tiny";
     progress("writing a synthetic tiny model to " + model_dir.string());
-    synth::SynthOptions synth_options;
+    engine::synth::SynthOptions synth_options;
     synth_options.durable = false;
-    synth::write_synthetic_checkpoint(synth::Preset::Tiny, kSyntheticSeed, false, model_dir, synth_options);
+    engine::synth::write_synthetic_checkpoint(engine::synth::Preset::Tiny, kSyntheticSeed, false, model_dir, synth_options);
     outcome.model_name = fmt::format("synthetic tiny (seed {})", kSyntheticSeed);
     model_provenance = {{"synthetic", "tiny"}, {"seed", kSyntheticSeed}};
   }
-  if (options.model_options.matmul_inputs != kernels::MatmulInputs::Float32) {
+  if (options.model_options.matmul_inputs != engine::kernels::MatmulInputs::Float32) {
     outcome.model_name +=
-        fmt::format(" ({} activations)", kernels::matmul_inputs_name(options.model_options.matmul_inputs));
+        fmt::format(" ({} activations)", engine::kernels::matmul_inputs_name(options.model_options.matmul_inputs));
   }
-  std::unique_ptr<model::Model> model = model::Model::load(model_dir, options.model_options);
-  const std::optional<tokenizer::Tokenizer> tok = find_tokenizer(model_dir, progress);
+  std::unique_ptr<engine::model::Model> model = engine::model::Model::load(model_dir, options.model_options);
+  const std::optional<engine::tokenizer::Tokenizer> tok = find_tokenizer(model_dir, progress);
   reports::db::ResultsDb db = reports::db::ResultsDb::open(db_path);  // before the minutes of measuring
 
   outcome.cpu = read_cpu_info();
@@ -208,7 +208,7 @@ BenchOutcome run_bench(const BenchOptions& options, const fs::path& db_path, con
   info.model = outcome.model_name;
   info.machine = {{"cpu", to_json(outcome.cpu)},
                   {"ceilings", to_json(outcome.ceilings)},
-                  {"kernel_variant", std::string(kernels::variant_name(kernels::active_variant()))},
+                  {"kernel_variant", std::string(engine::kernels::variant_name(engine::kernels::active_variant()))},
                   {"load_average_at_start", load_average()}};
   info.provenance = {{"build", options.build},
                      {"quick", options.quick},

@@ -1,4 +1,4 @@
-// `r1eval bench`: the one entry point of the benchmark harness, as evals::run_evaluation() is of an evaluation.
+// `r1eval bench`: the one entry point of the benchmark harness, as evals::runner::run_evaluation() is of an evaluation.
 // Measures the machine's ceilings, times every kernel case against them (roofline %), measures the engine's
 // end-to-end prefill and decode throughput on a model, prices every throughput per million tokens, adds the
 // projection of the real R1 on GPUs and the API price as a reference, and stores all of it as one bench in the
@@ -27,7 +27,7 @@ struct BenchOptions {
   bool synthetic = false;           // a tiny synthetic model written to a temporary directory instead
   bool quick = false;               // fewer and smaller kernel cases, short timings
   PriceTable prices;
-  model::ModelOptions model_options;
+  engine::model::ModelOptions model_options;
   nlohmann::json build;              // the build's provenance, recorded with the bench
   nlohmann::json model_fingerprint;  // the model directory's identity; a synthetic model records its preset and seed
 };
@@ -45,7 +45,7 @@ using BenchProgress = std::function<void(const std::string& line)>;
 
 // Runs the whole bench (minutes; about one with `quick`) and stores it in the results database at `db_path`, opened
 // once the model has loaded and before the measuring starts, so a bad model never creates a database and a bad
-// database never costs the minutes of measuring. Throws weights::LoadError for a model that cannot be loaded,
+// database never costs the minutes of measuring. Throws engine::weights::LoadError for a model that cannot be loaded,
 // std::invalid_argument for options the model cannot take, reports::db::DbError for database failures; nothing is
 // stored unless every measurement finished.
 BenchOutcome run_bench(const BenchOptions& options, const std::filesystem::path& db_path,

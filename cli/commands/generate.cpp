@@ -39,8 +39,8 @@ double rate(std::int64_t tokens, double seconds) { return seconds > 0 ? static_c
 
 void run_generate(const GenerateCommandOptions& o) {
   if (o.threads > 0) omp_set_num_threads(o.threads);
-  std::unique_ptr<model::Model> model = model::Model::load(o.model_dir, model_options_for(o.activations));
-  const std::optional<tokenizer::Tokenizer> tok = tokenizer::Tokenizer::load(o.model_dir);
+  std::unique_ptr<engine::model::Model> model = engine::model::Model::load(o.model_dir, model_options_for(o.activations));
+  const std::optional<engine::tokenizer::Tokenizer> tok = engine::tokenizer::Tokenizer::load(o.model_dir);
 
   std::vector<std::int32_t> prompt_ids;
   if (!o.tokens.empty()) {
@@ -52,15 +52,15 @@ void run_generate(const GenerateCommandOptions& o) {
     tok->encode(o.prompt, prompt_ids);
   }
 
-  model::GenerateOptions options;
+  engine::model::GenerateOptions options;
   options.max_new_tokens = o.max_new;
-  options.sampling = model::SamplingParams{o.temperature, o.top_p, o.top_k, o.seed};
+  options.sampling = engine::model::SamplingParams{o.temperature, o.top_p, o.top_k, o.seed};
   options.stop_at_eos = !o.ignore_eos;
   if (tok) options.sampleable_vocab = tok->vocab_size();
   if (tok && tok->eos_id() && *tok->eos_id() != model->config().eos_token_id) options.stop_tokens.push_back(*tok->eos_id());
 
   // Without --json the text streams as it is generated (ids when there is no tokenizer).
-  std::optional<tokenizer::StreamDecoder> stream;
+  std::optional<engine::tokenizer::StreamDecoder> stream;
   if (tok && !o.json) stream.emplace(*tok);
   const auto on_token = [&](std::int32_t id) {
     if (o.json) return;
@@ -68,12 +68,12 @@ void run_generate(const GenerateCommandOptions& o) {
     std::fwrite(piece.data(), 1, piece.size(), stdout);
     std::fflush(stdout);
   };
-  const model::GenerateResult result = model::generate(*model, prompt_ids, options, on_token);
+  const engine::model::GenerateResult result = engine::model::generate(*model, prompt_ids, options, on_token);
 
   if (o.json) {
     nlohmann::json out{{"prompt_ids", prompt_ids}, {"ids", result.tokens}, {"text", nullptr}};
     if (tok) out["text"] = tok->decode(result.tokens);
-    out["finish_reason"] = result.finish == model::FinishReason::kStop ? "stop" : "length";
+    out["finish_reason"] = result.finish == engine::model::FinishReason::kStop ? "stop" : "length";
     fmt::print("{}\n", out.dump());
   } else {
     const std::string rest = stream ? stream->finish() : std::string();

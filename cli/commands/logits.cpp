@@ -32,11 +32,11 @@ void add_logits_command(CLI::App& app) {
   cmd->callback([options] {
     if (options->threads > 0) omp_set_num_threads(options->threads);
     const std::vector<std::int32_t> ids = parse_token_list(options->tokens, "--tokens");
-    std::unique_ptr<model::Model> model = model::Model::load(options->model_dir, model_options_for(options->activations));
-    model::Sequence sequence = model->new_sequence();
-    const model::StepItem item{&sequence, ids, options->all_positions};
-    model::StepResult result;
-    model->step(std::span<const model::StepItem>(&item, 1), result);
+    std::unique_ptr<engine::model::Model> model = engine::model::Model::load(options->model_dir, model_options_for(options->activations));
+    engine::model::Sequence sequence = model->new_sequence();
+    const engine::model::StepItem item{&sequence, ids, options->all_positions};
+    engine::model::StepResult result;
+    model->step(std::span<const engine::model::StepItem>(&item, 1), result);
 
     nlohmann::json rows = nlohmann::json::array();
     const std::int64_t n_rows = static_cast<std::int64_t>(result.logits.size()) / result.vocab_size;

@@ -53,8 +53,8 @@ void report_command(const ReportCommandOptions& o) {
   data.metrics = db.metrics(data.run.run_id);
   data.samples = db.samples(data.run.run_id);
   if (!o.baseline.empty()) {
-    evals::BaselineComparison comparison =
-        evals::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});
+    evals::compare::BaselineComparison comparison =
+        evals::compare::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});
     data.baseline_name = comparison.baseline_name;
     data.comparison = std::move(comparison.rows);
   }
@@ -113,7 +113,7 @@ void compare_command(const CompareCommandOptions& o) {
   const reports::db::ResultsDb db = open_existing(o.db);
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
-  const evals::BaselineComparison comparison = evals::compare_with_baseline(db, o.run, o.baseline, options);
+  const evals::compare::BaselineComparison comparison = evals::compare::compare_with_baseline(db, o.run, o.baseline, options);
   const bool published = o.baseline.rfind("paper:", 0) == 0;
   fmt::print("run {} vs {} ({}, {:.0f}% intervals)\n", o.run, comparison.baseline_name,
              published ? "bootstrap of the run's pass@1 against the published figure"
@@ -129,7 +129,7 @@ void compare_command(const CompareCommandOptions& o) {
                100.0 * r.run_value, 100.0 * r.baseline_value, 100.0 * r.delta,
                fmt::format("[{:+.1f}, {:+.1f}]", 100.0 * r.ci_low, 100.0 * r.ci_high), r.p_value, r.n_shared, verdict);
   }
-  if (evals::has_significant_regression(comparison)) throw ExitStatus{1};
+  if (evals::compare::has_significant_regression(comparison)) throw ExitStatus{1};
 }
 
 }  // namespace

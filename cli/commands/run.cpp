@@ -25,7 +25,7 @@ namespace r1eval::cli {
 namespace {
 
 struct RunCommandOptions {
-  evals::RunOptions run;
+  evals::runner::RunOptions run;
   std::string suites;
   std::string db;
   std::string preset;
@@ -47,22 +47,22 @@ void run_command(RunCommandOptions& o) {
   } else if (!o.preset.empty()) {
     throw std::invalid_argument("unknown --preset '" + o.preset + "' (the one preset is r1-protocol)");
   }
-  evals::EngineBackendOptions backend_options;
+  evals::runner::EngineBackendOptions backend_options;
   backend_options.scheduler.max_sequences = o.max_batch;
   backend_options.model = model_options_for(o.activations);
   fmt::print(stderr, "loading {}\n", o.run.model);
-  evals::EngineBackend backend(o.run.model, backend_options);
-  o.run.model_fingerprint = evals::model_fingerprint(o.run.model);
+  evals::runner::EngineBackend backend(o.run.model, backend_options);
+  o.run.model_fingerprint = evals::runner::model_fingerprint(o.run.model);
   o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
   // bf16 activations change completions, so they make another run; float32 runs keep the identity they always had.
-  if (const kernels::MatmulInputs inputs = backend_options.model.matmul_inputs; inputs != kernels::MatmulInputs::Float32) {
-    o.run.backend_identity["engine_matmul_inputs"] = kernels::matmul_inputs_name(inputs);
+  if (const engine::kernels::MatmulInputs inputs = backend_options.model.matmul_inputs; inputs != engine::kernels::MatmulInputs::Float32) {
+    o.run.backend_identity["engine_matmul_inputs"] = engine::kernels::matmul_inputs_name(inputs);
   }
   reports::db::ResultsDb db = reports::db::ResultsDb::open(o.db);
 
-  evals::Progress progress(stderr, isatty(fileno(stderr)) != 0);
-  const evals::RunOutcome outcome =
-      evals::run_evaluation(o.run, backend, db, progress, evals::install_interrupt_handlers());
+  evals::runner::Progress progress(stderr, isatty(fileno(stderr)) != 0);
+  const evals::runner::RunOutcome outcome =
+      evals::runner::run_evaluation(o.run, backend, db, progress, evals::runner::install_interrupt_handlers());
   print_metric_table(stdout, outcome.metrics);
   fmt::print("run {}: {} samples ({} generated now, {} found in {})\n", outcome.run_id, outcome.samples_total,
              outcome.samples_generated, outcome.samples_resumed, o.db);

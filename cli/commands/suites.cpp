@@ -13,7 +13,7 @@ void add_suites_command(CLI::App& app) {
   cmd->callback([] {
     fmt::print("{:<16} {:<8} {:<14} {:<8} {:>8} {:>9} {:>10}\n", "suite", "version", "grader", "template", "samples",
                "r1 k", "max tokens");
-    for (const evals::Suite& s : evals::all_suites()) {
+    for (const evals::suites::Suite& s : evals::suites::all_suites()) {
       fmt::print("{:<16} {:<8} {:<14} {:<8} {:8} {:9} {:10}\n", s.name, s.version, s.grader, s.chat_template,
                  s.default_samples, s.r1_protocol_samples, s.max_new_tokens);
     }

@@ -4,7 +4,7 @@
 
 #include "engine/kernels/latent_attention.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 template <typename T>
@@ -72,4 +72,4 @@ void Activations::prepare(const weights::ModelConfig& c, const ThreadPlan& plan)
   grow(shared_out, c.n_shared_experts > 0 ? n * d : 0);
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -10,7 +10,7 @@
 #include "engine/model/thread_plan.h"
 #include "engine/weights/config.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 // One of a step's tokens: its id and the position it takes in its sequence.
 struct StepToken {
@@ -65,4 +65,4 @@ struct Activations {
   std::vector<float> final_normed;  // [rows, d], the output rows after the final norm
 };
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -7,7 +7,7 @@
 #include "engine/kernels/latent_attention.h"
 #include "engine/model/thread_plan.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 // MLA's widths: H heads, each with a query and key of qk = nope + rope_dim floats and a value of v floats; latent
@@ -133,4 +133,4 @@ void attention_block(const StepContext& step, const AttentionWeights& w, const R
   project_out(step, w, a);                     // block_out [n, d]
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -9,11 +9,11 @@
 #include "engine/model/model_weights.h"
 #include "engine/model/rope.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 // block_out [n, d] = MLA(normed [n, d]) for layer `layer`; writes each token's latent cache entry of that layer
 // first, so that a token sees itself and the tokens before it in its sequence.
 void attention_block(const StepContext& step, const AttentionWeights& w, const Rope& rope, std::int64_t layer,
                      Activations& a);
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -2,7 +2,7 @@
 
 #include "engine/kernels/index_loop.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 void linear(const WeightMatrix& w, const float* x, std::int64_t m, float* y, kernels::MatmulInputs inputs) {
   kernels::matmul({.w = &w, .x = x, .m = m, .y = y, .inputs = inputs});
@@ -25,4 +25,4 @@ void mlp(const MlpWeights& w, const float* x, std::int64_t m, float* out, float*
   linear(w.down, g, m, out, inputs);
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -10,7 +10,7 @@
 #include "engine/model/thread_plan.h"
 #include "engine/weights/config.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 // One step's model shapes, what enters its weight matmuls, and which of its loops run on several threads.
 struct StepContext {
@@ -30,4 +30,4 @@ void rms_norm_rows(const float* x, const std::vector<float>& weight, double eps,
 void mlp(const MlpWeights& w, const float* x, std::int64_t m, float* out, float* g, float* u,
          kernels::MatmulInputs inputs);
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -7,7 +7,7 @@
 
 #include "engine/weights/load_error.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 using weights::Checkpoint;
@@ -164,4 +164,4 @@ ModelWeights bind_model_weights(const ModelConfig& config, const Checkpoint& che
   return w;
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

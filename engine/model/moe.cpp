@@ -8,7 +8,7 @@
 #include "engine/kernels/kernels.h"
 #include "engine/model/thread_plan.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 // The first `count` elements of a buffer that may be larger (Activations only grows).
@@ -106,4 +106,4 @@ void moe_block(const StepContext& step, const MoeWeights& w, const RouterParams&
   combine_experts(step, w, a);    // block_out [n, d]
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

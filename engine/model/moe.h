@@ -10,7 +10,7 @@
 #include "engine/model/model_weights.h"
 #include "engine/model/router.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 // Groups a step's (token, slot) pairs by expert, so that each expert runs once over all its rows. chosen: [n, k]
 // expert ids, where pair p = t * k + slot chose chosen[p]. Writes begin [E + 1] (expert e's rows are
@@ -24,4 +24,4 @@ void group_tokens_by_expert(std::span<const std::int32_t> chosen, std::span<std:
 // any sum.
 void moe_block(const StepContext& step, const MoeWeights& w, const RouterParams& router, Activations& a);
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

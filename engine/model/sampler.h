@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 struct SamplingParams {
   double temperature = 0.0;  // 0: greedy (argmax, ties to the lowest id)
@@ -39,4 +39,4 @@ class Sampler {
 
 std::int32_t argmax_token(const float* logits, std::int64_t vocab);
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

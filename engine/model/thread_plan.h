@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 // From this many tokens on, per-token work is split over the threads: below it (decoding a few sequences) a fork
 // costs more than the loop. Each token's own operations are the same either way.
@@ -50,4 +50,4 @@ void for_each_task(std::int64_t count, const Fn& fn) {
 // The calling thread's slot of per-thread scratch (0 outside a parallel region).
 inline std::int64_t thread_slot() { return omp_get_thread_num(); }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -8,7 +8,7 @@
 
 #include "engine/weights/load_error.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 // Depth of bracket nesting outside strings, measured before parsing so a hostile "[[[[..." costs one pass.
@@ -107,4 +107,4 @@ nlohmann::json parse_strict_json(std::string_view text, const std::string& sourc
   return value;
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -6,7 +6,7 @@
 
 #include "evals/suites/baselines.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::compare {
 namespace {
 
 constexpr std::string_view kPaperPrefix = "paper:";
@@ -18,7 +18,7 @@ std::int64_t parse_run_id(const std::string& text) {
     throw std::invalid_argument("baseline '" + text + "' is neither a run id nor paper:NAME (names: " +
                                 [] {
                                   std::string names;
-                                  for (const std::string& n : paper_baseline_names()) names += (names.empty() ? "" : ", ") + n;
+                                  for (const std::string& n : suites::paper_baseline_names()) names += (names.empty() ? "" : ", ") + n;
                                   return names;
                                 }() + ")");
   }
@@ -42,7 +42,7 @@ BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::
   if (baseline.rfind(kPaperPrefix, 0) == 0) {
     const std::string name = baseline.substr(kPaperPrefix.size());
     std::vector<metrics::PublishedFigure> figures;
-    for (const BaselineFigure& f : paper_baseline(name)) {
+    for (const suites::BaselineFigure& f : suites::paper_baseline(name)) {
       if (f.metric == "pass@1") figures.push_back(metrics::PublishedFigure{f.suite, f.value});
     }
     rows = metrics::compare_with_figures(run, figures, options);
@@ -65,4 +65,4 @@ bool has_significant_regression(const BaselineComparison& comparison) {
                      [](const reports::render::ComparisonRow& r) { return r.significant_regression; });
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::compare

@@ -10,7 +10,7 @@
 #include "reports/db/results_db.h"
 #include "reports/render/report_data.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::compare {
 
 struct BaselineComparison {
   std::string baseline_name;  // "run 3" or "paper:DeepSeek-R1"
@@ -25,4 +25,4 @@ BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::
 // True when any row is a significant regression (the exit status of `r1eval compare`).
 bool has_significant_regression(const BaselineComparison& comparison);
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::compare

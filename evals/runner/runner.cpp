@@ -20,14 +20,14 @@
 #include "evals/suites/suite.h"
 #include "graders/math/equivalence.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 using SampleKey = std::tuple<std::string, std::string, std::int64_t>;  // suite, problem id, sample index
 
 // One suite as this run evaluates it: its problems and the settings the options resolve to.
 struct PlannedSuite {
-  Suite suite;
+  suites::Suite suite;
   datasets::Dataset data;
   std::int64_t limit = 0;
   std::int64_t samples = 1;
@@ -73,12 +73,12 @@ std::vector<PlannedSuite> plan_suites(const RunOptions& options) {
     const auto [name, limit] = parse_suite_entry(entry, options.limit);
     if (!seen.insert(name).second) throw std::invalid_argument("suite '" + name + "' is named twice");
     PlannedSuite p;
-    p.suite = find_suite(name);
+    p.suite = suites::find_suite(name);
     if (options.generate > 0 && !p.suite.generator.empty()) {
       p.suite.generate_count = options.generate;
       p.suite.generate_seed = options.seed;
     }
-    p.data = load_suite_problems(p.suite, limit);
+    p.data = suites::load_suite_problems(p.suite, limit);
     p.limit = limit;
     p.samples = options.samples > 0           ? options.samples
                 : options.r1_protocol_samples ? p.suite.r1_protocol_samples
@@ -134,7 +134,7 @@ std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& d
   const std::vector<reports::db::SampleRow> rows = db.samples(run_id);
   metrics::MetricOptions options;
   options.equivalence_for_suite = [](const std::string& suite) -> metrics::AnswerEquivalence {
-    if (find_suite(suite).grader == "math") {
+    if (suites::find_suite(suite).grader == "math") {
       return [](const std::string& a, const std::string& b) { return graders::math::answers_equivalent(a, b); };
     }
     return {};
@@ -199,7 +199,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
         continue;
       }
       request.id = next_id++;
-      request.user_message = user_message(p.suite, problem);
+      request.user_message = suites::user_message(p.suite, problem);
       request.template_name = p.template_name;
       request.sampling = SamplingSettings{options.temperature, options.top_p, options.seed};
       request.max_new_tokens = p.max_new_tokens;
@@ -261,4 +261,4 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   return outcome;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

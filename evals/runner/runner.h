@@ -19,7 +19,7 @@
 #include "evals/runner/progress.h"
 #include "reports/db/results_db.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 struct RunOptions {
   std::vector<std::string> suites;   // names, each optionally with its own problem limit: "arith:100"
@@ -57,4 +57,4 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
 // Recomputes and stores the metrics of a run from its rows (the runner does this at the end of every run).
 std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id);
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

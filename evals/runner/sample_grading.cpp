@@ -4,7 +4,7 @@
 
 #include "graders/format/reasoning_quality.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 graders::format::FormatMode format_mode(const std::string& template_name) {
@@ -66,4 +66,4 @@ reports::db::SampleRow grade_sample(const SampleContext& context, const Completi
   return row;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -11,10 +11,10 @@
 #include "graders/grader.h"
 #include "reports/db/results_db.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 struct SampleContext {
-  const Suite* suite = nullptr;
+  const suites::Suite* suite = nullptr;
   const datasets::Problem* problem = nullptr;
   const graders::Grader* grader = nullptr;
   std::string template_name;  // decides the expected output format ("r1-zero" or an R1-style chat template)
@@ -27,4 +27,4 @@ nlohmann::json grading_problem(const SampleContext& context);
 
 reports::db::SampleRow grade_sample(const SampleContext& context, const Completion& completion, std::int64_t run_id);
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

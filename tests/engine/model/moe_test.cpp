@@ -5,7 +5,7 @@
 
 #include "engine/model/moe.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 struct Grouping {
@@ -41,4 +41,4 @@ TEST(GroupTokensByExpert, AnExpertNobodyChoseGetsAnEmptyRange) {
 }
 
 }  // namespace
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

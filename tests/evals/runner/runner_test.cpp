@@ -10,7 +10,7 @@
 
 #include "scripted_backend.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 namespace fs = std::filesystem;
@@ -187,4 +187,4 @@ TEST(SampleStream, DiffersBetweenSamplesProblemsAndSuites) {
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

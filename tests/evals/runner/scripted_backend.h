@@ -11,7 +11,7 @@
 
 #include "evals/runner/backend.h"
 
-namespace r1eval::evals::testing {
+namespace r1eval::evals::runner::testing {
 
 class ScriptedBackend final : public Backend {
  public:
@@ -65,4 +65,4 @@ class ScriptedBackend final : public Backend {
   std::deque<Pending> queue_;
 };
 
-}  // namespace r1eval::evals::testing
+}  // namespace r1eval::evals::runner::testing

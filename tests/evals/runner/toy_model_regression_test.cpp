@@ -11,7 +11,7 @@
 #include "evals/runner/provenance.h"
 #include "evals/runner/runner.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 namespace fs = std::filesystem;
@@ -80,4 +80,4 @@ TEST(ToyModel, SampledAccuracyIsWithinTheBootstrapIntervalOfTheReference) {
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner
