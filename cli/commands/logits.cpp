@@ -5,10 +5,12 @@
 #include <memory>
 #include <string>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/activations_option.h"
 #include "cli/commands.h"
+#include "cli/validation.h"
 #include "cli/token_list.h"
 #include "engine/model/model.h"
 
@@ -27,12 +29,21 @@ void add_logits_command(CLI::App& app) {
   cmd->add_option("--model", options->model_dir, "Model directory (config.json + safetensors)")->required();
   cmd->add_option("--tokens", options->tokens, "Comma-separated token ids, e.g. 0,15,27")->required();
   cmd->add_flag("--all-positions", options->all_positions, "Print a row of logits for every position");
-  cmd->add_option("--threads", options->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", options->threads, "Worker threads (default: all cores)")
+      ->check(whole_number_from(0, 4096));
   add_activations_option(*cmd, options->activations);
   cmd->callback([options] {
     if (options->threads > 0) omp_set_num_threads(options->threads);
     const std::vector<std::int32_t> ids = parse_token_list(options->tokens, "--tokens");
     std::unique_ptr<model::Model> model = model::Model::load(options->model_dir, model_options_for(options->activations));
+    // Refused before the forward pass: a prompt past the context would run for minutes on positions the model
+    // was never trained on.
+    if (const std::int64_t context = model->config().max_position_embeddings;
+        context > 0 && static_cast<std::int64_t>(ids.size()) > context) {
+      throw std::invalid_argument(fmt::format("--tokens has {} tokens, more than the model's context of {} tokens "
+                                              "(max_position_embeddings)",
+                                              ids.size(), context));
+    }
     model::Sequence sequence = model->new_sequence();
     const model::StepItem item{&sequence, ids, options->all_positions};
     model::StepResult result;

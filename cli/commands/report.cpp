@@ -5,12 +5,15 @@
 #include <charconv>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/validation.h"
+#include "cli/output_path.h"
 #include "evals/compare/baseline_comparison.h"
 #include "perf/bench_comparison.h"
 #include "perf/bench_tables.h"
@@ -32,9 +35,10 @@ reports::RunInfo choose_run(const reports::ResultsDb& db, std::int64_t run_id) {
   return runs.back();
 }
 
+// Reading commands open the file read-only: they work on a read-only file or folder and cannot change the results.
 reports::ResultsDb open_existing(const std::string& path) {
   if (!std::filesystem::exists(path)) throw std::invalid_argument("no results database at " + path);
-  return reports::ResultsDb::open(path);
+  return reports::ResultsDb::open_read_only(path);
 }
 
 struct ReportCommandOptions {
@@ -47,6 +51,7 @@ struct ReportCommandOptions {
 
 void report_command(const ReportCommandOptions& o) {
   const reports::ReportFormat format = reports::parse_report_format(o.format);
+  if (!o.out.empty()) refuse_database_target(o.out, o.db);
   const reports::ResultsDb db = open_existing(o.db);
   reports::ReportData data;
   data.run = choose_run(db, o.run);
@@ -65,7 +70,7 @@ void report_command(const ReportCommandOptions& o) {
     data.throughput = db.throughput(data.bench->bench_id);
   }
   const std::string text = reports::render_report(data, format);
-  if (o.out.empty()) {
+  if (o.out.empty() || o.out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return;
   }
@@ -137,10 +142,11 @@ void add_report_command(CLI::App& app) {
   auto o = std::make_shared<ReportCommandOptions>();
   CLI::App* cmd = app.add_subcommand("report", "Render a run of a results database as Markdown, HTML or JSON");
   cmd->add_option("--db", o->db, "Results database")->required();
-  cmd->add_option("--run", o->run, "Run id (default: the latest run)")->check(CLI::PositiveNumber);
+  cmd->add_option("--run", o->run, "Run id (default: the latest run)")
+      ->check(whole_number_from(1, std::numeric_limits<std::int64_t>::max()));
   cmd->add_option("--format", o->format, "md, html or json")->capture_default_str();
   cmd->add_option("--baseline", o->baseline, "Add a comparison with a run id or paper:NAME");
-  cmd->add_option("--out", o->out, "Write to this file instead of standard output");
+  cmd->add_option("--out", o->out, "Write to this file instead of standard output (-: standard output)");
   cmd->callback([o] { report_command(*o); });
 }
 
@@ -153,15 +159,15 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--db", o->db, "Results database")->required();
   cmd->add_option("--run", o->run, "The run (with --bench: the bench id) to judge")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from(1, std::numeric_limits<std::int64_t>::max()));
   cmd->add_option("--baseline", o->baseline, "A run id of the same database, or paper:NAME (with --bench: a bench id)")
       ->required();
-  cmd->add_option("--alpha", o->alpha, "Significance level")->capture_default_str()->check(CLI::Range(1e-6, 0.5));
+  cmd->add_option("--alpha", o->alpha, "Significance level")->capture_default_str()->check(number_from(1e-6, 0.5));
   cmd->add_flag("--bench", o->bench, "Compare two bench runs (r1eval bench) kernel by kernel");
   cmd->add_option("--min-change", o->min_change,
                   "With --bench: a slowdown or improvement also needs the median to change by more than this fraction")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 10.0));
+      ->check(number_from(0.0, 10.0));
   cmd->callback([o] { compare_command(*o); });
 }
 

@@ -175,6 +175,40 @@ TEST(Runner, BadOptionsFailBeforeAnythingIsWritten) {
   EXPECT_TRUE(db.runs().empty());
 }
 
+// Issue 20: a prompt past the model's context was stored as a wrong answer and never retried.
+TEST(Runner, SamplesThatCouldNotBeGeneratedAreNeitherStoredNorScoredAndAreRetried) {
+  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("not-generated"));
+  Progress quiet(nullptr, false);
+  std::atomic<bool> never{false};
+  testing::ScriptedBackend refusing;
+  refusing.reject_every_request = true;
+  const RunOutcome refused = run_evaluation(arith_options(), refusing, db, quiet, never);
+  EXPECT_EQ(refused.samples_not_generated, 48);
+  EXPECT_EQ(refused.samples_generated, 0);
+  EXPECT_NE(refused.not_generated_reason.find("prompt too long"), std::string::npos) << refused.not_generated_reason;
+  EXPECT_TRUE(db.samples(refused.run_id).empty());
+
+  testing::ScriptedBackend able;
+  const RunOutcome retried = run_evaluation(arith_options(), able, db, quiet, never);
+  EXPECT_EQ(retried.run_id, refused.run_id);
+  EXPECT_EQ(retried.samples_generated, 48);
+  EXPECT_EQ(retried.samples_not_generated, 0);
+}
+
+TEST(Runner, ABudgetClampedByTheContextIsCountedAndRecordedOnTheRow) {
+  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("clamped"));
+  Progress quiet(nullptr, false);
+  std::atomic<bool> never{false};
+  testing::ScriptedBackend backend;
+  backend.context_budget = 5;
+  const RunOutcome outcome = run_evaluation(arith_options(), backend, db, quiet, never);
+  EXPECT_EQ(outcome.samples_clamped, 48);
+  EXPECT_EQ(outcome.smallest_budget, 5);
+  for (const auto& row : db.samples(outcome.run_id)) {
+    EXPECT_NE(row.detail.find("budget clamped to 5 tokens"), std::string::npos) << row.detail;
+  }
+}
+
 TEST(SampleStream, DiffersBetweenSamplesProblemsAndSuites) {
   std::set<std::uint64_t> streams;
   for (const char* suite : {"arith", "gsm8k"}) {
