@@ -81,11 +81,16 @@ void run_generate(const GenerateCommandOptions& o) {
   if (o.json) {
     nlohmann::json out{{"prompt_ids", prompt_ids}, {"ids", result.tokens}, {"text", nullptr}};
     if (tok) out["text"] = tok->decode(result.tokens);
-    out["finish_reason"] = result.finish == model::FinishReason::kStop ? "stop" : "length";
+    out["finish_reason"] = model::finish_reason_name(result.finish);
     std::puts(out.dump().c_str());
   } else {
     const std::string rest = stream ? stream->finish() : std::string();
     std::printf("%s\n", rest.c_str());
+  }
+  if (result.finish == model::FinishReason::kNonFinite) {
+    throw std::runtime_error(fmt::format("the model's logits held a NaN or infinity after {} tokens, so generation "
+                                         "stopped; its weights are likely corrupt",
+                                         result.tokens.size()));
   }
   std::fprintf(stderr, "prefill: %lld tokens, %.1f tok/s; decode: %lld tokens, %.1f tok/s\n",
                static_cast<long long>(result.prefill_tokens), rate(result.prefill_tokens, result.prefill_seconds),

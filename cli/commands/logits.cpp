@@ -1,6 +1,8 @@
 // r1eval logits --model DIR --tokens IDS [--all-positions] [--activations f32|bf16]: the model's logits as JSON.
 #include <omp.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -49,6 +51,9 @@ void add_logits_command(CLI::App& app) {
     model::StepResult result;
     model->step(std::span<const model::StepItem>(&item, 1), result);
 
+    if (!std::all_of(result.logits.begin(), result.logits.end(), [](float x) { return std::isfinite(x); })) {
+      throw std::runtime_error("the model's logits hold NaN or infinite values; its weights are likely corrupt");
+    }
     nlohmann::json rows = nlohmann::json::array();
     const std::int64_t n_rows = static_cast<std::int64_t>(result.logits.size()) / result.vocab_size;
     for (std::int64_t r = 0; r < n_rows; ++r) {

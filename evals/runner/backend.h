@@ -32,7 +32,7 @@ struct Completion {
   std::string text;                    // the generated text, stop token excluded
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;  // stop token included
-  std::string finish_reason;           // "stop" or "length"
+  std::string finish_reason;           // "stop", "length", or "non_finite" (the logits held a NaN: no answer)
   // The budget the sample ran with: the request's, or less where the model's context leaves less after the prompt.
   std::int64_t max_new_tokens = 0;
   double prefill_seconds = 0.0;

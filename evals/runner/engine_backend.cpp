@@ -101,7 +101,7 @@ void EngineBackend::advance(std::vector<Completion>& finished) {
     c.request_id = f.request_id;
     c.sample = f.sample;
     c.completion_tokens = static_cast<std::int64_t>(tokens.size());
-    c.finish_reason = f.result.finish == model::FinishReason::kStop ? "stop" : "length";
+    c.finish_reason = model::finish_reason_name(f.result.finish);
     const auto budget = impl_->budgets.find(f.request_id);
     if (budget != impl_->budgets.end()) {
       c.max_new_tokens = budget->second.max_new_tokens;

@@ -238,6 +238,17 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
       const PlannedSuite& p = planned[todo.suite];
       const SampleContext context{&p.suite, &p.data.problems[todo.problem], p.grader.get(), p.template_name,
                                   static_cast<std::int64_t>(todo.problem), todo.sample_indices[c.sample]};
+      if (c.finish_reason == "non_finite") {
+        // Tokens drawn after the logits went NaN would be garbage, and grading the text before would score an
+        // answer the model never finished: the sample is left ungenerated, like one that could not start.
+        ++outcome.samples_not_generated;
+        if (outcome.not_generated_reason.empty()) {
+          outcome.not_generated_reason = p.suite.name + " problem " + p.data.problems[todo.problem].id +
+                                         ": the model's logits held a NaN or infinity";
+        }
+        progress.sample_done(c.completion_tokens, --todo.outstanding == 0);
+        continue;
+      }
       reports::SampleRow row = grade_sample(context, c, run.run_id);
       if (c.max_new_tokens > 0 && c.max_new_tokens < p.max_new_tokens) {
         // The row records the budget it really had, so a truncation is not read against the suite's budget.

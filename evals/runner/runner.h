@@ -44,8 +44,8 @@ struct RunOutcome {
   std::int64_t samples_total = 0;
   std::int64_t samples_resumed = 0;    // found in the database
   std::int64_t samples_generated = 0;  // by this invocation
-  // Samples the backend could not take (a prompt past the model's context): neither generated nor stored, so
-  // they are never scored and the next identical command tries them again.
+  // Samples the backend could not take (a prompt past the model's context) or stopped on non-finite logits:
+  // not stored, so they are never scored and the next identical command tries them again.
   std::int64_t samples_not_generated = 0;
   std::string not_generated_reason;    // the backend's sentence for the first of them
   // Samples that ran with a smaller budget than asked, as the model's context left less after the prompt.

@@ -195,6 +195,20 @@ TEST(Runner, SamplesThatCouldNotBeGeneratedAreNeitherStoredNorScoredAndAreRetrie
   EXPECT_EQ(retried.samples_not_generated, 0);
 }
 
+// Issue 20: NaN logits gave a stream of token 0 that was graded like an answer.
+TEST(Runner, SamplesStoppedByNonFiniteLogitsAreNeitherStoredNorScored) {
+  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("non-finite"));
+  Progress quiet(nullptr, false);
+  std::atomic<bool> never{false};
+  testing::ScriptedBackend broken;
+  broken.non_finite_logits = true;
+  const RunOutcome outcome = run_evaluation(arith_options(), broken, db, quiet, never);
+  EXPECT_EQ(outcome.samples_not_generated, 48);
+  EXPECT_EQ(outcome.samples_generated, 0);
+  EXPECT_NE(outcome.not_generated_reason.find("NaN"), std::string::npos) << outcome.not_generated_reason;
+  EXPECT_TRUE(db.samples(outcome.run_id).empty());
+}
+
 TEST(Runner, ABudgetClampedByTheContextIsCountedAndRecordedOnTheRow) {
   reports::ResultsDb db = reports::ResultsDb::open(fresh_db("clamped"));
   Progress quiet(nullptr, false);

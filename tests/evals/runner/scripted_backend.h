@@ -42,6 +42,7 @@ class ScriptedBackend final : public Backend {
       c.text = "<think> add the digits </think> <answer> " + std::to_string(answer) + " </answer>";
       c.finish_reason = "stop";
     }
+    if (non_finite_logits) c.finish_reason = "non_finite";
     c.prompt_tokens = 97;
     c.max_new_tokens = context_budget > 0 ? std::min(request.max_new_tokens, context_budget) : request.max_new_tokens;
     c.completion_tokens = static_cast<std::int64_t>(c.text.size() / 4);
@@ -52,6 +53,7 @@ class ScriptedBackend final : public Backend {
 
   int submitted_requests = 0;
   bool reject_every_request = false;  // as a backend whose context no prompt fits
+  bool non_finite_logits = false;     // as a model whose logits are NaN: every sample stops "non_finite"
   std::int64_t context_budget = 0;    // when > 0, the most new tokens the "context" leaves after any prompt
 
  private:
