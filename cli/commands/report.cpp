@@ -23,6 +23,14 @@
 namespace r1eval::cli {
 namespace {
 
+// A run still running or interrupted has only some of its samples: its figures are partial, and a comparison
+// against it can show a regression that is only missing work. Said on stderr, so the report itself is unchanged.
+void warn_if_partial(const reports::RunInfo& run) {
+  if (run.status == "finished") return;
+  fmt::print(stderr, "warning: run {} is {} (started {}), so its figures cover only the samples stored so far\n",
+             run.run_id, run.status, run.started_at);
+}
+
 // The run asked for, or the database's latest run.
 reports::RunInfo choose_run(const reports::ResultsDb& db, std::int64_t run_id) {
   if (run_id > 0) {
@@ -55,6 +63,7 @@ void report_command(const ReportCommandOptions& o) {
   const reports::ResultsDb db = open_existing(o.db);
   reports::ReportData data;
   data.run = choose_run(db, o.run);
+  warn_if_partial(data.run);
   data.metrics = db.metrics(data.run.run_id);
   data.samples = db.samples(data.run.run_id);
   if (!o.baseline.empty()) {
@@ -116,6 +125,12 @@ void compare_command(const CompareCommandOptions& o) {
     return;
   }
   const reports::ResultsDb db = open_existing(o.db);
+  for (const std::string& id : {std::to_string(o.run), o.baseline}) {
+    std::int64_t run_id = 0;
+    const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), run_id);
+    if (error != std::errc() || end != id.data() + id.size()) continue;  // paper:NAME
+    if (const auto run = db.find_run(run_id)) warn_if_partial(*run);
+  }
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
   const evals::BaselineComparison comparison = evals::compare_with_baseline(db, o.run, o.baseline, options);

@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 using namespace cli_harness;
 using r1eval::reports::ResultsDb;
 
-// A results database with one finished run of two samples, in a folder of its own.
-fs::path make_database(const std::string& name) {
+// A results database with one run of two samples (finished unless told otherwise), in a folder of its own.
+fs::path make_database(const std::string& name, const std::string& status = "finished") {
   const fs::path dir = scratch_dir() / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -41,7 +41,7 @@ fs::path make_database(const std::string& name) {
     rows[i].correct = i == 0;
   }
   db.add_samples(rows);
-  db.set_run_status(run.run_id, "finished", "2026-01-01T00:00:00Z");
+  db.set_run_status(run.run_id, status, status == "finished" ? "2026-01-01T00:00:00Z" : "");
   return path;
 }
 
@@ -118,6 +118,17 @@ TEST(CliDatabase, ReportNeverCreatesNorChangesADatabase) {
   fs::create_directories(dir);
   expect_one_sentence_error(run_r1eval("report --db " + (dir / "absent.sqlite").string()), "absent.sqlite");
   EXPECT_TRUE(fs::is_empty(dir));
+}
+
+TEST(CliDatabase, ReportAndCompareSayWhenARunIsPartial) {
+  const fs::path db = make_database("partial-run", "interrupted");
+  const Invocation report = run_r1eval("report --db " + db.string());
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.err.find("run 1 is interrupted"), std::string::npos) << report.err;
+  const Invocation compare = run_r1eval("compare --db " + db.string() + " --run 1 --baseline 1");
+  EXPECT_NE(compare.err.find("run 1 is interrupted"), std::string::npos) << compare.err;
+  const Invocation finished = run_r1eval("report --db " + make_database("finished-run").string());
+  EXPECT_EQ(finished.err.find("warning"), std::string::npos) << finished.err;
 }
 
 }  // namespace

@@ -72,4 +72,11 @@ TEST(CliGradeInput, DeepProblemOptionIsRefusedWithOneSentence) {
                             "--problem");
 }
 
+// The same bound holds for every JSON a user hands r1eval, not only grade's rows.
+TEST(CliGradeInput, TokenizeRefusesDeepMessagesWithOneSentence) {
+  const std::string tokenizer = (fs::path(R1EVAL_SOURCE_DIR) / "datasets/tokenizers/deepseek-v3").string();
+  expect_one_sentence_error(
+      run_r1eval("tokenize --model " + tokenizer + " --messages '" + std::string(5000, '[') + "'"), "deeper than 64");
+}
+
 }  // namespace
