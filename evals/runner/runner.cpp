@@ -16,6 +16,7 @@
 #include "datasets/content_hash.h"
 #include "evals/metrics/run_metrics.h"
 #include "evals/runner/provenance.h"
+#include "evals/runner/run_lock.h"
 #include "evals/runner/sample_grading.h"
 #include "evals/suites/suite.h"
 #include "graders/math/equivalence.h"
@@ -166,6 +167,8 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   info.seed = options.seed;
   info.provenance = {{"identity", identity}, {"build", common::build_info()}, {"machine", machine_info()},
                      {"backend", backend.provenance()}};
+  // Before the run is marked running or anything is generated: a second process on the same run stops here.
+  const RunLock lock = RunLock::acquire(db.path(), info.run_key);
   const reports::RunInfo run = db.begin_run(info);
 
   RunOutcome outcome;

@@ -1,6 +1,7 @@
 // The runner's bookkeeping, with a scripted backend: every sample written exactly once, metrics at the end, and a
 // run stopped between any two samples resumes to exactly the rows of an uninterrupted run.
 #include "evals/runner/runner.h"
+#include "evals/runner/run_lock.h"
 
 #include <gtest/gtest.h>
 
@@ -221,6 +222,35 @@ TEST(Runner, ABudgetClampedByTheContextIsCountedAndRecordedOnTheRow) {
   for (const auto& row : db.samples(outcome.run_id)) {
     EXPECT_NE(row.detail.find("budget clamped to 5 tokens"), std::string::npos) << row.detail;
   }
+}
+
+// Issue 20: two processes on one run generated the same samples and the second failed on the first's rows.
+TEST(Runner, ASecondEvaluationOfTheSameRunStopsBeforeAnyWork) {
+  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("locked"));
+  Progress quiet(nullptr, false);
+  std::atomic<bool> never{false};
+  testing::ScriptedBackend first;
+  const RunOutcome done = run_evaluation(arith_options(), first, db, quiet, never);
+  const std::string key = db.find_run(done.run_id)->run_key;
+  {
+    const RunLock other_process = RunLock::acquire(db.path(), key);
+    testing::ScriptedBackend second;
+    try {
+      run_evaluation(arith_options(), second, db, quiet, never);
+      FAIL() << "a run held by another process must be refused";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("another process"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(second.submitted_requests, 0);
+    EXPECT_EQ(db.find_run(done.run_id)->status, "finished") << "the refused command changed the run";
+    // Another run of the same database is not held up.
+    RunOptions other = arith_options();
+    other.seed = 99;
+    testing::ScriptedBackend third;
+    EXPECT_NO_THROW(run_evaluation(other, third, db, quiet, never));
+  }
+  testing::ScriptedBackend after;
+  EXPECT_NO_THROW(run_evaluation(arith_options(), after, db, quiet, never)) << "the lock outlived its holder";
 }
 
 TEST(SampleStream, DiffersBetweenSamplesProblemsAndSuites) {
