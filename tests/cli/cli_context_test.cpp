@@ -17,8 +17,9 @@ std::string token_list(int n) {
 }
 
 TEST(CliContext, LogitsRefusesAPromptPastTheContext) {
-  expect_one_sentence_error(run_r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens " + token_list(10241)),
-                            "context of 10240 tokens");
+  expect_one_sentence_error(
+      run_r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens " + token_list(10241)),
+      "context of 10240 tokens");
 }
 
 TEST(CliContext, GenerateRefusesAPromptThatLeavesNoRoomToAnswer) {

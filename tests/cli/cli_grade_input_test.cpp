@@ -68,8 +68,8 @@ TEST(CliGradeInput, AFolderIsRefusedWithOneSentence) {
 }
 
 TEST(CliGradeInput, DeepProblemOptionIsRefusedWithOneSentence) {
-  expect_one_sentence_error(run_r1eval("grade --grader math --gold 1 --pred 1 --problem '" + std::string(5000, '[') + "'"),
-                            "--problem");
+  expect_one_sentence_error(
+      run_r1eval("grade --grader math --gold 1 --pred 1 --problem '" + std::string(5000, '[') + "'"), "--problem");
 }
 
 // The same bound holds for every JSON a user hands r1eval, not only grade's rows.

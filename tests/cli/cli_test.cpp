@@ -45,7 +45,8 @@ TEST(Cli, LogitsWithBf16ActivationsAreCloseToFloat32OnesButNotTheSame) {
 }
 
 TEST(Cli, GenerateJsonWithoutTokenizerHasNullText) {
-  const Invocation r = run_r1eval("generate --model " + golden("tiny-fp8").string() + " --tokens 0,5,9 --max-new 4 --ignore-eos --json");
+  const Invocation r = run_r1eval("generate --model " + golden("tiny-fp8").string() +
+                                  " --tokens 0,5,9 --max-new 4 --ignore-eos --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["prompt_ids"], nlohmann::json::parse("[0,5,9]"));
@@ -63,13 +64,15 @@ TEST(Cli, TruncatedShard) {
   const fs::path dir = copy_of("tiny-fp8", "truncated");
   const fs::path shard = dir / "model-00002-of-000005.safetensors";
   fs::resize_file(shard, fs::file_size(shard) / 2);
-  expect_one_sentence_error(run_r1eval("logits --model " + dir.string() + " --tokens 1"), "model-00002-of-000005.safetensors");
+  expect_one_sentence_error(run_r1eval("logits --model " + dir.string() + " --tokens 1"),
+                            "model-00002-of-000005.safetensors");
 }
 
 TEST(Cli, MissingShard) {
   const fs::path dir = copy_of("tiny-fp8", "missing-shard");
   fs::remove(dir / "model-00003-of-000005.safetensors");
-  expect_one_sentence_error(run_r1eval("logits --model " + dir.string() + " --tokens 1"), "model-00003-of-000005.safetensors");
+  expect_one_sentence_error(run_r1eval("logits --model " + dir.string() + " --tokens 1"),
+                            "model-00003-of-000005.safetensors");
 }
 
 TEST(Cli, ConfigMissingAKey) {
@@ -124,7 +127,8 @@ TEST(Cli, TokenizeMessagesRendersTheChatTemplate) {
 }
 
 TEST(Cli, DetokenizePrintsTheText) {
-  const Invocation r = run_r1eval("detokenize --model " + v3_tokenizer_dir().string() + " --ids 3085,344,223,20,13,20,33");
+  const Invocation r =
+      run_r1eval("detokenize --model " + v3_tokenizer_dir().string() + " --ids 3085,344,223,20,13,20,33");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "What is 2+2?");
 }
@@ -137,7 +141,8 @@ TEST(Cli, SynthModelWritesALoadableCheckpointWithTokenizerAndRefusesToOverwrite)
   EXPECT_TRUE(fs::exists(dir / "model.safetensors.index.json"));
   EXPECT_TRUE(fs::exists(dir / "tokenizer.json"));
 
-  const Invocation gen = run_r1eval("generate --model " + dir.string() + " --prompt 'What is 2+2?' --max-new 5 --ignore-eos --json");
+  const Invocation gen =
+      run_r1eval("generate --model " + dir.string() + " --prompt 'What is 2+2?' --max-new 5 --ignore-eos --json");
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   const auto j = nlohmann::json::parse(gen.out);
   EXPECT_EQ(j["prompt_ids"], nlohmann::json::parse("[0, 3085, 344, 223, 20, 13, 20, 33]"));  // BOS + the text
@@ -147,7 +152,8 @@ TEST(Cli, SynthModelWritesALoadableCheckpointWithTokenizerAndRefusesToOverwrite)
   expect_one_sentence_error(run_r1eval("synth-model --preset tiny --seed 3 --out " + dir.string()), dir.string());
 
   // FP8 heads only make sense in an FP8 checkpoint.
-  const Invocation heads_alone = run_r1eval("synth-model --preset tiny --seed 3 --fp8-head --out " + (dir / "x").string());
+  const Invocation heads_alone =
+      run_r1eval("synth-model --preset tiny --seed 3 --fp8-head --out " + (dir / "x").string());
   EXPECT_NE(heads_alone.exit_code, 0);
   EXPECT_NE(heads_alone.err.find("--fp8-head requires --fp8"), std::string::npos) << heads_alone.err;
   EXPECT_FALSE(fs::exists(dir / "x"));
