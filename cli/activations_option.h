@@ -12,6 +12,6 @@ namespace r1eval::cli {
 // Adds `--activations f32|bf16` storing into `value` (default f32).
 void add_activations_option(CLI::App& command, std::string& value);
 // The model options the option's value selects ("f32" or "bf16"; CLI11 has checked it).
-model::ModelOptions model_options_for(const std::string& activations);
+engine::model::ModelOptions model_options_for(const std::string& activations);
 
 }  // namespace r1eval::cli

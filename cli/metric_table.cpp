@@ -19,11 +19,11 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
-void print_metric_table(std::FILE* out, std::span<const reports::MetricRow> metrics) {
+void print_metric_table(std::FILE* out, std::span<const reports::db::MetricRow> metrics) {
   // suite -> metric -> row, suites kept in the order the metrics list them ("all" last).
   std::vector<std::string> order;
-  std::map<std::string, std::map<std::string, const reports::MetricRow*>> by_suite;
-  for (const reports::MetricRow& m : metrics) {
+  std::map<std::string, std::map<std::string, const reports::db::MetricRow*>> by_suite;
+  for (const reports::db::MetricRow& m : metrics) {
     if (by_suite.find(m.suite) == by_suite.end()) order.push_back(m.suite);
     by_suite[m.suite][m.metric] = &m;
   }
@@ -33,16 +33,16 @@ void print_metric_table(std::FILE* out, std::span<const reports::MetricRow> metr
   }
   std::fprintf(out, "%-16s %8s %21s %10s %10s %8s %8s %9s\n", "suite", "problems", "pass@1 [95% CI]", "pass@k",
                "cons@k", "format", "trunc", "tokens");
-  auto percent = [](const reports::MetricRow* row) { return row ? fmt::format("{:.1f}%", 100.0 * row->value) : "-"; };
+  auto percent = [](const reports::db::MetricRow* row) { return row ? fmt::format("{:.1f}%", 100.0 * row->value) : "-"; };
   for (const std::string& suite : order) {
     const auto& m = by_suite[suite];
-    const auto find = [&m](const std::string& name) -> const reports::MetricRow* {
+    const auto find = [&m](const std::string& name) -> const reports::db::MetricRow* {
       const auto it = m.find(name);
       return it == m.end() ? nullptr : it->second;
     };
     // The largest k present for pass@k and cons@k.
-    const reports::MetricRow* pass_k = nullptr;
-    const reports::MetricRow* cons_k = nullptr;
+    const reports::db::MetricRow* pass_k = nullptr;
+    const reports::db::MetricRow* cons_k = nullptr;
     for (const auto& [name, row] : m) {
       if (name.rfind("pass@", 0) == 0 && name != "pass@1" &&
           (!pass_k || std::stol(name.substr(5)) > std::stol(pass_k->metric.substr(5)))) {
@@ -50,13 +50,13 @@ void print_metric_table(std::FILE* out, std::span<const reports::MetricRow> metr
       }
       if (name.rfind("cons@", 0) == 0) cons_k = row;
     }
-    const reports::MetricRow* pass1 = find("pass@1");
+    const reports::db::MetricRow* pass1 = find("pass@1");
     std::string pass1_text = percent(pass1);
     if (pass1 && pass1->ci_low && pass1->ci_high) {
       pass1_text += fmt::format(" [{:.1f}, {:.1f}]", 100.0 * *pass1->ci_low, 100.0 * *pass1->ci_high);
     }
-    const reports::MetricRow* problems = find("problems");
-    const reports::MetricRow* tokens = find("tokens_per_sample");
+    const reports::db::MetricRow* problems = find("problems");
+    const reports::db::MetricRow* tokens = find("tokens_per_sample");
     std::fprintf(out, "%-16s %8s %21s %10s %10s %8s %8s %9s\n", suite.c_str(),
                  problems ? fmt::format("{}", problems->value).c_str() : "-", pass1_text.c_str(),
                  pass_k ? fmt::format("{}={:.1f}%", pass_k->metric.substr(5), 100.0 * pass_k->value).c_str() : "-",

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::cli {
 
@@ -14,6 +14,6 @@ namespace r1eval::cli {
 std::vector<std::string> split_list(const std::string& text);
 
 // One line per suite: pass@1 with its interval, the largest pass@k and cons@k, format, truncation, tokens.
-void print_metric_table(std::FILE* out, std::span<const reports::MetricRow> metrics);
+void print_metric_table(std::FILE* out, std::span<const reports::db::MetricRow> metrics);
 
 }  // namespace r1eval::cli

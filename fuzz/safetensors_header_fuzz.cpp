@@ -11,13 +11,13 @@
 #include "engine/weights/safetensors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using r1eval::weights::LoadError;
+  using r1eval::engine::weights::LoadError;
   if (size >= 8) {
     std::uint64_t data_size = 0;
     for (int i = 7; i >= 0; --i) data_size = (data_size << 8) | data[i];
     const std::string_view header(reinterpret_cast<const char*>(data) + 8, size - 8);
     try {
-      const auto parsed = r1eval::weights::parse_safetensors_header(header, data_size, "fuzz.safetensors");
+      const auto parsed = r1eval::engine::weights::parse_safetensors_header(header, data_size, "fuzz.safetensors");
       // A header that passes must describe a tiling of the data section.
       std::uint64_t covered = 0;
       for (const auto& entry : parsed.entries) covered += entry.end - entry.begin;
@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   try {
-    r1eval::weights::parse_safetensors_file(std::as_bytes(std::span<const std::uint8_t>(data, size)), "fuzz.safetensors");
+    r1eval::engine::weights::parse_safetensors_file(std::as_bytes(std::span<const std::uint8_t>(data, size)), "fuzz.safetensors");
   } catch (const LoadError&) {
   }
   return 0;

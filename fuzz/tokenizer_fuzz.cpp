@@ -13,16 +13,16 @@
 
 namespace {
 
-const r1eval::tokenizer::Tokenizer& tokenizer() {
-  static const r1eval::tokenizer::Tokenizer tok =
-      *r1eval::tokenizer::Tokenizer::load(std::string(R1EVAL_SOURCE_DIR) + "/datasets/tokenizers/deepseek-r1");
+const r1eval::engine::tokenizer::Tokenizer& tokenizer() {
+  static const r1eval::engine::tokenizer::Tokenizer tok =
+      *r1eval::engine::tokenizer::Tokenizer::load(std::string(R1EVAL_SOURCE_DIR) + "/datasets/tokenizers/deepseek-r1");
   return tok;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace r1eval::tokenizer;
+  using namespace r1eval::engine::tokenizer;
   const std::string input(reinterpret_cast<const char*>(data), size);
   const Tokenizer& tok = tokenizer();
 

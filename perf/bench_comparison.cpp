@@ -14,13 +14,13 @@ namespace {
 using KernelKey = std::tuple<std::string, std::string, std::string, std::string>;
 using ThroughputKey = std::tuple<std::string, std::string, std::int64_t, std::int64_t>;
 
-KernelKey key_of(const reports::KernelResultRow& row) { return {row.kernel, row.shape, row.dtype, row.backend}; }
-ThroughputKey key_of(const reports::ThroughputRow& row) { return {row.model, row.phase, row.batch, row.context}; }
+KernelKey key_of(const reports::db::KernelResultRow& row) { return {row.kernel, row.shape, row.dtype, row.backend}; }
+ThroughputKey key_of(const reports::db::ThroughputRow& row) { return {row.model, row.phase, row.batch, row.context}; }
 
-std::string describe(const reports::KernelResultRow& row) {
+std::string describe(const reports::db::KernelResultRow& row) {
   return fmt::format("kernel {} {} {} ({})", row.kernel, row.shape, row.dtype, row.backend);
 }
-std::string describe(const reports::ThroughputRow& row) {
+std::string describe(const reports::db::ThroughputRow& row) {
   return fmt::format("throughput {} batch {} context {} ({})", row.phase, row.batch, row.context, row.model);
 }
 
@@ -52,7 +52,7 @@ void pair_rows(std::span<const Row> run, std::span<const Row> baseline, Pair pai
   }
 }
 
-KernelComparisonRow compare_kernel(const reports::KernelResultRow& run, const reports::KernelResultRow& baseline,
+KernelComparisonRow compare_kernel(const reports::db::KernelResultRow& run, const reports::db::KernelResultRow& baseline,
                                    const BenchCompareOptions& options) {
   KernelComparisonRow row;
   row.kernel = run.kernel;
@@ -80,8 +80,8 @@ KernelComparisonRow compare_kernel(const reports::KernelResultRow& run, const re
   return row;
 }
 
-std::vector<reports::ThroughputRow> measured(std::span<const reports::ThroughputRow> rows) {
-  std::vector<reports::ThroughputRow> kept;
+std::vector<reports::db::ThroughputRow> measured(std::span<const reports::db::ThroughputRow> rows) {
+  std::vector<reports::db::ThroughputRow> kept;
   for (const auto& row : rows) {
     if (!row.projection) kept.push_back(row);
   }
@@ -100,10 +100,10 @@ std::string_view verdict_name(KernelVerdict verdict) {
   return "unknown";
 }
 
-BenchComparison compare_benches(std::span<const reports::KernelResultRow> run_kernels,
-                                std::span<const reports::KernelResultRow> baseline_kernels,
-                                std::span<const reports::ThroughputRow> run_throughput,
-                                std::span<const reports::ThroughputRow> baseline_throughput,
+BenchComparison compare_benches(std::span<const reports::db::KernelResultRow> run_kernels,
+                                std::span<const reports::db::KernelResultRow> baseline_kernels,
+                                std::span<const reports::db::ThroughputRow> run_throughput,
+                                std::span<const reports::db::ThroughputRow> baseline_throughput,
                                 const BenchCompareOptions& options) {
   if (!(options.alpha > 0.0 && options.alpha < 1.0)) {
     throw std::invalid_argument(fmt::format("bench comparison: alpha {} is not between 0 and 1", options.alpha));
@@ -112,17 +112,17 @@ BenchComparison compare_benches(std::span<const reports::KernelResultRow> run_ke
     throw std::invalid_argument(fmt::format("bench comparison: min_change {} is negative", options.min_change));
   }
   BenchComparison comparison;
-  pair_rows<reports::KernelResultRow>(
+  pair_rows<reports::db::KernelResultRow>(
       run_kernels, baseline_kernels,
-      [&](const reports::KernelResultRow& run, const reports::KernelResultRow& baseline) {
+      [&](const reports::db::KernelResultRow& run, const reports::db::KernelResultRow& baseline) {
         comparison.kernels.push_back(compare_kernel(run, baseline, options));
       },
       comparison.only_in_run, comparison.only_in_baseline);
   const auto run_rates = measured(run_throughput);
   const auto baseline_rates = measured(baseline_throughput);
-  pair_rows<reports::ThroughputRow>(
+  pair_rows<reports::db::ThroughputRow>(
       run_rates, baseline_rates,
-      [&](const reports::ThroughputRow& run, const reports::ThroughputRow& baseline) {
+      [&](const reports::db::ThroughputRow& run, const reports::db::ThroughputRow& baseline) {
         comparison.throughput.push_back(ThroughputComparisonRow{
             .model = run.model,
             .phase = run.phase,
@@ -136,7 +136,7 @@ BenchComparison compare_benches(std::span<const reports::KernelResultRow> run_ke
   return comparison;
 }
 
-BenchComparison compare_benches(const reports::ResultsDb& db, std::int64_t run_bench_id,
+BenchComparison compare_benches(const reports::db::ResultsDb& db, std::int64_t run_bench_id,
                                 std::int64_t baseline_bench_id, const BenchCompareOptions& options) {
   const auto benches = db.benches();
   for (const std::int64_t id : {run_bench_id, baseline_bench_id}) {

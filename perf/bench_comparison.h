@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "perf/mann_whitney.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::perf {
 
@@ -58,14 +58,14 @@ struct BenchComparison {
 
 // Pairs and tests the rows of two benches. A key that occurs several times in one bench is paired in order of
 // occurrence. Throws std::invalid_argument for options out of range (alpha in (0, 1), min_change ≥ 0).
-BenchComparison compare_benches(std::span<const reports::KernelResultRow> run_kernels,
-                                std::span<const reports::KernelResultRow> baseline_kernels,
-                                std::span<const reports::ThroughputRow> run_throughput,
-                                std::span<const reports::ThroughputRow> baseline_throughput,
+BenchComparison compare_benches(std::span<const reports::db::KernelResultRow> run_kernels,
+                                std::span<const reports::db::KernelResultRow> baseline_kernels,
+                                std::span<const reports::db::ThroughputRow> run_throughput,
+                                std::span<const reports::db::ThroughputRow> baseline_throughput,
                                 const BenchCompareOptions& options);
 
 // The same over two bench ids of `db`; throws std::invalid_argument naming the id and the file when one is unknown.
-BenchComparison compare_benches(const reports::ResultsDb& db, std::int64_t run_bench_id,
+BenchComparison compare_benches(const reports::db::ResultsDb& db, std::int64_t run_bench_id,
                                 std::int64_t baseline_bench_id, const BenchCompareOptions& options);
 
 // True when any kernel pair is a significant slowdown (the exit status of `r1eval compare --bench`).

@@ -11,7 +11,7 @@ namespace r1eval::perf {
 std::string format_ceilings(const CpuInfo& cpu, const MachineCeilings& c) {
   std::string out = fmt::format("Machine: {}, {} logical CPUs, {} threads, kernels {}, features:",
                                 cpu.model_name.empty() ? "(unknown CPU)" : cpu.model_name, cpu.logical_cpus,
-                                cpu.threads, kernels::variant_name(kernels::active_variant()));
+                                cpu.threads, engine::kernels::variant_name(engine::kernels::active_variant()));
   for (const auto& feature : cpu.features) out += " " + feature;
   fmt::format_to(std::back_inserter(out),
                  "\nCeilings (best of {}, {} MiB buffer): read {:.1f} GB/s (one thread {:.1f}), triad {:.1f} GB/s, "
@@ -36,7 +36,7 @@ std::string format_kernel_table(const std::vector<KernelMeasurement>& measuremen
   return out + "\n";
 }
 
-std::string format_throughput_table(const std::vector<reports::ThroughputRow>& rows) {
+std::string format_throughput_table(const std::vector<reports::db::ThroughputRow>& rows) {
   std::string out = fmt::format("{:<34} {:<8} {:>6} {:>8} {:>12} {:>12}  {}\n", "model", "phase", "batch", "context",
                                 "tokens/s", "$/M tokens", "price basis");
   for (const auto& r : rows) {

@@ -14,7 +14,7 @@
 namespace r1eval::perf {
 namespace {
 
-using weights::DType;
+using engine::weights::DType;
 
 class MatmulFixture final : public PreparedCase {
  public:
@@ -28,7 +28,7 @@ class MatmulFixture final : public PreparedCase {
   void run() override {
     args_.w = &w_[next_]->view();
     next_ = (next_ + 1) % w_.size();
-    kernels::matmul(args_);
+    engine::kernels::matmul(args_);
   }
   bool weights_rotate() const override { return w_.size() > 1; }
 
@@ -36,7 +36,7 @@ class MatmulFixture final : public PreparedCase {
   std::vector<std::shared_ptr<const SyntheticMatrix>> w_;
   std::size_t next_ = 0;
   std::vector<float> x_, y_;
-  kernels::MatmulArgs args_;
+  engine::kernels::MatmulArgs args_;
 };
 
 // The engine's SwiGLU expert (model.cpp's mlp) through the public kernels.
@@ -55,7 +55,7 @@ class ExpertFfnFixture final : public PreparedCase {
     next_ = (next_ + 1) % experts_.size();
     linear(e.gate->view(), x_.data(), gate_.data());
     linear(e.up->view(), x_.data(), up_.data());
-    kernels::silu_mul(gate_.data(), up_.data(), p_.m * p_.width, gate_.data());
+    engine::kernels::silu_mul(gate_.data(), up_.data(), p_.m * p_.width, gate_.data());
     linear(e.down->view(), gate_.data(), y_.data());
   }
   bool weights_rotate() const override { return experts_.size() > 1; }
@@ -64,13 +64,13 @@ class ExpertFfnFixture final : public PreparedCase {
   struct Expert {
     std::shared_ptr<const SyntheticMatrix> gate, up, down;
   };
-  void linear(const kernels::WeightMatrix& w, const float* x, float* y) const {
-    kernels::MatmulArgs args;
+  void linear(const engine::kernels::WeightMatrix& w, const float* x, float* y) const {
+    engine::kernels::MatmulArgs args;
     args.w = &w;
     args.x = x;
     args.m = p_.m;
     args.y = y;
-    kernels::matmul(args);
+    engine::kernels::matmul(args);
   }
   ExpertFfnCase p_;
   std::vector<Expert> experts_;
@@ -85,7 +85,7 @@ class RmsNormFixture final : public PreparedCase {
         out_(x_.size()) {}
   void run() override {
     for (std::int64_t r = 0; r < p_.rows; ++r) {
-      kernels::rms_norm(x_.data() + r * p_.width, weight_.data(), 1e-6f, p_.width, out_.data() + r * p_.width);
+      engine::kernels::rms_norm(x_.data() + r * p_.width, weight_.data(), 1e-6f, p_.width, out_.data() + r * p_.width);
     }
   }
 
@@ -111,7 +111,7 @@ class RopeFixture final : public PreparedCase {
   }
 
  private:
-  model::Rope rope_;
+  engine::model::Rope rope_;
   std::int64_t tokens_, vectors_per_token_, dim_;
   std::vector<float> values_;
   std::vector<double> cos_sin_;
@@ -120,7 +120,7 @@ class RopeFixture final : public PreparedCase {
 class MoeRoutingFixture final : public PreparedCase {
  public:
   explicit MoeRoutingFixture(const MoeRoutingCase& p)
-      : params_(model::RouterParams::from_config(p.config)), tokens_(p.tokens),
+      : params_(engine::model::RouterParams::from_config(p.config)), tokens_(p.tokens),
         logits_(synthetic_floats(p.tokens * params_.n_experts, 6, 4.0f)),
         bias_(synthetic_floats(params_.n_experts, 7, 0.15f)),
         experts_(static_cast<std::size_t>(p.tokens * params_.top_k)), weights_(experts_.size()),
@@ -129,13 +129,13 @@ class MoeRoutingFixture final : public PreparedCase {
   }
   void run() override {
     for (std::int64_t t = 0; t < tokens_; ++t) {
-      model::route_token(params_, logits_.data() + t * params_.n_experts, bias_.data(),
+      engine::model::route_token(params_, logits_.data() + t * params_.n_experts, bias_.data(),
                          experts_.data() + t * params_.top_k, weights_.data() + t * params_.top_k, scratch_);
     }
   }
 
  private:
-  model::RouterParams params_;
+  engine::model::RouterParams params_;
   std::int64_t tokens_;
   std::vector<float> logits_, bias_;
   std::vector<std::int32_t> experts_;
@@ -152,8 +152,8 @@ class TopPSamplingFixture final : public PreparedCase {
  private:
   std::int64_t vocab_;
   std::vector<float> logits_;
-  model::SamplingParams params_;
-  model::Sampler sampler_;
+  engine::model::SamplingParams params_;
+  engine::model::Sampler sampler_;
   std::uint64_t step_ = 0;
   std::int64_t sink_ = 0;
 };
@@ -168,10 +168,10 @@ class MlaDecodeAttentionFixture final : public PreparedCase {
         positions_(p.context),
         queries_(synthetic_floats(heads_ * width_, 9, 1.0f)),
         cache_(synthetic_floats(positions_ * width_, 10, 1.0f)),
-        scratch_(static_cast<std::size_t>(kernels::latent_attention_scratch_floats(heads_, positions_, width_))),
+        scratch_(static_cast<std::size_t>(engine::kernels::latent_attention_scratch_floats(heads_, positions_, width_))),
         out_(static_cast<std::size_t>(heads_ * width_)) {}
   void run() override {
-    kernels::latent_attention({queries_.data(), heads_, cache_.data(), positions_, width_, 0.05f, scratch_.data(),
+    engine::kernels::latent_attention({queries_.data(), heads_, cache_.data(), positions_, width_, 0.05f, scratch_.data(),
                                out_.data(), static_cast<std::int64_t>(scratch_.size())});
   }
 
@@ -182,7 +182,7 @@ class MlaDecodeAttentionFixture final : public PreparedCase {
 
 class TokenizerEncodeFixture final : public PreparedCase {
  public:
-  TokenizerEncodeFixture(const TokenizerEncodeCase& p, const tokenizer::Tokenizer& tok)
+  TokenizerEncodeFixture(const TokenizerEncodeCase& p, const engine::tokenizer::Tokenizer& tok)
       : tokenizer_(tok), text_(sample_text(p.text_bytes)) {
     ids_.reserve(text_.size());
   }
@@ -192,7 +192,7 @@ class TokenizerEncodeFixture final : public PreparedCase {
   }
 
  private:
-  const tokenizer::Tokenizer& tokenizer_;
+  const engine::tokenizer::Tokenizer& tokenizer_;
   std::string text_;
   std::vector<std::int32_t> ids_;
 };

@@ -121,23 +121,23 @@ double measure_peak_gflops(PeakLoop loop, double seconds, int repetitions) {
 // matrix (2 MiB), best GFLOP/s over `repetitions` runs of about `seconds` each.
 double measure_engine_bf16_gflops(double seconds, int repetitions) {
   constexpr std::int64_t kDim = 1024, kRows = 64;
-  const SyntheticMatrix w(weights::DType::BF16, kDim, kDim, 7);
+  const SyntheticMatrix w(engine::weights::DType::BF16, kDim, kDim, 7);
   const std::vector<float> x = synthetic_floats(kRows * kDim, 11);
   std::vector<float> y(static_cast<std::size_t>(kRows * kDim));
-  kernels::MatmulArgs args;
+  engine::kernels::MatmulArgs args;
   args.w = &w.view();
   args.x = x.data();
   args.m = kRows;
   args.y = y.data();
   const double flops_per_call = 2.0 * kRows * kDim * kDim;
-  kernels::matmul(args);  // warm-up: pages, caches, variant selection
+  engine::kernels::matmul(args);  // warm-up: pages, caches, variant selection
   double best = 0.0;
   for (int r = 0; r < repetitions; ++r) {
     std::int64_t calls = 0;
     const auto start = Clock::now();
     double elapsed = 0.0;
     do {
-      kernels::matmul(args);
+      engine::kernels::matmul(args);
       ++calls;
       elapsed = seconds_since(start);
     } while (elapsed < seconds);
@@ -148,7 +148,7 @@ double measure_engine_bf16_gflops(double seconds, int repetitions) {
 }
 
 bool cpu_has_avx512_bf16() {
-  return kernels::variant_supported(kernels::Variant::Avx512) && __builtin_cpu_supports("avx512bf16");
+  return engine::kernels::variant_supported(engine::kernels::Variant::Avx512) && __builtin_cpu_supports("avx512bf16");
 }
 
 }  // namespace
@@ -169,10 +169,10 @@ MachineCeilings measure_ceilings(const CeilingOptions& options) {
   c.read_gbps = std::max(c.read_gbps_one_thread, measure_read_gbps(c.buffer_bytes, options.repetitions, c.threads));
   c.triad_gbps = measure_triad_gbps(c.buffer_bytes, options.repetitions);
 
-  if (kernels::variant_supported(kernels::Variant::Avx512)) {
+  if (engine::kernels::variant_supported(engine::kernels::Variant::Avx512)) {
     c.f32_gflops = measure_peak_gflops(detail::fma_f32_avx512, options.fma_seconds, options.repetitions);
     c.f32_method = "vfmadd231ps zmm (AVX-512), 16 independent accumulators per thread";
-  } else if (kernels::variant_supported(kernels::Variant::Avx2)) {
+  } else if (engine::kernels::variant_supported(engine::kernels::Variant::Avx2)) {
     c.f32_gflops = measure_peak_gflops(detail::fma_f32_avx2, options.fma_seconds, options.repetitions);
     c.f32_method = "vfmadd231ps ymm (AVX2+FMA), 12 independent accumulators per thread";
   } else {
@@ -194,8 +194,8 @@ MachineCeilings measure_ceilings(const CeilingOptions& options) {
   return c;
 }
 
-Ceiling ceiling_for(const MachineCeilings& ceilings, weights::DType weight_dtype) {
-  const bool native_bf16 = weight_dtype == weights::DType::BF16 && ceilings.bf16_native;
+Ceiling ceiling_for(const MachineCeilings& ceilings, engine::weights::DType weight_dtype) {
+  const bool native_bf16 = weight_dtype == engine::weights::DType::BF16 && ceilings.bf16_native;
   return Ceiling{.gflops = native_bf16 ? ceilings.bf16_gflops : ceilings.f32_gflops, .gbps = ceilings.read_gbps};
 }
 

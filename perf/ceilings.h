@@ -41,7 +41,7 @@ MachineCeilings measure_ceilings(const CeilingOptions& options);
 // The ceiling a kernel whose weights are `weight_dtype` is held to: read bandwidth, and the arithmetic peak of the
 // instructions it can use at best (native bf16 dot for BF16 weights when the CPU has it, else the f32 FMA peak:
 // BF16 and FP8 weights are widened to f32 and multiplied there, so f32 FMA is the hardware limit for them).
-Ceiling ceiling_for(const MachineCeilings& ceilings, weights::DType weight_dtype);
+Ceiling ceiling_for(const MachineCeilings& ceilings, engine::weights::DType weight_dtype);
 
 nlohmann::json to_json(const MachineCeilings& ceilings);
 

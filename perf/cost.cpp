@@ -84,8 +84,8 @@ GpuPrice parse_gpu(const Reader& r) {
 PriceTable parse_price_table(std::string_view json_text, const std::string& source) {
   json root;
   try {
-    root = weights::parse_strict_json(json_text, source);
-  } catch (const weights::LoadError& e) {
+    root = engine::weights::parse_strict_json(json_text, source);
+  } catch (const engine::weights::LoadError& e) {
     throw PriceError(e.what());
   }
   const Reader top(root, source, "");

@@ -11,8 +11,8 @@
 namespace r1eval::perf {
 namespace {
 
-using weights::DType;
-using weights::ModelConfig;
+using engine::weights::DType;
+using engine::weights::ModelConfig;
 
 template <class... F>
 struct Overloaded : F... {
@@ -140,7 +140,7 @@ std::string shape_name(const KernelCase& c) {
   return c.preset == "any" ? shape : c.preset + " " + shape;
 }
 
-weights::DType weight_dtype(const KernelCase& c) {
+engine::weights::DType weight_dtype(const KernelCase& c) {
   if (const auto* p = std::get_if<MatmulCase>(&c.params)) return p->dtype;
   if (const auto* p = std::get_if<ExpertFfnCase>(&c.params)) return p->dtype;
   return DType::F32;
@@ -196,7 +196,7 @@ Work work_of(const KernelCase& c) {
 
 std::vector<KernelCase> kernel_cases(CaseSet set) {
   std::vector<KernelCase> cases;
-  add_model_cases(cases, "small", synth::preset_config(synth::Preset::Small, false), true);
+  add_model_cases(cases, "small", engine::synth::preset_config(engine::synth::Preset::Small, false), true);
   add_model_cases(cases, "real", deepseek_r1_config(), false);
   cases.push_back({"any", TopPSamplingCase{.vocab = 129280, .temperature = 0.6, .top_p = 0.95}, true});
   cases.push_back({"any", TokenizerEncodeCase{.text_bytes = 4096}, true});

@@ -14,53 +14,53 @@
 
 namespace r1eval::perf {
 
-// kernels::matmul: y[m, out] = x[m, in] · Wᵀ with W [out, in] stored as `dtype`.
+// engine::kernels::matmul: y[m, out] = x[m, in] · Wᵀ with W [out, in] stored as `dtype`.
 struct MatmulCase {
   std::string label;  // the projection it stands for: "q_a", "expert_down", "head"...
   std::int64_t in = 0, out = 0, m = 1;
-  weights::DType dtype = weights::DType::BF16;
+  engine::weights::DType dtype = engine::weights::DType::BF16;
 };
 
 // One SwiGLU expert over m tokens, as the engine's MoE runs it: gate and up [width, hidden], silu_mul, down
 // [hidden, width].
 struct ExpertFfnCase {
   std::int64_t hidden = 0, width = 0, m = 1;
-  weights::DType dtype = weights::DType::BF16;
+  engine::weights::DType dtype = engine::weights::DType::BF16;
 };
 
-// kernels::rms_norm over `rows` rows of `width` floats.
+// engine::kernels::rms_norm over `rows` rows of `width` floats.
 struct RmsNormCase {
   std::int64_t width = 0, rows = 1;
 };
 
-// model::Rope::apply to every head's rope part of q plus the shared rope key: tokens × (heads + 1) vectors.
+// engine::model::Rope::apply to every head's rope part of q plus the shared rope key: tokens × (heads + 1) vectors.
 struct RopeCase {
-  weights::ModelConfig config;  // rope dimension, theta, YaRN
+  engine::weights::ModelConfig config;  // rope dimension, theta, YaRN
   std::int64_t tokens = 1;
 };
 
-// model::route_token (noaux_tc: sigmoid, bias, group-limited top-k) for `tokens` tokens' router logits.
+// engine::model::route_token (noaux_tc: sigmoid, bias, group-limited top-k) for `tokens` tokens' router logits.
 struct MoeRoutingCase {
-  weights::ModelConfig config;  // experts, groups, top-k
+  engine::weights::ModelConfig config;  // experts, groups, top-k
   std::int64_t tokens = 1;
 };
 
-// model::Sampler::sample with temperature and top-p over `vocab` logits.
+// engine::model::Sampler::sample with temperature and top-p over `vocab` logits.
 struct TopPSamplingCase {
   std::int64_t vocab = 0;
   double temperature = 0.6;
   double top_p = 0.95;
 };
 
-// tokenizer::Tokenizer::encode of a fixed mixed text (prose, code, math, CJK) of `text_bytes` bytes.
+// engine::tokenizer::Tokenizer::encode of a fixed mixed text (prose, code, math, CJK) of `text_bytes` bytes.
 struct TokenizerEncodeCase {
   std::int64_t text_bytes = 0;
 };
 
 // MLA decode attention for one token over `context` cached positions, one layer (absorbed weights):
-// kernels::latent_attention, as Model::step calls it for every token and layer.
+// engine::kernels::latent_attention, as Model::step calls it for every token and layer.
 struct MlaDecodeAttentionCase {
-  weights::ModelConfig config;
+  engine::weights::ModelConfig config;
   std::int64_t context = 0;
 };
 
@@ -82,7 +82,7 @@ std::string shape_name(const KernelCase& c);
 // the tokenizer.
 std::string dtype_name(const KernelCase& c);
 // The weight dtype the roofline's compute ceiling depends on (F32 for kernels without weights).
-weights::DType weight_dtype(const KernelCase& c);
+engine::weights::DType weight_dtype(const KernelCase& c);
 // kernel/shape/dtype with spaces as '_': a Google Benchmark name.
 std::string benchmark_name(const KernelCase& c);
 

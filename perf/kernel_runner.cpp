@@ -92,7 +92,7 @@ std::vector<KernelMeasurement> run_kernel_cases(const std::vector<KernelCase>& c
   CacheFlusher flusher(options.llc_bytes > 0 ? options.llc_bytes : read_cpu_info().llc_bytes);
   CaseResources resources_here = resources;
   resources_here.llc_bytes = flusher.llc_bytes();
-  const std::string backend(kernels::variant_name(kernels::active_variant()));
+  const std::string backend(engine::kernels::variant_name(engine::kernels::active_variant()));
   std::vector<KernelMeasurement> results;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const KernelCase& c = cases[i];

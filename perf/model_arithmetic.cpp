@@ -6,7 +6,7 @@
 namespace r1eval::perf {
 namespace {
 
-using weights::ModelConfig;
+using engine::weights::ModelConfig;
 
 double d(std::int64_t v) { return static_cast<double>(v); }
 

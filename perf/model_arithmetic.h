@@ -15,24 +15,24 @@ struct ParameterCounts {
   double matmul_active = 0.0;  // matrices a token is multiplied through: attention, dense MLPs, router, shared
                                // and chosen experts, LM head (no embedding, no vectors)
 };
-ParameterCounts count_parameters(const weights::ModelConfig& config);
+ParameterCounts count_parameters(const engine::weights::ModelConfig& config);
 
 // FLOPs of one token's forward pass with `context` visible positions (itself included), MLA decoded with the
 // absorbed weights: 2·matmul_active + layers · heads · 2 · (2·kv_lora_rank + qk_rope_head_dim) · context.
-double flops_per_token(const weights::ModelConfig& config, std::int64_t context);
+double flops_per_token(const engine::weights::ModelConfig& config, std::int64_t context);
 
 // Expected number of distinct routed experts one MoE layer runs when `batch` tokens each choose top-k of the
 // routed experts uniformly at random: E · (1 − (1 − k/E)^batch).
-double expected_distinct_experts(const weights::ModelConfig& config, std::int64_t batch);
+double expected_distinct_experts(const engine::weights::ModelConfig& config, std::int64_t batch);
 
 // Bytes of the main model's matrices as the checkpoint stores them: with fp8_block_size, attention projections,
 // MLPs and experts as FP8 (1 byte) plus one float32 scale per block; embeddings, LM head and router as BF16.
 // Without it, every matrix BF16. Norm vectors and the router bias (< 0.01%) are left out.
-double weight_storage_bytes(const weights::ModelConfig& config);
+double weight_storage_bytes(const engine::weights::ModelConfig& config);
 
 // Bytes one decode step of `batch` sequences at `context` positions reads from memory: every non-routed matrix
 // once, the expected distinct routed experts of each MoE layer, one embedding row per sequence, and each
 // sequence's latent KV cache ((kv_lora_rank + qk_rope_head_dim) values per layer and position, BF16).
-double decode_step_bytes(const weights::ModelConfig& config, std::int64_t batch, std::int64_t context);
+double decode_step_bytes(const engine::weights::ModelConfig& config, std::int64_t batch, std::int64_t context);
 
 }  // namespace r1eval::perf

@@ -30,14 +30,14 @@ struct ProjectionRow {
 };
 
 // The fewest GPUs, in whole 8-GPU nodes, whose memory × headroom holds the stored weights.
-std::int64_t gpus_needed(const weights::ModelConfig& config, const GpuSpec& spec, double memory_headroom);
+std::int64_t gpus_needed(const engine::weights::ModelConfig& config, const GpuSpec& spec, double memory_headroom);
 
 // Floor of one step of `tokens` new tokens that read `kv_positions` cached positions in total, on n GPUs.
-double step_floor_seconds(const weights::ModelConfig& config, const GpuSpec& spec, std::int64_t n,
+double step_floor_seconds(const engine::weights::ModelConfig& config, const GpuSpec& spec, std::int64_t n,
                           std::int64_t tokens, double flops, std::int64_t kv_positions);
 
 // For every GPU of the table: one prefill row (a prompt of projection.prompt_tokens) and a decode row per batch
 // of projection.decode_batches at projection.context.
-std::vector<ProjectionRow> project_throughput(const weights::ModelConfig& config, const PriceTable& prices);
+std::vector<ProjectionRow> project_throughput(const engine::weights::ModelConfig& config, const PriceTable& prices);
 
 }  // namespace r1eval::perf

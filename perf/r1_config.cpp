@@ -2,8 +2,8 @@
 
 namespace r1eval::perf {
 
-weights::ModelConfig deepseek_r1_config() {
-  weights::ModelConfig c;
+engine::weights::ModelConfig deepseek_r1_config() {
+  engine::weights::ModelConfig c;
   c.vocab_size = 129280;
   c.hidden_size = 7168;
   c.intermediate_size = 18432;
@@ -27,7 +27,7 @@ weights::ModelConfig deepseek_r1_config() {
   c.num_nextn_predict_layers = 1;
   c.rms_norm_eps = 1e-6;
   c.rope_theta = 10000.0;
-  c.yarn = weights::YarnScaling{.factor = 40.0,
+  c.yarn = engine::weights::YarnScaling{.factor = 40.0,
                                 .original_max_position_embeddings = 4096,
                                 .beta_fast = 32.0,
                                 .beta_slow = 1.0,

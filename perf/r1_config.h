@@ -6,6 +6,6 @@
 
 namespace r1eval::perf {
 
-weights::ModelConfig deepseek_r1_config();
+engine::weights::ModelConfig deepseek_r1_config();
 
 }  // namespace r1eval::perf

@@ -62,10 +62,10 @@ std::string load_average() {
 }
 
 // The tokenizer for the tokenizer_encode case: the model's own, else the bundled one, else none (case skipped).
-std::optional<tokenizer::Tokenizer> find_tokenizer(const fs::path& model_dir, const BenchProgress& progress) {
+std::optional<engine::tokenizer::Tokenizer> find_tokenizer(const fs::path& model_dir, const BenchProgress& progress) {
   try {
-    if (auto tok = tokenizer::Tokenizer::load(model_dir)) return tok;
-    return tokenizer::Tokenizer::load(common::default_tokenizer_dir());
+    if (auto tok = engine::tokenizer::Tokenizer::load(model_dir)) return tok;
+    return engine::tokenizer::Tokenizer::load(common::default_tokenizer_dir());
   } catch (const std::exception& e) {
     progress(std::string("no tokenizer for the encode case: ") + e.what());
     return std::nullopt;
@@ -73,7 +73,7 @@ std::optional<tokenizer::Tokenizer> find_tokenizer(const fs::path& model_dir, co
 }
 
 std::vector<KernelMeasurement> measure_kernels(const BenchOptions& options, const CpuInfo& cpu,
-                                               const MachineCeilings& ceilings, const tokenizer::Tokenizer* tok,
+                                               const MachineCeilings& ceilings, const engine::tokenizer::Tokenizer* tok,
                                                const BenchProgress& progress) {
   const std::vector<KernelCase> cases = kernel_cases(options.quick ? CaseSet::Quick : CaseSet::Full);
   WeightPool pool;
@@ -86,8 +86,8 @@ std::vector<KernelMeasurement> measure_kernels(const BenchOptions& options, cons
   return run_kernel_cases(cases, ceilings, CaseResources{.weights = &pool, .tokenizer = tok}, timing, progress);
 }
 
-std::vector<ThroughputMeasurement> measure_engine(const BenchOptions& options, model::Model& model,
-                                                  const tokenizer::Tokenizer* tok, const BenchProgress& progress) {
+std::vector<ThroughputMeasurement> measure_engine(const BenchOptions& options, engine::model::Model& model,
+                                                  const engine::tokenizer::Tokenizer* tok, const BenchProgress& progress) {
   ThroughputOptions throughput;
   throughput.prompt_tokens = options.quick ? 64 : 256;
   throughput.decode_tokens = options.quick ? 16 : 64;
@@ -103,16 +103,16 @@ std::vector<ThroughputMeasurement> measure_engine(const BenchOptions& options, m
 
 // The stored throughput rows: the measured ones priced at the CPU cores the engine ran on, then the R1 projection
 // on GPUs, then the API's list price as a reference.
-std::vector<reports::ThroughputRow> priced_throughput(const std::vector<ThroughputMeasurement>& measured,
+std::vector<reports::db::ThroughputRow> priced_throughput(const std::vector<ThroughputMeasurement>& measured,
                                                       const std::string& model_name, const PriceTable& prices) {
   const int cores = omp_get_max_threads();
   const double cpu_usd_per_hour = prices.cpu.usd_per_core_hour * cores;
   const std::string cpu_basis = fmt::format("measured; {} cores x ${}/core-h ({}, {}, list price as of {})", cores,
                                             prices.cpu.usd_per_core_hour, prices.cpu.basis, prices.cpu.source,
                                             prices.cpu.as_of);
-  std::vector<reports::ThroughputRow> rows;
+  std::vector<reports::db::ThroughputRow> rows;
   for (const auto& m : measured) {
-    rows.push_back(reports::ThroughputRow{
+    rows.push_back(reports::db::ThroughputRow{
         .model = model_name,
         .phase = m.phase,
         .batch = m.batch,
@@ -122,7 +122,7 @@ std::vector<reports::ThroughputRow> priced_throughput(const std::vector<Throughp
         .price_basis = cpu_basis});
   }
   for (const auto& p : project_throughput(deepseek_r1_config(), prices)) {
-    rows.push_back(reports::ThroughputRow{.model = fmt::format("DeepSeek-R1 671B on {}x{}", p.gpus, p.gpu),
+    rows.push_back(reports::db::ThroughputRow{.model = fmt::format("DeepSeek-R1 671B on {}x{}", p.gpus, p.gpu),
                                           .phase = p.phase,
                                           .batch = p.batch,
                                           .context = p.context,
@@ -132,7 +132,7 @@ std::vector<reports::ThroughputRow> priced_throughput(const std::vector<Throughp
                                           .projection = true});
   }
   for (const bool output : {false, true}) {
-    rows.push_back(reports::ThroughputRow{
+    rows.push_back(reports::db::ThroughputRow{
         .model = prices.api.name,
         .phase = output ? "decode" : "prefill",
         .cost_per_mtok_usd = output ? prices.api.output_usd_per_mtok : prices.api.input_usd_per_mtok,
@@ -143,12 +143,12 @@ std::vector<reports::ThroughputRow> priced_throughput(const std::vector<Throughp
   return rows;
 }
 
-std::vector<reports::KernelResultRow> kernel_rows(const std::vector<KernelMeasurement>& measured,
+std::vector<reports::db::KernelResultRow> kernel_rows(const std::vector<KernelMeasurement>& measured,
                                                   std::int64_t bench_id) {
-  std::vector<reports::KernelResultRow> rows;
+  std::vector<reports::db::KernelResultRow> rows;
   for (const auto& m : measured) {
     if (m.skipped) continue;
-    rows.push_back(reports::KernelResultRow{.bench_id = bench_id,
+    rows.push_back(reports::db::KernelResultRow{.bench_id = bench_id,
                                             .kernel = m.kernel,
                                             .shape = m.shape,
                                             .dtype = m.dtype,
@@ -178,19 +178,19 @@ BenchOutcome run_bench(const BenchOptions& options, const fs::path& db_path, con
     temp.emplace();
     model_dir = temp->path() / "tiny";
     progress("writing a synthetic tiny model to " + model_dir.string());
-    synth::SynthOptions synth_options;
+    engine::synth::SynthOptions synth_options;
     synth_options.durable = false;
-    synth::write_synthetic_checkpoint(synth::Preset::Tiny, kSyntheticSeed, false, model_dir, synth_options);
+    engine::synth::write_synthetic_checkpoint(engine::synth::Preset::Tiny, kSyntheticSeed, false, model_dir, synth_options);
     outcome.model_name = fmt::format("synthetic tiny (seed {})", kSyntheticSeed);
     model_provenance = {{"synthetic", "tiny"}, {"seed", kSyntheticSeed}};
   }
-  if (options.model_options.matmul_inputs != kernels::MatmulInputs::Float32) {
+  if (options.model_options.matmul_inputs != engine::kernels::MatmulInputs::Float32) {
     outcome.model_name +=
-        fmt::format(" ({} activations)", kernels::matmul_inputs_name(options.model_options.matmul_inputs));
+        fmt::format(" ({} activations)", engine::kernels::matmul_inputs_name(options.model_options.matmul_inputs));
   }
-  std::unique_ptr<model::Model> model = model::Model::load(model_dir, options.model_options);
-  const std::optional<tokenizer::Tokenizer> tok = find_tokenizer(model_dir, progress);
-  reports::ResultsDb db = reports::ResultsDb::open(db_path);  // before the minutes of measuring
+  std::unique_ptr<engine::model::Model> model = engine::model::Model::load(model_dir, options.model_options);
+  const std::optional<engine::tokenizer::Tokenizer> tok = find_tokenizer(model_dir, progress);
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(db_path);  // before the minutes of measuring
 
   outcome.cpu = read_cpu_info();
   progress("measuring the machine's ceilings");
@@ -203,12 +203,12 @@ BenchOutcome run_bench(const BenchOptions& options, const fs::path& db_path, con
       measure_engine(options, *model, tok ? &*tok : nullptr, progress);
   outcome.throughput = priced_throughput(measured, outcome.model_name, options.prices);
 
-  reports::BenchInfo info;
+  reports::db::BenchInfo info;
   info.started_at = started_at;
   info.model = outcome.model_name;
   info.machine = {{"cpu", to_json(outcome.cpu)},
                   {"ceilings", to_json(outcome.ceilings)},
-                  {"kernel_variant", std::string(kernels::variant_name(kernels::active_variant()))},
+                  {"kernel_variant", std::string(engine::kernels::variant_name(engine::kernels::active_variant()))},
                   {"load_average_at_start", load_average()}};
   info.provenance = {{"build", options.build},
                      {"quick", options.quick},

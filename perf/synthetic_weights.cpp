@@ -15,26 +15,26 @@ std::int64_t blocks(std::int64_t n) { return (n + kBlock - 1) / kBlock; }
 
 }  // namespace
 
-double weight_bytes(weights::DType dtype, std::int64_t rows, std::int64_t cols) {
+double weight_bytes(engine::weights::DType dtype, std::int64_t rows, std::int64_t cols) {
   const double elements = static_cast<double>(rows) * static_cast<double>(cols);
   switch (dtype) {
-    case weights::DType::BF16: return 2.0 * elements;
-    case weights::DType::F32: return 4.0 * elements;
-    case weights::DType::F8_E4M3: return elements + 4.0 * static_cast<double>(blocks(rows) * blocks(cols));
-    case weights::DType::F16: break;
+    case engine::weights::DType::BF16: return 2.0 * elements;
+    case engine::weights::DType::F32: return 4.0 * elements;
+    case engine::weights::DType::F8_E4M3: return elements + 4.0 * static_cast<double>(blocks(rows) * blocks(cols));
+    case engine::weights::DType::F16: break;
   }
   throw std::invalid_argument("benchmark weights must be BF16, F32 or F8_E4M3");
 }
 
-SyntheticMatrix::SyntheticMatrix(weights::DType dtype, std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
+SyntheticMatrix::SyntheticMatrix(engine::weights::DType dtype, std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
   if (rows <= 0 || cols <= 0) throw std::invalid_argument("a benchmark matrix needs positive dimensions");
   const std::int64_t count = rows * cols;
-  const synth::CounterRandom random(seed, "bench-weights");
+  const engine::synth::CounterRandom random(seed, "bench-weights");
   // Values straight from the random bits (no floating-point math: filling hundreds of MB must be cheap): a random
   // sign and mantissa with an exponent giving |w| in [2^-7, 1) / 2^e, 2^e ≈ sqrt(cols), so outputs stay O(1).
   const int shift = static_cast<int>(std::lround(0.5 * std::log2(static_cast<double>(cols))));
   const std::uint32_t exponent_base = 120u - static_cast<std::uint32_t>(std::min(shift, 100));
-  if (dtype == weights::DType::F8_E4M3) {
+  if (dtype == engine::weights::DType::F8_E4M3) {
     data_.resize(static_cast<std::size_t>(count));
     std::uint8_t* out = data_.data();
 #pragma omp parallel for schedule(static)
@@ -46,8 +46,8 @@ SyntheticMatrix::SyntheticMatrix(weights::DType dtype, std::int64_t rows, std::i
     // E4M3 codes span ±448: scale them to the same magnitude as the BF16 values.
     scales_.assign(static_cast<std::size_t>(blocks(rows) * blocks(cols)),
                    static_cast<float>(std::ldexp(1.0 / 448.0, -shift)));
-  } else if (dtype == weights::DType::BF16 || dtype == weights::DType::F32) {
-    const bool bf16 = dtype == weights::DType::BF16;
+  } else if (dtype == engine::weights::DType::BF16 || dtype == engine::weights::DType::F32) {
+    const bool bf16 = dtype == engine::weights::DType::BF16;
     data_.resize(static_cast<std::size_t>(count) * (bf16 ? 2u : 4u));
     std::uint8_t* out = data_.data();
 #pragma omp parallel for schedule(static)
@@ -65,7 +65,7 @@ SyntheticMatrix::SyntheticMatrix(weights::DType dtype, std::int64_t rows, std::i
   } else {
     throw std::invalid_argument("benchmark weights must be BF16, F32 or F8_E4M3");
   }
-  view_ = kernels::WeightMatrix{.dtype = dtype,
+  view_ = engine::kernels::WeightMatrix{.dtype = dtype,
                                 .data = data_.data(),
                                 .rows = rows,
                                 .cols = cols,
@@ -74,7 +74,7 @@ SyntheticMatrix::SyntheticMatrix(weights::DType dtype, std::int64_t rows, std::i
 }
 
 std::vector<float> synthetic_floats(std::int64_t count, std::uint64_t seed, float scale) {
-  const synth::CounterRandom random(seed, "bench-activations");
+  const engine::synth::CounterRandom random(seed, "bench-activations");
   std::vector<float> values(static_cast<std::size_t>(count));
   for (std::size_t i = 0; i < values.size(); ++i) {
     values[i] = static_cast<float>(2.0 * random.uniform(i) - 1.0) * scale;

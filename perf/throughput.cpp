@@ -17,7 +17,7 @@ double rate(std::int64_t tokens, double seconds) { return seconds > 0.0 ? static
 
 std::vector<std::int32_t> synthetic_prompt(std::int64_t tokens, std::int64_t limit, std::uint64_t seed) {
   if (limit <= 3) throw std::invalid_argument("synthetic prompt: the vocabulary is too small");
-  const synth::CounterRandom random(seed, "bench-prompt");
+  const engine::synth::CounterRandom random(seed, "bench-prompt");
   std::vector<std::int32_t> ids(static_cast<std::size_t>(tokens));
   for (std::size_t i = 0; i < ids.size(); ++i) {
     ids[i] = static_cast<std::int32_t>(3 + random.bits(i) % static_cast<std::uint64_t>(limit - 3));
@@ -25,7 +25,7 @@ std::vector<std::int32_t> synthetic_prompt(std::int64_t tokens, std::int64_t lim
   return ids;
 }
 
-std::vector<ThroughputMeasurement> measure_throughput(model::Model& model, const ThroughputOptions& options,
+std::vector<ThroughputMeasurement> measure_throughput(engine::model::Model& model, const ThroughputOptions& options,
                                                       const std::function<void(const std::string&)>& progress) {
   const auto& config = model.config();
   const std::int64_t vocab = options.sampleable_vocab > 0 ? options.sampleable_vocab : config.vocab_size;
@@ -40,28 +40,28 @@ std::vector<ThroughputMeasurement> measure_throughput(model::Model& model, const
     if (b < 1) throw std::invalid_argument("throughput: every batch must be at least 1");
   }
 
-  model::GenerateOptions generate;
-  generate.sampling = model::SamplingParams{.temperature = 0.6, .top_p = 0.95, .top_k = 0, .seed = options.seed};
+  engine::model::GenerateOptions generate;
+  generate.sampling = engine::model::SamplingParams{.temperature = 0.6, .top_p = 0.95, .top_k = 0, .seed = options.seed};
   generate.stop_at_eos = false;
   generate.sampleable_vocab = vocab;
 
   const std::vector<std::int32_t> prompt = synthetic_prompt(options.prompt_tokens, vocab, options.seed);
   if (progress) progress("warm-up");
   generate.max_new_tokens = 2;
-  model::generate(model, std::span(prompt).first(std::min<std::size_t>(prompt.size(), 16)), generate);
+  engine::model::generate(model, std::span(prompt).first(std::min<std::size_t>(prompt.size(), 16)), generate);
 
   std::vector<ThroughputMeasurement> out;
   const auto run = [&](std::span<const std::int32_t> ids, std::int64_t batch, std::int64_t new_tokens, bool prefill_row) {
     if (progress) progress(fmt::format("prompt {} tokens, {} sample(s) x {} tokens", ids.size(), batch, new_tokens));
     generate.max_new_tokens = new_tokens;
-    const std::vector<model::GenerateResult> results = model::generate_samples(model, ids, batch, generate);
-    const model::GenerateResult& first = results.front();
+    const std::vector<engine::model::GenerateResult> results = engine::model::generate_samples(model, ids, batch, generate);
+    const engine::model::GenerateResult& first = results.front();
     if (prefill_row) {
       out.push_back({"prefill", 1, first.prefill_tokens, first.prefill_tokens, first.prefill_seconds,
                      rate(first.prefill_tokens, first.prefill_seconds)});
     }
     std::int64_t decoded = 0;
-    for (const model::GenerateResult& r : results) decoded += r.decode_tokens;
+    for (const engine::model::GenerateResult& r : results) decoded += r.decode_tokens;
     out.push_back({"decode", batch, static_cast<std::int64_t>(ids.size()), decoded, first.decode_seconds,
                    rate(decoded, first.decode_seconds)});
   };

@@ -1,5 +1,5 @@
 // End-to-end throughput of the engine on a model, as evaluations run it: prefill of one prompt, then decode of k
-// samples of that prompt together (model::generate_samples) at batch 1, 8, 32, 64, and decode after a longer
+// samples of that prompt together (engine::model::generate_samples) at batch 1, 8, 32, 64, and decode after a longer
 // prompt (where MLA attention over the cache weighs more).
 #pragma once
 
@@ -33,7 +33,7 @@ struct ThroughputMeasurement {
 
 // Runs a short warm-up (pages of the memory-mapped weights), then every configuration once. Throws
 // std::invalid_argument for options the model cannot take (a prompt longer than its positions, batch < 1).
-std::vector<ThroughputMeasurement> measure_throughput(model::Model& model, const ThroughputOptions& options,
+std::vector<ThroughputMeasurement> measure_throughput(engine::model::Model& model, const ThroughputOptions& options,
                                                       const std::function<void(const std::string&)>& progress = {});
 
 // Deterministic prompt ids in [3, limit) (skipping BOS/EOS-like low ids), for timing only.

@@ -31,7 +31,7 @@ using namespace r1eval::perf;
 struct SuiteState {
   WeightPool pool;
   std::unique_ptr<PreparedCase> current;
-  std::optional<r1eval::tokenizer::Tokenizer> tokenizer;
+  std::optional<r1eval::engine::tokenizer::Tokenizer> tokenizer;
   bool tokenizer_tried = false;
   std::optional<MachineCeilings> ceilings;
   std::unique_ptr<CacheFlusher> flusher;
@@ -54,7 +54,7 @@ void run_case(benchmark::State& state, const KernelCase& c) {
   if (!s.flusher) s.flusher = std::make_unique<CacheFlusher>(read_cpu_info().llc_bytes);
   if (std::holds_alternative<TokenizerEncodeCase>(c.params) && !s.tokenizer_tried) {
     s.tokenizer_tried = true;
-    s.tokenizer = r1eval::tokenizer::Tokenizer::load(r1eval::common::default_tokenizer_dir());
+    s.tokenizer = r1eval::engine::tokenizer::Tokenizer::load(r1eval::common::default_tokenizer_dir());
   }
   s.current.reset();  // free the previous case's inputs before allocating this one's
   const std::int64_t llc = s.flusher->llc_bytes();
@@ -85,7 +85,7 @@ void run_case(benchmark::State& state, const KernelCase& c) {
   const double floor = floor_seconds(work, ceiling_for(ceiling, weight_dtype(c)));
   const double mean = timed / static_cast<double>(state.iterations());
   if (mean > 0.0) state.counters["roofline_%"] = roofline_pct(floor, mean);
-  state.SetLabel(std::string(r1eval::kernels::variant_name(r1eval::kernels::active_variant())) +
+  state.SetLabel(std::string(r1eval::engine::kernels::variant_name(r1eval::engine::kernels::active_variant())) +
                  (cold ? ", cold cache" : "") + (s.current->weights_rotate() ? ", rotated weights" : ""));
 }
 

@@ -29,10 +29,10 @@
 namespace {
 
 namespace fs = std::filesystem;
-using r1eval::model::Model;
-using r1eval::model::Sequence;
-using r1eval::model::StepItem;
-using r1eval::model::StepResult;
+using r1eval::engine::model::Model;
+using r1eval::engine::model::Sequence;
+using r1eval::engine::model::StepItem;
+using r1eval::engine::model::StepResult;
 
 const char* model_from_environment() {
   const char* dir = std::getenv("R1EVAL_BENCH_MODEL");
@@ -44,10 +44,10 @@ fs::path model_dir(bool fp8_heads) {
   const char* name = fp8_heads ? "r1eval-bench-small-fp8-heads" : "r1eval-bench-small-fp8";
   const fs::path dir = fs::temp_directory_path() / name;
   if (!fs::exists(dir / "model.safetensors.index.json")) {
-    r1eval::synth::SynthOptions options;
+    r1eval::engine::synth::SynthOptions options;
     options.force = true;
     options.fp8_heads = fp8_heads;
-    r1eval::synth::write_synthetic_checkpoint(r1eval::synth::Preset::Small, 1, true, dir, options);
+    r1eval::engine::synth::write_synthetic_checkpoint(r1eval::engine::synth::Preset::Small, 1, true, dir, options);
   }
   return dir;
 }
@@ -58,7 +58,7 @@ Model& model(std::int64_t bf16, std::int64_t fp8_head = 0) {
   static std::map<std::pair<std::int64_t, std::int64_t>, std::unique_ptr<Model>> loaded;
   std::unique_ptr<Model>& m = loaded[{bf16, fp8_head}];
   if (!m) {
-    const auto inputs = bf16 != 0 ? r1eval::kernels::MatmulInputs::Bfloat16 : r1eval::kernels::MatmulInputs::Float32;
+    const auto inputs = bf16 != 0 ? r1eval::engine::kernels::MatmulInputs::Bfloat16 : r1eval::engine::kernels::MatmulInputs::Float32;
     m = Model::load(model_dir(fp8_head != 0), {.matmul_inputs = inputs});
   }
   return *m;

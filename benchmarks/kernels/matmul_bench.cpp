@@ -24,9 +24,9 @@
 
 namespace {
 
-using r1eval::kernels::MatmulInputs;
-using r1eval::kernels::WeightMatrix;
-using r1eval::weights::DType;
+using r1eval::engine::kernels::MatmulInputs;
+using r1eval::engine::kernels::WeightMatrix;
+using r1eval::engine::weights::DType;
 
 struct Shape {
   const char* name;
@@ -106,22 +106,22 @@ std::vector<float> activations(std::int64_t count) {
 void set_counters(benchmark::State& state, double flops, double bytes) {
   state.counters["GFLOP/s"] = benchmark::Counter(flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["GB/s"] = benchmark::Counter(bytes / 1e9, benchmark::Counter::kIsIterationInvariantRate);
-  state.SetLabel(std::string(r1eval::kernels::variant_name(r1eval::kernels::active_variant())) + ", " +
+  state.SetLabel(std::string(r1eval::engine::kernels::variant_name(r1eval::engine::kernels::active_variant())) + ", " +
                  std::to_string(omp_get_max_threads()) + " threads");
 }
 
 // `pairs`: multiply from the BF16 matrix repacked by Bf16Pairs (bf16_pairs.h), as the model does for its LM head.
 void matmul_benchmark(benchmark::State& state, Shape shape, DType dtype, std::int64_t m,
-                      r1eval::kernels::MatmulInputs inputs, bool pairs) {
+                      r1eval::engine::kernels::MatmulInputs inputs, bool pairs) {
   const BenchWeights& w = weights_for(dtype, shape.out, shape.in);
   const std::vector<float> x = activations(m * shape.in);
   std::vector<float> y(static_cast<std::size_t>(m * shape.out));
-  std::optional<r1eval::kernels::Bf16Pairs> repacked;
+  std::optional<r1eval::engine::kernels::Bf16Pairs> repacked;
   WeightMatrix view = w.view;
   if (pairs) view.bf16_pairs = repacked.emplace(w.view).data();
-  const r1eval::kernels::MatmulArgs args{.w = &view, .x = x.data(), .m = m, .y = y.data(), .inputs = inputs};
+  const r1eval::engine::kernels::MatmulArgs args{.w = &view, .x = x.data(), .m = m, .y = y.data(), .inputs = inputs};
   for (auto _ : state) {
-    r1eval::kernels::matmul(args);
+    r1eval::engine::kernels::matmul(args);
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
@@ -134,10 +134,10 @@ void absorption_benchmark(benchmark::State& state, std::int64_t kv_rank, std::in
   const std::int64_t band = 128, band_begin = 5 * 256;  // head 5's W_UK rows (qk_nope 128 + v 128 per head)
   const std::vector<float> x = activations(m * band);
   std::vector<float> y(static_cast<std::size_t>(m * kv_rank));
-  const r1eval::kernels::MatmulTransposedArgs args{
+  const r1eval::engine::kernels::MatmulTransposedArgs args{
       .w = &w.view, .x = x.data(), .m = m, .y = y.data(), .row_begin = band_begin, .row_end = band_begin + band};
   for (auto _ : state) {
-    r1eval::kernels::matmul_transposed(args);
+    r1eval::engine::kernels::matmul_transposed(args);
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }

@@ -13,7 +13,7 @@
 
 namespace {
 
-using r1eval::tokenizer::Tokenizer;
+using r1eval::engine::tokenizer::Tokenizer;
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

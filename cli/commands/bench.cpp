@@ -53,7 +53,7 @@ void bench_command(const BenchArgs& args) {
       .build = common::build_info(),
       // A directory that is not there is left to the model's loader, whose error names what is missing.
       .model_fingerprint = !args.synthetic && std::filesystem::is_directory(args.model_dir)
-                               ? evals::model_fingerprint(args.model_dir)
+                               ? evals::runner::model_fingerprint(args.model_dir)
                                : nlohmann::json()};
 
   const perf::BenchOutcome outcome = perf::run_bench(options, args.db, progress);

@@ -41,8 +41,8 @@ double rate(std::int64_t tokens, double seconds) { return seconds > 0 ? static_c
 
 void run_generate(const GenerateCommandOptions& o) {
   if (o.threads > 0) omp_set_num_threads(o.threads);
-  std::unique_ptr<model::Model> model = model::Model::load(o.model_dir, model_options_for(o.activations));
-  const std::optional<tokenizer::Tokenizer> tok = tokenizer::Tokenizer::load(o.model_dir);
+  std::unique_ptr<engine::model::Model> model = engine::model::Model::load(o.model_dir, model_options_for(o.activations));
+  const std::optional<engine::tokenizer::Tokenizer> tok = engine::tokenizer::Tokenizer::load(o.model_dir);
 
   std::vector<std::int32_t> prompt_ids;
   if (!o.tokens.empty()) {
@@ -54,21 +54,21 @@ void run_generate(const GenerateCommandOptions& o) {
     tok->encode(o.prompt, prompt_ids);
   }
 
-  model::GenerateOptions options;
+  engine::model::GenerateOptions options;
   const std::int64_t context = model->config().max_position_embeddings;
   options.max_new_tokens =
-      model::budget_within_context(static_cast<std::int64_t>(prompt_ids.size()), o.max_new, context);
+      engine::model::budget_within_context(static_cast<std::int64_t>(prompt_ids.size()), o.max_new, context);
   if (options.max_new_tokens < o.max_new) {
     fmt::print(stderr, "warning: --max-new {} clamped to {}, all the model's context of {} tokens leaves after the "
                "prompt\n", o.max_new, options.max_new_tokens, context);
   }
-  options.sampling = model::SamplingParams{o.temperature, o.top_p, o.top_k, o.seed};
+  options.sampling = engine::model::SamplingParams{o.temperature, o.top_p, o.top_k, o.seed};
   options.stop_at_eos = !o.ignore_eos;
   if (tok) options.sampleable_vocab = tok->vocab_size();
   if (tok && tok->eos_id() && *tok->eos_id() != model->config().eos_token_id) options.stop_tokens.push_back(*tok->eos_id());
 
   // Without --json the text streams as it is generated (ids when there is no tokenizer).
-  std::optional<tokenizer::StreamDecoder> stream;
+  std::optional<engine::tokenizer::StreamDecoder> stream;
   if (tok && !o.json) stream.emplace(*tok);
   const auto on_token = [&](std::int32_t id) {
     if (o.json) return;
@@ -76,18 +76,18 @@ void run_generate(const GenerateCommandOptions& o) {
     std::fwrite(piece.data(), 1, piece.size(), stdout);
     std::fflush(stdout);
   };
-  const model::GenerateResult result = model::generate(*model, prompt_ids, options, on_token);
+  const engine::model::GenerateResult result = engine::model::generate(*model, prompt_ids, options, on_token);
 
   if (o.json) {
     nlohmann::json out{{"prompt_ids", prompt_ids}, {"ids", result.tokens}, {"text", nullptr}};
     if (tok) out["text"] = tok->decode(result.tokens);
-    out["finish_reason"] = model::finish_reason_name(result.finish);
+    out["finish_reason"] = engine::model::finish_reason_name(result.finish);
     std::puts(out.dump().c_str());
   } else {
     const std::string rest = stream ? stream->finish() : std::string();
     std::printf("%s\n", rest.c_str());
   }
-  if (result.finish == model::FinishReason::kNonFinite) {
+  if (result.finish == engine::model::FinishReason::kNonFinite) {
     throw std::runtime_error(fmt::format("the model's logits held a NaN or infinity after {} tokens, so generation "
                                          "stopped; its weights are likely corrupt",
                                          result.tokens.size()));

@@ -37,7 +37,7 @@ void add_logits_command(CLI::App& app) {
   cmd->callback([options] {
     if (options->threads > 0) omp_set_num_threads(options->threads);
     const std::vector<std::int32_t> ids = parse_token_list(options->tokens, "--tokens");
-    std::unique_ptr<model::Model> model = model::Model::load(options->model_dir, model_options_for(options->activations));
+    std::unique_ptr<engine::model::Model> model = engine::model::Model::load(options->model_dir, model_options_for(options->activations));
     // Refused before the forward pass: a prompt past the context would run for minutes on positions the model
     // was never trained on.
     if (const std::int64_t context = model->config().max_position_embeddings;
@@ -46,10 +46,10 @@ void add_logits_command(CLI::App& app) {
                                               "(max_position_embeddings)",
                                               ids.size(), context));
     }
-    model::Sequence sequence = model->new_sequence();
-    const model::StepItem item{&sequence, ids, options->all_positions};
-    model::StepResult result;
-    model->step(std::span<const model::StepItem>(&item, 1), result);
+    engine::model::Sequence sequence = model->new_sequence();
+    const engine::model::StepItem item{&sequence, ids, options->all_positions};
+    engine::model::StepResult result;
+    model->step(std::span<const engine::model::StepItem>(&item, 1), result);
 
     if (!std::all_of(result.logits.begin(), result.logits.end(), [](float x) { return std::isfinite(x); })) {
       throw std::runtime_error("the model's logits hold NaN or infinite values; its weights are likely corrupt");

@@ -17,22 +17,22 @@
 #include "evals/compare/baseline_comparison.h"
 #include "perf/bench_comparison.h"
 #include "perf/bench_tables.h"
-#include "reports/render.h"
-#include "reports/results_db.h"
+#include "reports/render/render.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::cli {
 namespace {
 
 // A run still running or interrupted has only some of its samples: its figures are partial, and a comparison
 // against it can show a regression that is only missing work. Said on stderr, so the report itself is unchanged.
-void warn_if_partial(const reports::RunInfo& run) {
+void warn_if_partial(const reports::db::RunInfo& run) {
   if (run.status == "finished") return;
   fmt::print(stderr, "warning: run {} is {} (started {}), so its figures cover only the samples stored so far\n",
              run.run_id, run.status, run.started_at);
 }
 
 // The run asked for, or the database's latest run.
-reports::RunInfo choose_run(const reports::ResultsDb& db, std::int64_t run_id) {
+reports::db::RunInfo choose_run(const reports::db::ResultsDb& db, std::int64_t run_id) {
   if (run_id > 0) {
     auto run = db.find_run(run_id);
     if (!run) throw std::invalid_argument(fmt::format("run {} is not in {}", run_id, db.path().string()));
@@ -44,9 +44,9 @@ reports::RunInfo choose_run(const reports::ResultsDb& db, std::int64_t run_id) {
 }
 
 // Reading commands open the file read-only: they work on a read-only file or folder and cannot change the results.
-reports::ResultsDb open_existing(const std::string& path) {
+reports::db::ResultsDb open_existing(const std::string& path) {
   if (!std::filesystem::exists(path)) throw std::invalid_argument("no results database at " + path);
-  return reports::ResultsDb::open_read_only(path);
+  return reports::db::ResultsDb::open_read_only(path);
 }
 
 struct ReportCommandOptions {
@@ -58,17 +58,17 @@ struct ReportCommandOptions {
 };
 
 void report_command(const ReportCommandOptions& o) {
-  const reports::ReportFormat format = reports::parse_report_format(o.format);
+  const reports::render::ReportFormat format = reports::render::parse_report_format(o.format);
   if (!o.out.empty()) refuse_database_target(o.out, o.db);
-  const reports::ResultsDb db = open_existing(o.db);
-  reports::ReportData data;
+  const reports::db::ResultsDb db = open_existing(o.db);
+  reports::render::ReportData data;
   data.run = choose_run(db, o.run);
   warn_if_partial(data.run);
   data.metrics = db.metrics(data.run.run_id);
   data.samples = db.samples(data.run.run_id);
   if (!o.baseline.empty()) {
-    evals::BaselineComparison comparison =
-        evals::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});
+    evals::compare::BaselineComparison comparison =
+        evals::compare::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});
     data.baseline_name = comparison.baseline_name;
     data.comparison = std::move(comparison.rows);
   }
@@ -78,7 +78,7 @@ void report_command(const ReportCommandOptions& o) {
     data.kernels = db.kernel_results(data.bench->bench_id);
     data.throughput = db.throughput(data.bench->bench_id);
   }
-  const std::string text = reports::render_report(data, format);
+  const std::string text = reports::render::render_report(data, format);
   if (o.out.empty() || o.out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return;
@@ -109,7 +109,7 @@ std::int64_t parse_bench_id(const std::string& text) {
 }
 
 void compare_bench_command(const CompareCommandOptions& o) {
-  const reports::ResultsDb db = open_existing(o.db);
+  const reports::db::ResultsDb db = open_existing(o.db);
   const std::int64_t baseline = parse_bench_id(o.baseline);
   const perf::BenchComparison comparison =
       perf::compare_benches(db, o.run, baseline, {.alpha = o.alpha, .min_change = o.min_change});
@@ -124,7 +124,7 @@ void compare_command(const CompareCommandOptions& o) {
     compare_bench_command(o);
     return;
   }
-  const reports::ResultsDb db = open_existing(o.db);
+  const reports::db::ResultsDb db = open_existing(o.db);
   for (const std::string& id : {std::to_string(o.run), o.baseline}) {
     std::int64_t run_id = 0;
     const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), run_id);
@@ -133,7 +133,7 @@ void compare_command(const CompareCommandOptions& o) {
   }
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
-  const evals::BaselineComparison comparison = evals::compare_with_baseline(db, o.run, o.baseline, options);
+  const evals::compare::BaselineComparison comparison = evals::compare::compare_with_baseline(db, o.run, o.baseline, options);
   const bool published = o.baseline.rfind("paper:", 0) == 0;
   std::printf("run %lld vs %s (%s, %.0f%% intervals)\n", static_cast<long long>(o.run),
               comparison.baseline_name.c_str(),
@@ -141,14 +141,14 @@ void compare_command(const CompareCommandOptions& o) {
               100.0 * (1.0 - o.alpha));
   std::printf("%-16s %-8s %8s %9s %9s %20s %8s %7s  %s\n", "suite", "metric", "run", "baseline", "delta", "interval",
               "p", "n", "verdict");
-  for (const reports::ComparisonRow& r : comparison.rows) {
+  for (const reports::render::ComparisonRow& r : comparison.rows) {
     const char* verdict = r.significant_regression ? "REGRESSION" : r.significant_improvement ? "improvement" : "no significant change";
     std::printf("%-16s %-8s %7.1f%% %8.1f%% %+8.1f%% %20s %8.4f %7lld  %s\n", r.suite.c_str(), r.metric.c_str(),
                 100.0 * r.run_value, 100.0 * r.baseline_value, 100.0 * r.delta,
                 fmt::format("[{:+.1f}, {:+.1f}]", 100.0 * r.ci_low, 100.0 * r.ci_high).c_str(), r.p_value,
                 static_cast<long long>(r.n_shared), verdict);
   }
-  if (evals::has_significant_regression(comparison)) throw ExitStatus{1};
+  if (evals::compare::has_significant_regression(comparison)) throw ExitStatus{1};
 }
 
 }  // namespace

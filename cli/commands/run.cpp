@@ -26,7 +26,7 @@ namespace r1eval::cli {
 namespace {
 
 struct RunCommandOptions {
-  evals::RunOptions run;
+  evals::runner::RunOptions run;
   std::string suites;
   std::string db;
   std::string preset;
@@ -55,22 +55,22 @@ void run_command(RunCommandOptions& o) {
   }
   // Before the model loads and the database is created: a mistyped suite costs nothing and leaves no file behind.
   evals::validate_run_options(o.run);
-  evals::EngineBackendOptions backend_options;
+  evals::runner::EngineBackendOptions backend_options;
   backend_options.scheduler.max_sequences = o.max_batch;
   backend_options.model = model_options_for(o.activations);
   std::fprintf(stderr, "loading %s\n", o.run.model.c_str());
-  evals::EngineBackend backend(o.run.model, backend_options);
-  o.run.model_fingerprint = evals::model_fingerprint(o.run.model);
+  evals::runner::EngineBackend backend(o.run.model, backend_options);
+  o.run.model_fingerprint = evals::runner::model_fingerprint(o.run.model);
   o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
   // bf16 activations change completions, so they make another run; float32 runs keep the identity they always had.
-  if (const kernels::MatmulInputs inputs = backend_options.model.matmul_inputs; inputs != kernels::MatmulInputs::Float32) {
-    o.run.backend_identity["engine_matmul_inputs"] = kernels::matmul_inputs_name(inputs);
+  if (const engine::kernels::MatmulInputs inputs = backend_options.model.matmul_inputs; inputs != engine::kernels::MatmulInputs::Float32) {
+    o.run.backend_identity["engine_matmul_inputs"] = engine::kernels::matmul_inputs_name(inputs);
   }
-  reports::ResultsDb db = reports::ResultsDb::open(o.db);
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(o.db);
 
-  evals::Progress progress(stderr, isatty(fileno(stderr)) != 0);
-  const evals::RunOutcome outcome =
-      evals::run_evaluation(o.run, backend, db, progress, evals::install_interrupt_handlers());
+  evals::runner::Progress progress(stderr, isatty(fileno(stderr)) != 0);
+  const evals::runner::RunOutcome outcome =
+      evals::runner::run_evaluation(o.run, backend, db, progress, evals::runner::install_interrupt_handlers());
   print_metric_table(stdout, outcome.metrics);
   std::fprintf(stdout, "run %lld: %lld samples (%lld generated now, %lld found in %s)\n",
                static_cast<long long>(outcome.run_id), static_cast<long long>(outcome.samples_total),

@@ -28,15 +28,15 @@ struct SynthModelArgs {
 };
 
 void run_synth_model(const SynthModelArgs& args) {
-  const auto preset = synth::parse_preset(args.preset);
+  const auto preset = engine::synth::parse_preset(args.preset);
   if (!preset) throw std::runtime_error(fmt::format("unknown preset \"{}\" (use tiny or small).", args.preset));
-  synth::SynthOptions options;
+  engine::synth::SynthOptions options;
   options.force = args.force;
   options.fp8_heads = args.fp8_head;
   if (!args.tokenizer_dir.empty()) options.tokenizer_dir = args.tokenizer_dir;
 
   const auto start = std::chrono::steady_clock::now();
-  const auto summary = synth::write_synthetic_checkpoint(*preset, args.seed, args.fp8, args.out, options);
+  const auto summary = engine::synth::write_synthetic_checkpoint(*preset, args.seed, args.fp8, args.out, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::fprintf(stderr, "synth-model: wrote %s: preset %s, seed %llu, %s, %zu tensors in %zu shards, %.1f MB, %.1f s\n",

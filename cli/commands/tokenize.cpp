@@ -21,8 +21,8 @@
 namespace r1eval::cli {
 namespace {
 
-tokenizer::Tokenizer load_tokenizer(const std::string& dir) {
-  auto tok = tokenizer::Tokenizer::load(dir);
+engine::tokenizer::Tokenizer load_tokenizer(const std::string& dir) {
+  auto tok = engine::tokenizer::Tokenizer::load(dir);
   if (!tok) throw std::runtime_error(dir + " has no tokenizer.json and tokenizer_config.json to tokenize with");
   return std::move(*tok);
 }
@@ -74,13 +74,13 @@ void add_tokenize_command(CLI::App& app) {
       ->needs(messages);
   cmd->callback([options, text, messages] {
     if (text->count() == 0 && messages->count() == 0) throw std::runtime_error("tokenize needs --text or --messages");
-    const tokenizer::Tokenizer tok = load_tokenizer(options->model_dir);
+    const engine::tokenizer::Tokenizer tok = load_tokenizer(options->model_dir);
     if (text->count() > 0) {
       print_line({{"ids", tok.encode(options->text)}});
       return;
     }
-    const auto chat = tokenizer::ChatTemplate::select(tok.config(), options->template_name);
-    tokenizer::ChatOptions chat_options;
+    const auto chat = engine::tokenizer::ChatTemplate::select(tok.config(), options->template_name);
+    engine::tokenizer::ChatOptions chat_options;
     chat_options.add_generation_prompt = options->add_generation_prompt;
     chat_options.force_think = options->think;
     const std::string rendered = chat.render(parse_messages(options->messages), chat_options, tok.config());
@@ -101,7 +101,7 @@ void add_detokenize_command(CLI::App& app) {
   cmd->add_flag("--skip-special-tokens", options->skip_special, "Leave out special tokens such as BOS/EOS");
   cmd->callback([options] {
     const std::vector<std::int32_t> ids = parse_token_list(options->ids, "--ids");
-    const tokenizer::Tokenizer tok = load_tokenizer(options->model_dir);
+    const engine::tokenizer::Tokenizer tok = load_tokenizer(options->model_dir);
     const std::string text = tok.decode(ids, options->skip_special);
     std::fwrite(text.data(), 1, text.size(), stdout);
   });

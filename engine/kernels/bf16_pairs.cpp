@@ -7,7 +7,7 @@
 #include <new>
 #include <stdexcept>
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 
 void Bf16Pairs::AlignedFree::operator()(std::uint16_t* p) const { std::free(p); }
 
@@ -38,4 +38,4 @@ Bf16Pairs::Bf16Pairs(const WeightMatrix& w) {
   }
 }
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

@@ -6,7 +6,7 @@
 
 #include "engine/kernels/weight_matrix.h"
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 
 // A BF16 matrix's values (bit for bit) in blocks of 32 rows: block b holds, for each column pair p in turn, the 32
 // rows' columns 2p and 2p+1 side by side (64 values, 128 bytes). Rows past the matrix and the column after an odd
@@ -30,4 +30,4 @@ class Bf16Pairs {
   std::unique_ptr<std::uint16_t[], AlignedFree> data_;
 };
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 
 // fn(i) for every i < count: spread over the threads when `parallel`, the call is outside any parallel region and
 // there is more than one thread; otherwise in order on this thread, and then outside even an inactive region (one
@@ -21,4 +21,4 @@ void for_each_index(std::int64_t count, bool parallel, const Fn& fn) {
   for (std::int64_t i = 0; i < count; ++i) fn(i);
 }
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

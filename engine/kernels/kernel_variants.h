@@ -11,7 +11,7 @@
 
 #include "engine/kernels/kernels.h"
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 
 enum class Variant : std::uint8_t { Scalar, Avx2, Avx512 };
 
@@ -44,4 +44,4 @@ void rms_norm(const float* x, const float* weight, float eps, std::int64_t n, fl
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out, Variant variant);
 SoftmaxNumerators softmax_numerators(float* x, std::int64_t n, Variant variant);
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

@@ -10,7 +10,7 @@
 
 #include "engine/kernels/weight_matrix.h"
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 
 // What enters matmul's products from x.
 //  - Float32: x as it is (the reference numerics; what the golden tests hold the engine to).
@@ -76,4 +76,4 @@ struct SoftmaxNumerators {
 };
 SoftmaxNumerators softmax_numerators(float* x, std::int64_t n);
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

@@ -10,7 +10,7 @@
 #include "engine/kernels/kernels.h"
 #include "engine/kernels/weight_matrix.h"
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 namespace {
 
 std::int64_t chunk_count(std::int64_t positions) {
@@ -145,4 +145,4 @@ void latent_attention(const LatentAttentionArgs& args) {
   for (std::int64_t h = 0; h < heads; ++h) normalize(args, s, h);
 }
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

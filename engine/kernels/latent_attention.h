@@ -17,7 +17,7 @@
 
 #include <cstdint>
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 
 // 256 positions of the real model's 576-float entries are 590 KB: they fit a 1 MB L2 with room for the rest.
 constexpr std::int64_t kLatentAttentionChunk = 256;
@@ -46,4 +46,4 @@ std::int64_t latent_attention_chunk_scratch_floats(std::int64_t heads, std::int6
 // context shorter than a chunk, than latent_attention_scratch_floats).
 void latent_attention(const LatentAttentionArgs& args);
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

@@ -5,7 +5,7 @@
 
 #include "engine/weights/dtype.h"
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 
 // W has shape [rows, cols] = [out_features, in_features] (nn.Linear layout), row-major, contiguous.
 // For F8_E4M3, scale_inv is float32 [ceil(rows/block), ceil(cols/block)] row-major and the dequantized
@@ -22,4 +22,4 @@ struct WeightMatrix {
   const std::uint16_t* bf16_pairs = nullptr;
 };
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 // The budget that fits after the prompt: `max_new_tokens`, or less where the context leaves less. Throws
 // std::invalid_argument, one sentence, when the prompt leaves no room for a single new token. A context of 0
@@ -23,4 +23,4 @@ inline std::int64_t budget_within_context(std::int64_t prompt_tokens, std::int64
   return std::min(max_new_tokens, context - prompt_tokens);
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <stdexcept>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -158,4 +158,4 @@ std::vector<GenerateResult> generate_samples(Model& model, std::span<const std::
   return results;
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -10,7 +10,7 @@
 #include "engine/model/model.h"
 #include "engine/model/sampler.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 struct GenerateOptions {
   std::int64_t max_new_tokens = 128;
@@ -54,4 +54,4 @@ GenerateResult generate(Model& model, std::span<const std::int32_t> prompt, cons
 std::vector<GenerateResult> generate_samples(Model& model, std::span<const std::int32_t> prompt, std::int64_t n,
                                              const GenerateOptions& options);
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

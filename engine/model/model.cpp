@@ -19,7 +19,7 @@
 #include "engine/weights/checkpoint.h"
 #include "engine/weights/inventory.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 using kernels::MatmulArgs;
@@ -408,4 +408,4 @@ void Model::step(std::span<const StepItem> items, StepResult& result, const Hidd
   }
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -17,7 +17,7 @@
 #include "engine/model/sequence.h"
 #include "engine/weights/config.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 struct StepItem {
   Sequence* sequence = nullptr;
@@ -65,4 +65,4 @@ class Model {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -10,7 +10,7 @@
 
 #include "engine/weights/load_error.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 using weights::Checkpoint;
@@ -182,4 +182,4 @@ ModelWeights bind_model_weights(const ModelConfig& config, const Checkpoint& che
   return w;
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

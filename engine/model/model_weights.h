@@ -12,7 +12,7 @@
 #include "engine/weights/checkpoint.h"
 #include "engine/weights/config.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 using kernels::WeightMatrix;
 
@@ -70,4 +70,4 @@ struct ModelWeights {
 // Binds every tensor; throws weights::LoadError naming a tensor whose dtype or shape does not fit.
 ModelWeights bind_model_weights(const weights::ModelConfig& config, const weights::Checkpoint& checkpoint);
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -5,7 +5,7 @@
 #include <array>
 #include <cstdint>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 inline std::array<std::uint32_t, 4> philox4x32(std::array<std::uint32_t, 4> counter, std::array<std::uint32_t, 2> key) {
   constexpr std::uint32_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;
@@ -30,4 +30,4 @@ inline double philox_uniform(std::uint64_t seed, std::uint64_t stream, std::uint
   return static_cast<double>(bits & ((std::uint64_t{1} << 53) - 1)) * 0x1.0p-53;
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

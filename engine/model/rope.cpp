@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numbers>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 Rope::Rope(const weights::ModelConfig& config) {
   const std::int64_t dim = config.qk_rope_head_dim;
@@ -54,4 +54,4 @@ void Rope::apply(float* x, const double* cos_sin) const {
   }
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

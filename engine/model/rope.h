@@ -7,7 +7,7 @@
 
 #include "engine/weights/config.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 class Rope {
  public:
@@ -29,4 +29,4 @@ class Rope {
   double softmax_scale_ = 1.0;
 };
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 RouterParams RouterParams::from_config(const weights::ModelConfig& config) {
   RouterParams p;
@@ -80,4 +80,4 @@ void route_token(const RouterParams& params, const float* logits, const float* b
   for (std::int64_t k = 0; k < params.top_k; ++k) weights_out[k] *= norm;
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -7,7 +7,7 @@
 
 #include "engine/weights/config.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 struct RouterParams {
   std::int64_t n_experts = 0;
@@ -26,4 +26,4 @@ struct RouterParams {
 void route_token(const RouterParams& params, const float* logits, const float* bias, std::int32_t* experts_out,
                  float* weights_out, std::span<float> scratch);
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

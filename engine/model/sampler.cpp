@@ -8,7 +8,7 @@
 
 #include "engine/model/philox.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 std::int32_t argmax_token(const float* logits, std::int64_t vocab) {
   std::int64_t best = 0;
@@ -143,4 +143,4 @@ std::int32_t Sampler::sample(const float* logits, std::int64_t vocab, const Samp
   return chosen;
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

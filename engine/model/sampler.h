@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 struct SamplingParams {
   double temperature = 0.0;  // 0: greedy (argmax, ties to the lowest id)
@@ -43,4 +43,4 @@ std::int32_t argmax_token(const float* logits, std::int64_t vocab);
 // weights, an overflow) and any token drawn from them would be garbage (NaN compares false, so argmax gave id 0).
 inline constexpr std::int32_t kNonFiniteLogits = -1;
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

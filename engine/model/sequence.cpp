@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 Sequence::Sequence(std::int64_t n_layers, std::int64_t entry_width)
     : entry_width_(entry_width), cache_(static_cast<std::size_t>(n_layers)) {}
@@ -22,4 +22,4 @@ void Sequence::extend(std::int64_t tokens) {
   for (auto& layer : cache_) layer.resize(static_cast<std::size_t>(length_ * entry_width_));
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

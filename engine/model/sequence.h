@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 
 // Per layer and position the cache holds kv_lora_rank normalized latent values followed by qk_rope_head_dim
 // rotated rope-key values: 576 floats per token and layer for R1, versus 40960 for per-head keys and values.
@@ -30,4 +30,4 @@ class Sequence {
   std::vector<std::vector<float>> cache_;
 };
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

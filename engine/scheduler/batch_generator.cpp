@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace r1eval::model {
+namespace r1eval::engine::scheduler {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -20,7 +20,7 @@ double seconds_between(Clock::time_point start, Clock::time_point end) {
 
 struct BatchGenerator::Prefill {
   std::shared_ptr<const GenerationRequest> request;
-  Sequence sequence;
+  model::Sequence sequence;
   std::size_t fed = 0;  // prompt tokens already in the sequence
   Clock::time_point start;
 };
@@ -28,12 +28,12 @@ struct BatchGenerator::Prefill {
 struct BatchGenerator::LiveSample {
   std::shared_ptr<const GenerationRequest> request;
   std::size_t sample = 0;
-  Sequence sequence;
-  GenerateResult result;
+  model::Sequence sequence;
+  model::GenerateResult result;
   Clock::time_point decode_start;
 };
 
-BatchGenerator::BatchGenerator(Model& model, SchedulerOptions options)
+BatchGenerator::BatchGenerator(model::Model& model, SchedulerOptions options)
     : model_(model), options_(options), samplers_(static_cast<std::size_t>(omp_get_max_threads())) {
   if (options_.max_sequences < 1) throw std::invalid_argument("max_sequences must be at least 1");
   if (options_.prefill_chunk < 1) throw std::invalid_argument("prefill_chunk must be at least 1");
@@ -45,7 +45,7 @@ void BatchGenerator::submit(GenerationRequest request) {
   if (request.prompt.empty()) throw std::invalid_argument("request " + std::to_string(request.id) + " has an empty prompt");
   if (request.streams.empty()) throw std::invalid_argument("request " + std::to_string(request.id) + " asks for no samples");
   if (request.options.max_new_tokens < 1) throw std::invalid_argument("max_new_tokens must be at least 1");
-  check_sampling_params(request.options.sampling);
+  model::check_sampling_params(request.options.sampling);
   const std::int64_t vocab = model_.config().vocab_size;
   for (const std::int32_t token : request.prompt) {
     if (token < 0 || token >= vocab) {
@@ -73,16 +73,16 @@ void BatchGenerator::step(std::vector<FinishedSample>& finished) {
   admit();
   if (live_.empty() && !prefill_) return;
 
-  std::vector<StepItem> items;
+  std::vector<model::StepItem> items;
   items.reserve(live_.size() + 1);
   for (LiveSample& s : live_) {
-    items.push_back(StepItem{&s.sequence, std::span<const std::int32_t>(&s.result.tokens.back(), 1), false});
+    items.push_back(model::StepItem{&s.sequence, std::span<const std::int32_t>(&s.result.tokens.back(), 1), false});
   }
   bool prompt_done = false;
   if (prefill_) {
     const auto& prompt = prefill_->request->prompt;
     const std::size_t count = std::min(prompt.size() - prefill_->fed, static_cast<std::size_t>(options_.prefill_chunk));
-    items.push_back(StepItem{&prefill_->sequence, std::span<const std::int32_t>(prompt).subspan(prefill_->fed, count), false});
+    items.push_back(model::StepItem{&prefill_->sequence, std::span<const std::int32_t>(prompt).subspan(prefill_->fed, count), false});
     prefill_->fed += count;
     prompt_done = prefill_->fed == prompt.size();
   }
@@ -96,7 +96,7 @@ void BatchGenerator::step(std::vector<FinishedSample>& finished) {
 }
 
 // Draws the next token of every live sample from its row of the step's logits; retires the finished ones.
-void BatchGenerator::draw(std::vector<FinishedSample>& finished, const StepResult& step, std::size_t live_rows) {
+void BatchGenerator::draw(std::vector<FinishedSample>& finished, const model::StepResult& step, std::size_t live_rows) {
   if (live_rows == 0) return;
   const auto rows = static_cast<std::int64_t>(live_rows);
   std::vector<std::int32_t> drawn(live_rows);
@@ -104,9 +104,9 @@ void BatchGenerator::draw(std::vector<FinishedSample>& finished, const StepResul
 #pragma omp parallel for schedule(dynamic, 1) if (rows > 1)
   for (std::int64_t r = 0; r < rows; ++r) {
     const LiveSample& s = live_[static_cast<std::size_t>(r)];
-    const GenerateOptions& o = s.request->options;
+    const model::GenerateOptions& o = s.request->options;
     drawn[static_cast<std::size_t>(r)] = samplers_[static_cast<std::size_t>(omp_get_thread_num())].sample(
-        step.row(step.first_row[static_cast<std::size_t>(r)]), sampleable_vocab(o, step.vocab_size), o.sampling,
+        step.row(step.first_row[static_cast<std::size_t>(r)]), model::sampleable_vocab(o, step.vocab_size), o.sampling,
         s.request->streams[s.sample], static_cast<std::uint64_t>(s.result.tokens.size()));
   }
   const auto eos = static_cast<std::int32_t>(model_.config().eos_token_id);
@@ -118,10 +118,10 @@ void BatchGenerator::draw(std::vector<FinishedSample>& finished, const StepResul
     ++s.result.decode_tokens;  // the forward pass that produced this row
     const bool broken = drawn[r] == kNonFiniteLogits;
     if (!broken) s.result.tokens.push_back(drawn[r]);
-    const GenerateOptions& o = s.request->options;
-    const bool stop = !broken && is_stop_token(drawn[r], eos, o);
+    const model::GenerateOptions& o = s.request->options;
+    const bool stop = !broken && model::is_stop_token(drawn[r], eos, o);
     if (broken || stop || static_cast<std::int64_t>(s.result.tokens.size()) == o.max_new_tokens) {
-      s.result.finish = broken ? FinishReason::kNonFinite : stop ? FinishReason::kStop : FinishReason::kLength;
+      s.result.finish = broken ? model::FinishReason::kNonFinite : stop ? model::FinishReason::kStop : model::FinishReason::kLength;
       s.result.decode_seconds = seconds_between(s.decode_start, now);
       finished.push_back(FinishedSample{s.request->id, s.sample, std::move(s.result)});
     } else {
@@ -142,27 +142,27 @@ void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, const f
 #pragma omp parallel for schedule(dynamic, 1) if (n > 1)
   for (std::int64_t i = 0; i < n; ++i) {
     first[static_cast<std::size_t>(i)] = samplers_[static_cast<std::size_t>(omp_get_thread_num())].sample(
-        prompt_logits, sampleable_vocab(request.options, vocab), request.options.sampling,
+        prompt_logits, model::sampleable_vocab(request.options, vocab), request.options.sampling,
         request.streams[static_cast<std::size_t>(i)], 0);
   }
   const auto eos = static_cast<std::int32_t>(model_.config().eos_token_id);
   const auto prompt_tokens = static_cast<std::int64_t>(request.prompt.size());
   for (std::size_t i = 0; i < first.size(); ++i) {
-    GenerateResult result;
+    model::GenerateResult result;
     const bool broken = first[i] == kNonFiniteLogits;
     if (!broken) result.tokens.push_back(first[i]);
     result.prefill_tokens = prompt_tokens;
     result.prefill_seconds = seconds_between(prefill->start, now);
-    const bool stop = !broken && is_stop_token(first[i], eos, request.options);
+    const bool stop = !broken && model::is_stop_token(first[i], eos, request.options);
     if (broken || stop || request.options.max_new_tokens == 1) {
-      result.finish = broken ? FinishReason::kNonFinite : stop ? FinishReason::kStop : FinishReason::kLength;
+      result.finish = broken ? model::FinishReason::kNonFinite : stop ? model::FinishReason::kStop : model::FinishReason::kLength;
       finished.push_back(FinishedSample{request.id, i, std::move(result)});
       continue;
     }
-    Sequence sequence = prefill->sequence;  // the shared prefill, copied for this sample
+    model::Sequence sequence = prefill->sequence;  // the shared prefill, copied for this sample
     sequence.reserve(prompt_tokens + request.options.max_new_tokens);
     live_.push_back(LiveSample{prefill->request, i, std::move(sequence), std::move(result), now});
   }
 }
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::scheduler

@@ -17,7 +17,7 @@
 #include "engine/model/model.h"
 #include "engine/model/sampler.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::scheduler {
 
 struct GenerationRequest {
   std::uint64_t id = 0;
@@ -25,13 +25,13 @@ struct GenerationRequest {
   std::vector<std::uint64_t> streams;  // one sample per RNG stream
   // max_new_tokens, sampling, stop_at_eos, stop_tokens and sampleable_vocab apply; stream and prefill_chunk are
   // replaced by `streams` and the scheduler's chunk.
-  GenerateOptions options;
+  model::GenerateOptions options;
 };
 
 struct FinishedSample {
   std::uint64_t request_id = 0;
   std::size_t sample = 0;  // index into the request's streams
-  GenerateResult result;
+  model::GenerateResult result;
 };
 
 struct SchedulerOptions {
@@ -41,7 +41,7 @@ struct SchedulerOptions {
 
 class BatchGenerator {
  public:
-  BatchGenerator(Model& model, SchedulerOptions options);
+  BatchGenerator(model::Model& model, SchedulerOptions options);
   ~BatchGenerator();
 
   // Throws std::invalid_argument for an empty prompt, no streams, a token id outside the vocabulary or bad
@@ -58,16 +58,16 @@ class BatchGenerator {
   struct Prefill;
   struct LiveSample;
   void admit();
-  void draw(std::vector<FinishedSample>& finished, const StepResult& step, std::size_t live_rows);
+  void draw(std::vector<FinishedSample>& finished, const model::StepResult& step, std::size_t live_rows);
   void fork_samples(std::vector<FinishedSample>& finished, const float* prompt_logits, std::int64_t vocab);
 
-  Model& model_;
+  model::Model& model_;
   SchedulerOptions options_;
   std::deque<std::shared_ptr<const GenerationRequest>> queue_;
   std::unique_ptr<Prefill> prefill_;
   std::vector<LiveSample> live_;
-  std::vector<Sampler> samplers_;  // one per thread
-  StepResult step_;
+  std::vector<model::Sampler> samplers_;  // one per thread
+  model::StepResult step_;
 };
 
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::scheduler

@@ -8,7 +8,7 @@
 
 #include "common/hash.h"
 
-namespace r1eval::synth {
+namespace r1eval::engine::synth {
 
 class CounterRandom {
  public:
@@ -35,4 +35,4 @@ class CounterRandom {
   std::uint64_t key_;
 };
 
-}  // namespace r1eval::synth
+}  // namespace r1eval::engine::synth

@@ -1,6 +1,6 @@
 #include "engine/synth/presets.h"
 
-namespace r1eval::synth {
+namespace r1eval::engine::synth {
 
 std::optional<Preset> parse_preset(std::string_view name) {
   if (name == "tiny") return Preset::Tiny;
@@ -85,4 +85,4 @@ weights::ModelConfig preset_config(Preset preset, bool fp8) {
   return c;
 }
 
-}  // namespace r1eval::synth
+}  // namespace r1eval::engine::synth

@@ -6,7 +6,7 @@
 
 #include "engine/weights/config.h"
 
-namespace r1eval::synth {
+namespace r1eval::engine::synth {
 
 enum class Preset {
   Tiny,   // the golden checkpoints' shapes (hidden 64, 4 layers, 16 experts), with the real 129280-token vocabulary
@@ -18,4 +18,4 @@ std::string_view preset_name(Preset preset);
 // The configuration of a preset; with fp8 it carries quantization_config (128x128 blocks).
 weights::ModelConfig preset_config(Preset preset, bool fp8);
 
-}  // namespace r1eval::synth
+}  // namespace r1eval::engine::synth

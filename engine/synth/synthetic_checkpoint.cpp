@@ -19,7 +19,7 @@
 #include "engine/weights/inventory.h"
 #include "engine/weights/safetensors_writer.h"
 
-namespace r1eval::synth {
+namespace r1eval::engine::synth {
 namespace {
 
 namespace fs = std::filesystem;
@@ -290,4 +290,4 @@ SynthSummary write_synthetic_checkpoint(Preset preset, std::uint64_t seed, bool 
 }
 
 
-}  // namespace r1eval::synth
+}  // namespace r1eval::engine::synth

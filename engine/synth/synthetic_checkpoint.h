@@ -12,7 +12,7 @@
 #include "engine/synth/presets.h"
 #include "engine/weights/config.h"
 
-namespace r1eval::synth {
+namespace r1eval::engine::synth {
 
 struct SynthOptions {
   bool force = false;  // write into a non-empty directory (replacing earlier shards)
@@ -43,4 +43,4 @@ SynthSummary write_synthetic_checkpoint(const weights::ModelConfig& config, std:
 SynthSummary write_synthetic_checkpoint(Preset preset, std::uint64_t seed, bool fp8,
                                         const std::filesystem::path& out_dir, const SynthOptions& options = {});
 
-}  // namespace r1eval::synth
+}  // namespace r1eval::engine::synth

@@ -5,7 +5,7 @@
 
 #include "engine/synth/counter_random.h"
 
-namespace r1eval::synth {
+namespace r1eval::engine::synth {
 namespace {
 
 // Below this many elements a parallel region costs more than it saves.
@@ -56,4 +56,4 @@ void fill_tensor_values(const weights::ExpectedTensor& tensor, std::uint64_t see
   }
 }
 
-}  // namespace r1eval::synth
+}  // namespace r1eval::engine::synth

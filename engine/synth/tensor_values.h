@@ -7,7 +7,7 @@
 #include "engine/weights/config.h"
 #include "engine/weights/inventory.h"
 
-namespace r1eval::synth {
+namespace r1eval::engine::synth {
 
 // Writes elements [first, first + out.size()) (row-major) of `tensor`'s float32 values for `seed`:
 // embeddings ~ std 1; norm weights uniform in [0.8, 1.2); the router's correction bias uniform in [0, 0.3)
@@ -16,4 +16,4 @@ namespace r1eval::synth {
 void fill_tensor_values(const weights::ExpectedTensor& tensor, std::uint64_t seed, std::uint64_t first,
                         std::span<float> out);
 
-}  // namespace r1eval::synth
+}  // namespace r1eval::engine::synth

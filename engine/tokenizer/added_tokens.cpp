@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 void AddedTokenMatcher::Trie::insert(std::string_view s, std::int32_t id) {
   if (s.empty()) return;  // an empty added token can never match
@@ -92,4 +92,4 @@ void AddedTokenMatcher::split(std::string_view text, std::vector<Segment>& out) 
   }
 }
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

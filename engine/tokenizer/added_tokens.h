@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 struct AddedToken {
   std::int32_t id = 0;
@@ -53,4 +53,4 @@ class AddedTokenMatcher {
   Trie normalized_;
 };
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -8,7 +8,7 @@
 #include "engine/tokenizer/tokenizer_error.h"
 #include "engine/tokenizer/utf8.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 std::uint64_t mix(std::uint64_t x) {
@@ -229,4 +229,4 @@ void BpeModel::encode_word(std::string_view word, std::vector<std::int32_t>& out
   }
 }
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

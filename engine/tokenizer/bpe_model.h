@@ -13,7 +13,7 @@
 
 #include "engine/tokenizer/tokenizer_json_reader.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 class BpeModel {
  public:
@@ -67,4 +67,4 @@ class BpeModel {
   mutable std::unordered_map<std::string, std::vector<std::int32_t>> cache_;
 };
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

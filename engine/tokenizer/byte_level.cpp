@@ -2,7 +2,7 @@
 
 #include "engine/tokenizer/utf8.h"
 
-namespace r1eval::tokenizer::byte_level {
+namespace r1eval::engine::tokenizer::byte_level {
 namespace {
 
 struct Tables {
@@ -56,4 +56,4 @@ std::optional<std::string> decode(std::string_view text) {
   return out;
 }
 
-}  // namespace r1eval::tokenizer::byte_level
+}  // namespace r1eval::engine::tokenizer::byte_level

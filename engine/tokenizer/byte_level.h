@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace r1eval::tokenizer::byte_level {
+namespace r1eval::engine::tokenizer::byte_level {
 
 // The code point that stands for byte b.
 char32_t byte_to_char(unsigned char b);
@@ -23,4 +23,4 @@ std::string encode(std::string_view bytes);
 // not valid UTF-8 (Hugging Face's decoder then keeps such a token's own UTF-8 bytes).
 std::optional<std::string> decode(std::string_view text);
 
-}  // namespace r1eval::tokenizer::byte_level
+}  // namespace r1eval::engine::tokenizer::byte_level

@@ -2,7 +2,7 @@
 
 #include "engine/tokenizer/tokenizer_error.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 // DeepSeek-R1 paper, Table 1 (the "prompt" placeholder becomes the user message). MODEL.md §8: exact whitespace
@@ -65,4 +65,4 @@ std::string ChatTemplate::render(const nlohmann::json& messages, const ChatOptio
   return rendered;
 }
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

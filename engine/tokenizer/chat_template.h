@@ -15,7 +15,7 @@
 #include "engine/tokenizer/jinja_template.h"
 #include "engine/tokenizer/tokenizer_config.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 struct ChatOptions {
   bool add_generation_prompt = false;
@@ -49,4 +49,4 @@ class ChatTemplate {
   std::string name_;
 };
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -2,7 +2,7 @@
 
 #include "engine/tokenizer/utf8.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 constexpr std::size_t kNoMatch = static_cast<std::size_t>(-1);
@@ -116,4 +116,4 @@ void DeepSeekPreTokenizer::split(std::string_view text, std::vector<std::string_
   flush(text.size());
 }
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -12,7 +12,7 @@
 
 #include "engine/tokenizer/unicode_classes.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 class DeepSeekPreTokenizer {
  public:
@@ -29,4 +29,4 @@ class DeepSeekPreTokenizer {
   UnicodeClasses classes_;
 };
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -8,7 +8,7 @@
 
 #include "engine/tokenizer/jinja_value.h"
 
-namespace r1eval::tokenizer::jinja {
+namespace r1eval::engine::tokenizer::jinja {
 
 struct Expr {
   enum class Kind {
@@ -51,4 +51,4 @@ struct Node {
   std::size_t line = 1;
 };
 
-}  // namespace r1eval::tokenizer::jinja
+}  // namespace r1eval::engine::tokenizer::jinja

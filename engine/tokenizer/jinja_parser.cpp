@@ -8,7 +8,7 @@
 #include "engine/tokenizer/tokenizer_error.h"
 #include "engine/tokenizer/utf8.h"
 
-namespace r1eval::tokenizer::jinja {
+namespace r1eval::engine::tokenizer::jinja {
 namespace {
 
 [[noreturn]] void fail(const std::string& name, std::size_t line, const std::string& what) {
@@ -816,4 +816,4 @@ Template Template::parse(std::string_view source, const std::string& name) {
   return t;
 }
 
-}  // namespace r1eval::tokenizer::jinja
+}  // namespace r1eval::engine::tokenizer::jinja

@@ -10,7 +10,7 @@
 #include "engine/tokenizer/tokenizer_error.h"
 #include "engine/tokenizer/utf8.h"
 
-namespace r1eval::tokenizer::jinja {
+namespace r1eval::engine::tokenizer::jinja {
 namespace {
 
 // Python's str.isspace() set (what strip()/split() with no argument remove).
@@ -730,4 +730,4 @@ std::string Template::render(const nlohmann::json& variables) const {
   return out;
 }
 
-}  // namespace r1eval::tokenizer::jinja
+}  // namespace r1eval::engine::tokenizer::jinja

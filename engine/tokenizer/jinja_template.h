@@ -12,7 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-namespace r1eval::tokenizer::jinja {
+namespace r1eval::engine::tokenizer::jinja {
 
 struct Node;
 
@@ -34,4 +34,4 @@ class Template {
   std::unique_ptr<Node> root_;
 };
 
-}  // namespace r1eval::tokenizer::jinja
+}  // namespace r1eval::engine::tokenizer::jinja

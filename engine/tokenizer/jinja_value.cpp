@@ -7,7 +7,7 @@
 
 #include "engine/tokenizer/tokenizer_error.h"
 
-namespace r1eval::tokenizer::jinja {
+namespace r1eval::engine::tokenizer::jinja {
 
 Value Value::from_bool(bool b) {
   Value v = make(Kind::kBool);
@@ -227,4 +227,4 @@ bool equal(const Value& a, const Value& b) {
   }
 }
 
-}  // namespace r1eval::tokenizer::jinja
+}  // namespace r1eval::engine::tokenizer::jinja

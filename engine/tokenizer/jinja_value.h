@@ -11,7 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-namespace r1eval::tokenizer::jinja {
+namespace r1eval::engine::tokenizer::jinja {
 
 struct Value;
 using List = std::vector<Value>;
@@ -70,4 +70,4 @@ struct Value {
 
 bool equal(const Value& a, const Value& b);
 
-}  // namespace r1eval::tokenizer::jinja
+}  // namespace r1eval::engine::tokenizer::jinja

@@ -7,7 +7,7 @@
 #include "engine/tokenizer/tokenizer_error.h"
 #include "engine/tokenizer/utf8.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 // Unicode White_Space (what Oniguruma's \s matches for UTF-8 text), as re2 class contents.
@@ -252,4 +252,4 @@ void PreTokenizer::split_with_re2(std::string_view text, std::vector<std::string
   }
 }
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

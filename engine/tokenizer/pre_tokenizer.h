@@ -20,7 +20,7 @@ namespace re2 {
 class RE2;
 }
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 class DeepSeekPreTokenizer;
 
@@ -61,4 +61,4 @@ class PreTokenizer {
   std::unique_ptr<DeepSeekPreTokenizer> deepseek_;
 };
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -10,7 +10,7 @@
 #include "engine/tokenizer/tokenizer_error.h"
 #include "engine/tokenizer/utf8.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 std::string read_file(const std::filesystem::path& path) {
@@ -230,4 +230,4 @@ std::string StreamDecoder::finish() {
   return out;
 }
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -23,7 +23,7 @@
 #include "engine/tokenizer/pre_tokenizer.h"
 #include "engine/tokenizer/tokenizer_config.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 class Tokenizer {
  public:
@@ -106,4 +106,4 @@ class StreamDecoder {
   std::string pending_;
 };
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

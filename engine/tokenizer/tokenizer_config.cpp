@@ -4,7 +4,7 @@
 
 #include "engine/tokenizer/tokenizer_error.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 // A special token is written either as a plain string or as {"__type": "AddedToken", "content": ...}.
@@ -59,4 +59,4 @@ TokenizerConfig TokenizerConfig::parse(std::string_view text, const std::string&
   return from_json(config, where);
 }
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

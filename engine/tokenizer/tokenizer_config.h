@@ -7,7 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 struct TokenizerConfig {
   std::string bos_token;  // "" when the config names none
@@ -23,4 +23,4 @@ struct TokenizerConfig {
   static TokenizerConfig from_json(const nlohmann::json& config, const std::string& where);
 };
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -5,11 +5,11 @@
 #include <stdexcept>
 #include <string>
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 class TokenizerError : public std::runtime_error {
  public:
   explicit TokenizerError(const std::string& message) : std::runtime_error(message) {}
 };
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

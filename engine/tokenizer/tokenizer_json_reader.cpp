@@ -2,7 +2,7 @@
 
 #include "engine/tokenizer/tokenizer_error.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 using Json = nlohmann::json;
@@ -179,4 +179,4 @@ TokenizerJson read_tokenizer_json(std::string_view text, const std::string& name
   return result;
 }
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 struct BpeTables {
   bool has_vocab = false;
@@ -30,4 +30,4 @@ struct TokenizerJson {
 // Throws TokenizerError ("NAME is not valid JSON (...)") on a syntax error.
 TokenizerJson read_tokenizer_json(std::string_view text, const std::string& name);
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

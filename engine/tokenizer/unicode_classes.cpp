@@ -4,7 +4,7 @@
 
 #include "engine/tokenizer/utf8.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 bool UnicodeClasses::is_white_space(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
@@ -39,4 +39,4 @@ std::uint8_t UnicodeClasses::compute(char32_t cp) const {
   return flags;
 }
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -11,7 +11,7 @@ namespace re2 {
 class RE2;
 }
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 
 enum CharClass : std::uint8_t {
   kLetter = 1,       // \p{L}
@@ -48,4 +48,4 @@ class UnicodeClasses {
   std::unique_ptr<std::atomic<std::uint8_t>[]> cache_;
 };
 
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -1,6 +1,6 @@
 #include "engine/tokenizer/utf8.h"
 
-namespace r1eval::tokenizer::utf8 {
+namespace r1eval::engine::tokenizer::utf8 {
 namespace {
 
 // Allowed range of the second byte for each lead byte (Unicode Table 3-7, "well-formed UTF-8 byte sequences").
@@ -126,4 +126,4 @@ std::string to_valid_lossy(std::string_view bytes) {
   return out;
 }
 
-}  // namespace r1eval::tokenizer::utf8
+}  // namespace r1eval::engine::tokenizer::utf8

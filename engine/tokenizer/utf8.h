@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace r1eval::tokenizer::utf8 {
+namespace r1eval::engine::tokenizer::utf8 {
 
 // Appends the UTF-8 encoding of a code point (<= 0x10FFFF) to out.
 void append(std::string& out, char32_t cp);
@@ -31,4 +31,4 @@ std::size_t append_lossy(std::string_view bytes, bool final, std::string& out);
 // Convenience: the whole input through append_lossy(final = true).
 std::string to_valid_lossy(std::string_view bytes);
 
-}  // namespace r1eval::tokenizer::utf8
+}  // namespace r1eval::engine::tokenizer::utf8

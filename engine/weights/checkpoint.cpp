@@ -15,7 +15,7 @@
 #include "engine/weights/safetensors.h"
 #include "engine/weights/strict_json.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 namespace {
 
@@ -162,4 +162,4 @@ std::uint64_t Checkpoint::total_bytes() const { return impl_->total_bytes; }
 
 const std::filesystem::path& Checkpoint::directory() const { return impl_->directory; }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -9,7 +9,7 @@
 
 #include "engine/weights/dtype.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 struct TensorView {
   std::string name;
@@ -46,4 +46,4 @@ class Checkpoint {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

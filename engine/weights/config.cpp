@@ -11,7 +11,7 @@
 #include "engine/weights/read_text_file.h"
 #include "engine/weights/strict_json.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 // Bounds far above any real model, low enough that every size derived from them fits in 64 bits.
@@ -319,4 +319,4 @@ nlohmann::json model_config_to_json(const ModelConfig& config) {
   return json;
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 struct YarnScaling {
   double factor = 1.0;
@@ -66,4 +66,4 @@ ModelConfig load_model_config(const std::filesystem::path& model_dir);
 // The inverse, for the synthetic checkpoint writer: a config.json with every key of R1's own file.
 nlohmann::json model_config_to_json(const ModelConfig& config);
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

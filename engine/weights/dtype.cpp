@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 std::size_t dtype_size(DType dtype) {
   switch (dtype) {
@@ -116,4 +116,4 @@ std::uint8_t f32_to_fp8_e4m3(float value) {
   return static_cast<std::uint8_t>(sign | (code > 0x7Eu ? 0x7Eu : code));
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 enum class DType : std::uint8_t { BF16, F16, F32, F8_E4M3 };
 
@@ -25,4 +25,4 @@ std::uint16_t f32_to_bf16(float value);
 // Round to nearest even, saturating to ±448 (no infinities in E4M3FN).
 std::uint8_t f32_to_fp8_e4m3(float value);
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -6,7 +6,7 @@
 
 #include "engine/weights/dtype.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 constexpr float kE4M3Max = 448.0f;
@@ -62,4 +62,4 @@ void dequantize_fp8_blocks(std::span<const std::uint8_t> codes, std::span<const 
   }
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

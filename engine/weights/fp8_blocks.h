@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 // Quantizes a row-major [rows, cols] float32 matrix. For each tile (edge tiles partial) scale = amax/448 over the
 // tile's real elements (1 for an all-zero tile), codes = E4M3(value / scale) rounded to nearest even.
@@ -16,4 +16,4 @@ void quantize_fp8_blocks(std::span<const float> values, std::int64_t rows, std::
 void dequantize_fp8_blocks(std::span<const std::uint8_t> codes, std::span<const float> scales, std::int64_t rows,
                            std::int64_t cols, std::int64_t block, std::span<float> out);
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

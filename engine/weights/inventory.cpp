@@ -5,7 +5,7 @@
 #include "engine/weights/load_error.h"
 #include "engine/weights/strict_json.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 using Shape = std::vector<std::int64_t>;
@@ -130,4 +130,4 @@ void validate_checkpoint(const ModelConfig& config, const Checkpoint& checkpoint
   }
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -9,7 +9,7 @@
 #include "engine/weights/checkpoint.h"
 #include "engine/weights/config.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 // How a tensor may be stored in a checkpoint whose config.json has a quantization_config.
 enum class Fp8Storage {
@@ -34,4 +34,4 @@ std::vector<ExpectedTensor> expected_tensors(const ModelConfig& config);
 // Throws LoadError naming the first bad tensor.
 void validate_checkpoint(const ModelConfig& config, const Checkpoint& checkpoint);
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -4,11 +4,11 @@
 #include <stdexcept>
 #include <string>
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 class LoadError : public std::runtime_error {
  public:
   explicit LoadError(const std::string& message) : std::runtime_error(message) {}
 };
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -13,7 +13,7 @@
 
 #include "engine/weights/load_error.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 class FileDescriptor {
@@ -72,4 +72,4 @@ void MappedFile::release() noexcept {
   size_ = 0;
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <span>
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 class MappedFile {
  public:
@@ -25,4 +25,4 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

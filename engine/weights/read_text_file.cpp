@@ -7,7 +7,7 @@
 
 #include "engine/weights/load_error.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 std::string read_text_file(const std::filesystem::path& path, std::uint64_t max_bytes) {
   std::error_code error;
@@ -29,4 +29,4 @@ std::string read_text_file(const std::filesystem::path& path, std::uint64_t max_
   return text;
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <string>
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 // Throws LoadError naming the path when it is missing, unreadable, not a regular file or larger than max_bytes.
 std::string read_text_file(const std::filesystem::path& path, std::uint64_t max_bytes = 100'000'000);
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -10,7 +10,7 @@
 #include "engine/weights/load_error.h"
 #include "engine/weights/strict_json.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 // a * b, or false when it does not fit in 64 bits.
@@ -185,4 +185,4 @@ SafetensorsHeader parse_safetensors_file(std::span<const std::byte> file_bytes, 
   return header;
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -13,7 +13,7 @@
 
 #include "engine/weights/dtype.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 // The largest header accepted (the reference implementation's limit).
 inline constexpr std::uint64_t kMaxSafetensorsHeaderBytes = 100'000'000;
@@ -47,4 +47,4 @@ SafetensorsHeader parse_safetensors_header(std::string_view header_json, std::ui
 // file size, compared without overflow), then the header against the bytes that follow it.
 SafetensorsHeader parse_safetensors_file(std::span<const std::byte> file_bytes, const std::string& file);
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

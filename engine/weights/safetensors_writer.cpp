@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 std::uint64_t TensorSpec::nbytes() const {
   std::uint64_t count = dtype_size(dtype);
@@ -123,4 +123,4 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   commit(file, temp, path, durable);
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -14,7 +14,7 @@
 
 #include "engine/weights/dtype.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 struct TensorSpec {
   std::string name;
@@ -58,4 +58,4 @@ class SafetensorsWriter {
 // Writes `content` to `path` through a temporary file and a rename (fsynced first when durable).
 void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable = true);
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -9,7 +9,7 @@
 #include "common/json_limits.h"
 #include "engine/weights/load_error.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 std::string quote_for_message(std::string_view text) {
   constexpr std::size_t kMaxShown = 120;
   std::string out = "\"";
@@ -66,4 +66,4 @@ nlohmann::json parse_strict_json(std::string_view text, const std::string& sourc
   return value;
 }
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 
 // Parses `text` as one JSON value. Rejects invalid JSON (nlohmann also rejects invalid UTF-8 in strings),
 // nesting deeper than `max_depth`, and an object with the same key twice (nlohmann would silently keep the
@@ -17,4 +17,4 @@ std::string quote_for_message(std::string_view text);
 
 nlohmann::json parse_strict_json(std::string_view text, const std::string& source, int max_depth = 64);
 
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -6,7 +6,7 @@
 
 #include "evals/suites/baselines.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::compare {
 namespace {
 
 constexpr std::string_view kPaperPrefix = "paper:";
@@ -18,14 +18,14 @@ std::int64_t parse_run_id(const std::string& text) {
     throw std::invalid_argument("baseline '" + text + "' is neither a run id nor paper:NAME (names: " +
                                 [] {
                                   std::string names;
-                                  for (const std::string& n : paper_baseline_names()) names += (names.empty() ? "" : ", ") + n;
+                                  for (const std::string& n : suites::paper_baseline_names()) names += (names.empty() ? "" : ", ") + n;
                                   return names;
                                 }() + ")");
   }
   return id;
 }
 
-std::vector<reports::SampleRow> run_samples(const reports::ResultsDb& db, std::int64_t run_id) {
+std::vector<reports::db::SampleRow> run_samples(const reports::db::ResultsDb& db, std::int64_t run_id) {
   if (!db.find_run(run_id)) {
     throw std::invalid_argument("run " + std::to_string(run_id) + " is not in " + db.path().string());
   }
@@ -34,15 +34,15 @@ std::vector<reports::SampleRow> run_samples(const reports::ResultsDb& db, std::i
 
 }  // namespace
 
-BaselineComparison compare_with_baseline(const reports::ResultsDb& db, std::int64_t run_id, const std::string& baseline,
+BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::int64_t run_id, const std::string& baseline,
                                          const metrics::CompareOptions& options) {
-  const std::vector<reports::SampleRow> run = run_samples(db, run_id);
+  const std::vector<reports::db::SampleRow> run = run_samples(db, run_id);
   BaselineComparison result;
   std::vector<metrics::Comparison> rows;
   if (baseline.rfind(kPaperPrefix, 0) == 0) {
     const std::string name = baseline.substr(kPaperPrefix.size());
     std::vector<metrics::PublishedFigure> figures;
-    for (const BaselineFigure& f : paper_baseline(name)) {
+    for (const suites::BaselineFigure& f : suites::paper_baseline(name)) {
       if (f.metric == "pass@1") figures.push_back(metrics::PublishedFigure{f.suite, f.value});
     }
     rows = metrics::compare_with_figures(run, figures, options);
@@ -62,7 +62,7 @@ BaselineComparison compare_with_baseline(const reports::ResultsDb& db, std::int6
 
 bool has_significant_regression(const BaselineComparison& comparison) {
   return std::any_of(comparison.rows.begin(), comparison.rows.end(),
-                     [](const reports::ComparisonRow& r) { return r.significant_regression; });
+                     [](const reports::render::ComparisonRow& r) { return r.significant_regression; });
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::compare

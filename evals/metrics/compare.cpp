@@ -97,8 +97,8 @@ Comparison compare_with_figure(const std::string& suite, std::span<const Problem
   return c;
 }
 
-std::vector<Comparison> compare_runs(std::span<const reports::SampleRow> run,
-                                     std::span<const reports::SampleRow> baseline, const CompareOptions& options) {
+std::vector<Comparison> compare_runs(std::span<const reports::db::SampleRow> run,
+                                     std::span<const reports::db::SampleRow> baseline, const CompareOptions& options) {
   check_alpha(options.alpha);
   const std::vector<SuiteSamples> run_suites = group_samples(run);
   const std::vector<SuiteSamples> baseline_suites = group_samples(baseline);
@@ -135,7 +135,7 @@ std::vector<Comparison> compare_runs(std::span<const reports::SampleRow> run,
   return out;
 }
 
-std::vector<Comparison> compare_with_figures(std::span<const reports::SampleRow> run,
+std::vector<Comparison> compare_with_figures(std::span<const reports::db::SampleRow> run,
                                              std::span<const PublishedFigure> figures, const CompareOptions& options) {
   check_alpha(options.alpha);
   std::vector<SuiteSamples> suites = group_samples(run);

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "evals/metrics/bootstrap.h"
-#include "reports/report_data.h"
-#include "reports/results_db.h"
+#include "reports/render/report_data.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals::metrics {
 
@@ -28,7 +28,7 @@ struct CompareOptions {
 
 // One suite's verdict: the row type reports render (suite, metric "pass@1", run and baseline values, delta with
 // its interval, p-value, problems compared, significant regression / improvement).
-using Comparison = reports::ComparisonRow;
+using Comparison = reports::render::ComparisonRow;
 
 // Paired comparison of per-problem mean correctness; run[i] and baseline[i] are the same problem. Throws
 // std::invalid_argument for lengths that differ, no problems, or alpha outside (0, 1).
@@ -42,8 +42,8 @@ Comparison compare_with_figure(const std::string& suite, std::span<const Problem
 
 // Per suite the two runs share (in the run's order; suites with no shared problem are left out), then "all" over
 // every shared problem when there is one.
-std::vector<Comparison> compare_runs(std::span<const reports::SampleRow> run,
-                                     std::span<const reports::SampleRow> baseline, const CompareOptions& options);
+std::vector<Comparison> compare_runs(std::span<const reports::db::SampleRow> run,
+                                     std::span<const reports::db::SampleRow> baseline, const CompareOptions& options);
 
 // A published pass@1 for one suite ("all": the run's pooled pass@1).
 struct PublishedFigure {
@@ -52,7 +52,7 @@ struct PublishedFigure {
 };
 
 // One comparison per figure whose suite the run has, in the figures' order.
-std::vector<Comparison> compare_with_figures(std::span<const reports::SampleRow> run,
+std::vector<Comparison> compare_with_figures(std::span<const reports::db::SampleRow> run,
                                              std::span<const PublishedFigure> figures, const CompareOptions& options);
 
 }  // namespace r1eval::evals::metrics

@@ -15,8 +15,8 @@
 namespace r1eval::evals::metrics {
 namespace {
 
-using reports::MetricRow;
-using reports::SampleRow;
+using reports::db::MetricRow;
+using reports::db::SampleRow;
 
 // Each suite's equivalence predicate, asked for once.
 class EquivalenceLookup {

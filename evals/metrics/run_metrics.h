@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "evals/metrics/majority_vote.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals::metrics {
 
@@ -43,7 +43,7 @@ struct MetricOptions {
 // The rows for each suite in order of first appearance, then for "all"; within a group in the order listed
 // above. No rows: no metrics. Throws std::invalid_argument for malformed rows (see group_samples) or a suite
 // named "all".
-std::vector<reports::MetricRow> compute_run_metrics(std::span<const reports::SampleRow> rows,
+std::vector<reports::db::MetricRow> compute_run_metrics(std::span<const reports::db::SampleRow> rows,
                                                     const MetricOptions& options);
 
 }  // namespace r1eval::evals::metrics

@@ -11,15 +11,15 @@ namespace r1eval::evals::metrics {
 
 std::int64_t ProblemSamples::correct() const {
   return static_cast<std::int64_t>(
-      std::count_if(samples.begin(), samples.end(), [](const reports::SampleRow* row) { return row->correct; }));
+      std::count_if(samples.begin(), samples.end(), [](const reports::db::SampleRow* row) { return row->correct; }));
 }
 
-std::vector<SuiteSamples> group_samples(std::span<const reports::SampleRow> rows) {
+std::vector<SuiteSamples> group_samples(std::span<const reports::db::SampleRow> rows) {
   std::vector<SuiteSamples> suites;
   std::map<std::string, std::size_t> suite_slot;
   std::vector<std::map<std::string, std::size_t>> problem_slot;  // per suite: problem_id -> index in problems
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    const reports::SampleRow& row = rows[r];
+    const reports::db::SampleRow& row = rows[r];
     const std::string where = "sample row " + std::to_string(r) + " (suite '" + row.suite + "', problem '" +
                               row.problem_id + "', sample " + std::to_string(row.sample_index) + ")";
     if (row.suite.empty()) throw std::invalid_argument(where + " has an empty suite name");
@@ -41,12 +41,12 @@ std::vector<SuiteSamples> group_samples(std::span<const reports::SampleRow> rows
     });
     for (ProblemSamples& problem : suite.problems) {
       std::sort(problem.samples.begin(), problem.samples.end(),
-                [](const reports::SampleRow* a, const reports::SampleRow* b) {
+                [](const reports::db::SampleRow* a, const reports::db::SampleRow* b) {
                   return a->sample_index < b->sample_index;
                 });
       const auto twin = std::adjacent_find(
           problem.samples.begin(), problem.samples.end(),
-          [](const reports::SampleRow* a, const reports::SampleRow* b) { return a->sample_index == b->sample_index; });
+          [](const reports::db::SampleRow* a, const reports::db::SampleRow* b) { return a->sample_index == b->sample_index; });
       if (twin != problem.samples.end()) {
         throw std::invalid_argument("sample " + std::to_string((*twin)->sample_index) + " of problem '" +
                                     problem.problem_id + "' in suite '" + suite.suite + "' appears twice");

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::evals::metrics {
 
@@ -14,7 +14,7 @@ struct ProblemSamples {
   std::string suite;
   std::string problem_id;
   std::int64_t problem_index = 0;
-  std::vector<const reports::SampleRow*> samples;  // by sample_index; points into the rows given to group_samples
+  std::vector<const reports::db::SampleRow*> samples;  // by sample_index; points into the rows given to group_samples
 
   std::int64_t count() const { return static_cast<std::int64_t>(samples.size()); }
   std::int64_t correct() const;
@@ -29,6 +29,6 @@ struct SuiteSamples {
 // seeded bootstraps over the groups give the same interval however the rows were read. Throws
 // std::invalid_argument for a row with an empty suite or problem id, a negative sample index, or a sample that
 // appears twice (same suite, problem_id and sample_index).
-std::vector<SuiteSamples> group_samples(std::span<const reports::SampleRow> rows);
+std::vector<SuiteSamples> group_samples(std::span<const reports::db::SampleRow> rows);
 
 }  // namespace r1eval::evals::metrics

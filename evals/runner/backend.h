@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 struct SamplingSettings {
   double temperature = 0.6;
@@ -52,4 +52,4 @@ class Backend {
   virtual bool idle() const = 0;
 };
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

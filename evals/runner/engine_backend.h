@@ -8,11 +8,11 @@
 #include "engine/scheduler/batch_generator.h"
 #include "evals/runner/backend.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 struct EngineBackendOptions {
-  model::SchedulerOptions scheduler;
-  model::ModelOptions model;
+  engine::scheduler::SchedulerOptions scheduler;
+  engine::model::ModelOptions model;
 };
 
 class EngineBackend final : public Backend {
@@ -34,4 +34,4 @@ class EngineBackend final : public Backend {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

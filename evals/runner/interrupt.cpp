@@ -2,7 +2,7 @@
 
 #include <csignal>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 std::atomic<bool> stop_requested{false};
@@ -22,4 +22,4 @@ const std::atomic<bool>& install_interrupt_handlers() {
   return stop_requested;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

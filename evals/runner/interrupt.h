@@ -5,9 +5,9 @@
 
 #include <atomic>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 // Installs the handlers (idempotent) and returns the flag they set.
 const std::atomic<bool>& install_interrupt_handlers();
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -75,4 +75,4 @@ void Progress::finish() {
   if (out_ != nullptr && interactive_) std::fputc('\n', out_);
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

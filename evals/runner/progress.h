@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 class Progress {
  public:
@@ -36,4 +36,4 @@ class Progress {
   std::chrono::steady_clock::time_point last_print_;
 };
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

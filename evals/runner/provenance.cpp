@@ -10,7 +10,7 @@
 #include "datasets/content_hash.h"
 #include "engine/kernels/kernel_variants.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace fs = std::filesystem;
 namespace {
 
@@ -54,7 +54,7 @@ nlohmann::json machine_info() {
   return {{"cpu", cpu_model_name()},
           {"logical_cores", std::thread::hardware_concurrency()},
           {"omp_threads", omp_get_max_threads()},
-          {"kernels", std::string(kernels::variant_name(kernels::active_variant()))}};
+          {"kernels", std::string(engine::kernels::variant_name(engine::kernels::active_variant()))}};
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

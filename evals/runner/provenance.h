@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 // SHA-256 of the model directory's small files that define it (config.json, the safetensors index,
 // tokenizer.json, tokenizer_config.json), plus each shard's size: hashing ~700 GB of weights per run is not an
@@ -17,4 +17,4 @@ nlohmann::json model_fingerprint(const std::filesystem::path& model_dir);
 // CPU model, logical cores, OpenMP threads, the kernel variant in use.
 nlohmann::json machine_info();
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -12,7 +12,7 @@
 
 #include "common/hash.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 // SQLite locks bytes from 1 GiB to 1 GiB + 512; run locks live from 1 TiB on, one byte per run key hash slot.
@@ -50,4 +50,4 @@ RunLock::~RunLock() {
   if (fd_ >= 0) ::close(fd_);  // closing the last descriptor of the description releases the lock
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 class RunLock {
  public:
@@ -24,4 +24,4 @@ class RunLock {
   int fd_ = -1;
 };
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -21,14 +21,14 @@
 #include "evals/suites/suite.h"
 #include "graders/math/equivalence.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 using SampleKey = std::tuple<std::string, std::string, std::int64_t>;  // suite, problem id, sample index
 
 // One suite as this run evaluates it: its problems and the settings the options resolve to.
 struct PlannedSuite {
-  Suite suite;
+  suites::Suite suite;
   datasets::Dataset data;
   std::int64_t limit = 0;
   std::int64_t samples = 1;
@@ -74,12 +74,12 @@ std::vector<PlannedSuite> plan_suites(const RunOptions& options) {
     const auto [name, limit] = parse_suite_entry(entry, options.limit);
     if (!seen.insert(name).second) throw std::invalid_argument("suite '" + name + "' is named twice");
     PlannedSuite p;
-    p.suite = find_suite(name);
+    p.suite = suites::find_suite(name);
     if (options.generate > 0 && !p.suite.generator.empty()) {
       p.suite.generate_count = options.generate;
       p.suite.generate_seed = options.seed;
     }
-    p.data = load_suite_problems(p.suite, limit);
+    p.data = suites::load_suite_problems(p.suite, limit);
     p.limit = limit;
     p.samples = options.samples > 0           ? options.samples
                 : options.r1_protocol_samples ? p.suite.r1_protocol_samples
@@ -131,28 +131,28 @@ std::uint64_t sample_stream(const std::string& suite, const std::string& problem
   return common::splitmix64_mix(h);
 }
 
-std::vector<reports::MetricRow> update_run_metrics(reports::ResultsDb& db, std::int64_t run_id) {
-  const std::vector<reports::SampleRow> rows = db.samples(run_id);
+std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id) {
+  const std::vector<reports::db::SampleRow> rows = db.samples(run_id);
   metrics::MetricOptions options;
   options.equivalence_for_suite = [](const std::string& suite) -> metrics::AnswerEquivalence {
-    if (find_suite(suite).grader == "math") {
+    if (suites::find_suite(suite).grader == "math") {
       return [](const std::string& a, const std::string& b) { return graders::math::answers_equivalent(a, b); };
     }
     return {};
   };
-  std::vector<reports::MetricRow> result = metrics::compute_run_metrics(rows, options);
+  std::vector<reports::db::MetricRow> result = metrics::compute_run_metrics(rows, options);
   db.replace_metrics(run_id, result);
   return result;
 }
 
 void validate_run_options(const RunOptions& options) { plan_suites(options); }
 
-RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::ResultsDb& db, Progress& progress,
+RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::db::ResultsDb& db, Progress& progress,
                           const std::atomic<bool>& stop_requested) {
   std::vector<PlannedSuite> planned = plan_suites(options);
   const nlohmann::json identity = run_identity(options, planned);
 
-  reports::RunInfo info;
+  reports::db::RunInfo info;
   info.run_key = datasets::sha256_text(identity.dump());
   info.status = "running";
   info.started_at = common::utc_timestamp();
@@ -169,17 +169,17 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
                      {"backend", backend.provenance()}};
   // Before the run is marked running or anything is generated: a second process on the same run stops here.
   const RunLock lock = RunLock::acquire(db.path(), info.run_key);
-  const reports::RunInfo run = db.begin_run(info);
+  const reports::db::RunInfo run = db.begin_run(info);
 
   RunOutcome outcome;
   outcome.run_id = run.run_id;
   std::set<SampleKey> stored;
-  for (const reports::SampleRow& row : db.samples(run.run_id)) stored.emplace(row.suite, row.problem_id, row.sample_index);
+  for (const reports::db::SampleRow& row : db.samples(run.run_id)) stored.emplace(row.suite, row.problem_id, row.sample_index);
 
   std::map<std::uint64_t, PendingProblem> pending;
   std::int64_t total_problems = 0;
   std::int64_t complete_problems = 0;
-  std::vector<reports::SampleRow> unwritten;
+  std::vector<reports::db::SampleRow> unwritten;
   std::uint64_t next_id = 0;
   for (std::size_t s = 0; s < planned.size(); ++s) {
     const PlannedSuite& p = planned[s];
@@ -252,7 +252,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
         progress.sample_done(c.completion_tokens, --todo.outstanding == 0);
         continue;
       }
-      reports::SampleRow row = grade_sample(context, c, run.run_id);
+      reports::db::SampleRow row = grade_sample(context, c, run.run_id);
       if (c.max_new_tokens > 0 && c.max_new_tokens < p.max_new_tokens) {
         // The row records the budget it really had, so a truncation is not read against the suite's budget.
         row.detail += fmt::format("{}budget clamped to {} tokens by the model's context",
@@ -279,4 +279,4 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   return outcome;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -17,9 +17,9 @@
 
 #include "evals/runner/backend.h"
 #include "evals/runner/progress.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 struct RunOptions {
   std::vector<std::string> suites;   // names, each optionally with its own problem limit: "arith:100"
@@ -51,7 +51,7 @@ struct RunOutcome {
   // Samples that ran with a smaller budget than asked, as the model's context left less after the prompt.
   std::int64_t samples_clamped = 0;
   std::int64_t smallest_budget = 0;    // the smallest such budget
-  std::vector<reports::MetricRow> metrics;
+  std::vector<reports::db::MetricRow> metrics;
 };
 
 // The RNG stream of one sample: a stable hash of (suite, problem id, sample index).
@@ -61,11 +61,11 @@ std::uint64_t sample_stream(const std::string& suite, const std::string& problem
 // loads the suites' problems but touches no database or backend, so a command can check before creating either.
 void validate_run_options(const RunOptions& options);
 
-// Throws std::invalid_argument for unknown suites or bad options, reports::DbError for database failures.
-RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::ResultsDb& db, Progress& progress,
+// Throws std::invalid_argument for unknown suites or bad options, reports::db::DbError for database failures.
+RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::db::ResultsDb& db, Progress& progress,
                           const std::atomic<bool>& stop_requested);
 
 // Recomputes and stores the metrics of a run from its rows (the runner does this at the end of every run).
-std::vector<reports::MetricRow> update_run_metrics(reports::ResultsDb& db, std::int64_t run_id);
+std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id);
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

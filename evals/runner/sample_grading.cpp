@@ -4,7 +4,7 @@
 
 #include "graders/format/reasoning_quality.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 graders::format::FormatMode format_mode(const std::string& template_name) {
@@ -25,8 +25,8 @@ nlohmann::json grading_problem(const SampleContext& context) {
   return problem;
 }
 
-reports::SampleRow grade_sample(const SampleContext& context, const Completion& completion, std::int64_t run_id) {
-  reports::SampleRow row;
+reports::db::SampleRow grade_sample(const SampleContext& context, const Completion& completion, std::int64_t run_id) {
+  reports::db::SampleRow row;
   row.run_id = run_id;
   row.suite = context.suite->name;
   row.subset = context.problem->subset;
@@ -66,4 +66,4 @@ reports::SampleRow grade_sample(const SampleContext& context, const Completion& 
   return row;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

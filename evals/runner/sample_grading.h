@@ -9,12 +9,12 @@
 #include "evals/runner/backend.h"
 #include "evals/suites/suite.h"
 #include "graders/grader.h"
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 
 struct SampleContext {
-  const Suite* suite = nullptr;
+  const suites::Suite* suite = nullptr;
   const datasets::Problem* problem = nullptr;
   const graders::Grader* grader = nullptr;
   std::string template_name;  // decides the expected output format ("r1-zero" or an R1-style chat template)
@@ -25,6 +25,6 @@ struct SampleContext {
 // The problem record as graders read it: the loader's record with the output format of the template in use.
 nlohmann::json grading_problem(const SampleContext& context);
 
-reports::SampleRow grade_sample(const SampleContext& context, const Completion& completion, std::int64_t run_id);
+reports::db::SampleRow grade_sample(const SampleContext& context, const Completion& completion, std::int64_t run_id);
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

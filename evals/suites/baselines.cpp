@@ -10,7 +10,7 @@
 #include "common/repo_paths.h"
 #include "evals/suites/suite.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::suites {
 namespace {
 
 constexpr std::string_view kPrefix = "paper:";
@@ -103,4 +103,4 @@ std::vector<std::string> paper_baseline_names() {
   return names;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::suites

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace r1eval::evals {
+namespace r1eval::evals::suites {
 
 struct BaselineFigure {
   std::string suite, metric;  // a bundled suite name; a metric name as the runner records it ("pass@1", "cons@64")
@@ -27,4 +27,4 @@ std::vector<std::string> paper_baseline_names();
 // suite, a metric and a value in [0, 1]; errors name the file and the baseline.
 std::map<std::string, std::vector<BaselineFigure>> read_baselines(const std::filesystem::path& file);
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::suites

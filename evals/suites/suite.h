@@ -10,7 +10,7 @@
 
 #include "datasets/problem.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::suites {
 
 struct Suite {
   std::string name;             // "gsm8k", "math500", "bbh"...
@@ -66,4 +66,4 @@ std::vector<Suite> read_suites(const std::filesystem::path& dir);
 Suite parse_suite(const std::string& json_text, const std::filesystem::path& file);
 std::vector<std::string> suite_names();
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::suites

@@ -12,7 +12,7 @@
 #include "graders/grader.h"
 #include "graders/math/extract.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::suites {
 namespace {
 
 constexpr std::array<std::string_view, 17> kKeys = {
@@ -170,4 +170,4 @@ Suite parse_suite(const std::string& json_text, const std::filesystem::path& fil
   return suite;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::suites

@@ -7,7 +7,7 @@
 #include "datasets/loaders.h"
 #include "evals/suites/suite.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::suites {
 namespace {
 
 // The first `limit` problems of every subset, with the limit shared out round-robin: each subset in turn (in
@@ -92,4 +92,4 @@ std::string user_message(const Suite& suite, const datasets::Problem& problem) {
   return problem.prompt + "\n" + suite.instruction;
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::suites

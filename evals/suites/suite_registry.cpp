@@ -7,7 +7,7 @@
 #include "common/repo_paths.h"
 #include "evals/suites/suite.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::suites {
 
 std::vector<Suite> read_suites(const std::filesystem::path& dir) {
   std::error_code error;
@@ -48,4 +48,4 @@ const Suite& find_suite(std::string_view name) {
   throw std::invalid_argument("unknown suite '" + std::string(name) + "'" + common::did_you_mean(name, suite_names()));
 }
 
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::suites

@@ -8,14 +8,14 @@
 
 #include <gtest/gtest.h>
 
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 #include "tests/cli/cli_harness.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace cli_harness;
-using r1eval::reports::ResultsDb;
+using r1eval::reports::db::ResultsDb;
 
 // A results database with one run of two samples (finished unless told otherwise), in a folder of its own.
 fs::path make_database(const std::string& name, const std::string& status = "finished") {
@@ -24,13 +24,13 @@ fs::path make_database(const std::string& name, const std::string& status = "fin
   fs::create_directories(dir);
   const fs::path path = dir / "results.sqlite";
   ResultsDb db = ResultsDb::open(path);
-  r1eval::reports::RunInfo info;
+  r1eval::reports::db::RunInfo info;
   info.run_key = "cli-database-test";
   info.model = "toy";
   info.suites = "arith";
   info.samples = 2;
-  const r1eval::reports::RunInfo run = db.begin_run(info);
-  std::vector<r1eval::reports::SampleRow> rows(2);
+  const r1eval::reports::db::RunInfo run = db.begin_run(info);
+  std::vector<r1eval::reports::db::SampleRow> rows(2);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     rows[i].run_id = run.run_id;
     rows[i].suite = "arith";

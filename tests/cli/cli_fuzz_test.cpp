@@ -11,14 +11,14 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 #include "tests/cli/cli_harness.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace cli_harness;
-using r1eval::reports::ResultsDb;
+using r1eval::reports::db::ResultsDb;
 
 constexpr int kInvocations = 240;
 constexpr auto kBudget = std::chrono::seconds(50);  // stop early rather than exceed CI's minute
@@ -42,11 +42,11 @@ Corpus make_corpus() {
   c.db = dir / "results.sqlite";
   {
     ResultsDb db = ResultsDb::open(c.db);
-    r1eval::reports::RunInfo info;
+    r1eval::reports::db::RunInfo info;
     info.run_key = "fuzz";
     info.suites = "arith";
     const auto run = db.begin_run(info);
-    r1eval::reports::SampleRow row;
+    r1eval::reports::db::SampleRow row;
     row.run_id = run.run_id;
     row.suite = "arith";
     row.problem_id = "p";

@@ -12,8 +12,8 @@
 namespace r1eval::perf {
 namespace {
 
-using reports::KernelResultRow;
-using reports::ThroughputRow;
+using reports::db::KernelResultRow;
+using reports::db::ThroughputRow;
 
 // Nine repetition times around `median` (the middle one), spread ±4%.
 std::vector<double> repetitions_around(double median) {

@@ -15,10 +15,10 @@
 namespace r1eval::perf {
 namespace {
 
-using weights::DType;
+using engine::weights::DType;
 
 std::vector<KernelCase> one_of_each() {
-  const auto tiny = synth::preset_config(synth::Preset::Tiny, false);
+  const auto tiny = engine::synth::preset_config(engine::synth::Preset::Tiny, false);
   return {
       {"small", MatmulCase{.label = "t", .in = 256, .out = 130, .m = 3, .dtype = DType::F8_E4M3}, true},
       {"small", MatmulCase{.label = "t", .in = 64, .out = 32, .m = 1, .dtype = DType::BF16}, true},
@@ -36,7 +36,7 @@ TEST(CaseFixtures, RunnerTimesEveryKind) {
   // One thread: this checks the plumbing, and on a busy machine waking OpenMP workers per call dominates.
   const int threads = omp_get_max_threads();
   omp_set_num_threads(1);
-  const auto tok = tokenizer::Tokenizer::load(common::default_tokenizer_dir());
+  const auto tok = engine::tokenizer::Tokenizer::load(common::default_tokenizer_dir());
   ASSERT_TRUE(tok.has_value());
   WeightPool pool;
   MachineCeilings ceilings;

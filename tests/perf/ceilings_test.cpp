@@ -39,13 +39,13 @@ TEST(Ceilings, RooflineCeilingPerWeightType) {
   c.f32_gflops = 200;
   c.bf16_gflops = 150;
   c.bf16_native = false;  // emulated: BF16 weights are held to the f32 FMA peak
-  EXPECT_EQ(ceiling_for(c, weights::DType::BF16).gflops, 200);
-  EXPECT_EQ(ceiling_for(c, weights::DType::F8_E4M3).gflops, 200);
+  EXPECT_EQ(ceiling_for(c, engine::weights::DType::BF16).gflops, 200);
+  EXPECT_EQ(ceiling_for(c, engine::weights::DType::F8_E4M3).gflops, 200);
   c.bf16_native = true;
   c.bf16_gflops = 400;
-  EXPECT_EQ(ceiling_for(c, weights::DType::BF16).gflops, 400);
-  EXPECT_EQ(ceiling_for(c, weights::DType::F32).gflops, 200);
-  EXPECT_EQ(ceiling_for(c, weights::DType::BF16).gbps, 30);
+  EXPECT_EQ(ceiling_for(c, engine::weights::DType::BF16).gflops, 400);
+  EXPECT_EQ(ceiling_for(c, engine::weights::DType::F32).gflops, 200);
+  EXPECT_EQ(ceiling_for(c, engine::weights::DType::BF16).gbps, 30);
 }
 
 TEST(Ceilings, RejectsBadOptions) {

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval::perf {
 namespace {
 
-using reports::KernelResultRow;
+using reports::db::KernelResultRow;
 
 struct Outcome {
   int status = -1;
@@ -54,14 +54,14 @@ KernelResultRow kernel(std::int64_t bench_id, const std::string& name, const std
 }
 
 // Writes one bench with two kernels (matmul at `matmul_seconds`) and a decode throughput row; returns its id.
-std::int64_t write_bench(reports::ResultsDb& db, double matmul_seconds, double tokens_per_s) {
-  reports::BenchInfo info;
+std::int64_t write_bench(reports::db::ResultsDb& db, double matmul_seconds, double tokens_per_s) {
+  reports::db::BenchInfo info;
   info.model = "tiny";
   const std::int64_t id = db.begin_bench(info).bench_id;
   const std::vector<KernelResultRow> kernels = {kernel(id, "matmul", "m=1,k=64,n=64", matmul_seconds),
                                                 kernel(id, "rms_norm", "n=64", 2e-6)};
   db.add_kernel_results(kernels);
-  reports::ThroughputRow rate;
+  reports::db::ThroughputRow rate;
   rate.bench_id = id;
   rate.model = "tiny";
   rate.phase = "decode";
@@ -69,7 +69,7 @@ std::int64_t write_bench(reports::ResultsDb& db, double matmul_seconds, double t
   rate.context = 128;
   rate.tokens_per_s = tokens_per_s;
   rate.price_basis = "cpu";
-  db.add_throughput(std::vector<reports::ThroughputRow>{rate});
+  db.add_throughput(std::vector<reports::db::ThroughputRow>{rate});
   return id;
 }
 
@@ -81,7 +81,7 @@ class CompareBenchCli : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     file_ = (dir_ / "results.db").string();
-    auto db = reports::ResultsDb::open(file_);
+    auto db = reports::db::ResultsDb::open(file_);
     baseline_ = write_bench(db, 1e-3, 100.0);
     equal_ = write_bench(db, 1e-3, 100.0);
     slower_ = write_bench(db, 3e-3, 90.0);

@@ -10,7 +10,7 @@
 namespace r1eval::perf {
 namespace {
 
-using weights::DType;
+using engine::weights::DType;
 
 const KernelCase& find_case(const std::vector<KernelCase>& cases, const std::string& kernel, const std::string& shape,
                             const std::string& dtype) {

@@ -66,7 +66,7 @@ TEST(ModelArithmetic, RejectsBadArguments) {
   const auto c = deepseek_r1_config();
   EXPECT_THROW(flops_per_token(c, -1), std::invalid_argument);
   EXPECT_THROW(expected_distinct_experts(c, 0), std::invalid_argument);
-  EXPECT_THROW(count_parameters(weights::ModelConfig{}), std::invalid_argument);
+  EXPECT_THROW(count_parameters(engine::weights::ModelConfig{}), std::invalid_argument);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 
 #include "engine/kernels/cpu/simd_fp8_bits.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 namespace {
 
 struct Avx2 {
@@ -76,10 +76,10 @@ struct Avx2 {
 };
 
 }  // namespace
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu
 
 #include "engine/kernels/cpu/simd_kernels_impl.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 constinit const KernelTable kAvx2Table = make_table<Avx2>();
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

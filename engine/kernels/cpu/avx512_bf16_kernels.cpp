@@ -5,11 +5,11 @@
 #include "engine/kernels/cpu/simd_bf16_dot_impl.h"
 #include "engine/kernels/cpu/simd_bf16_pairs_impl.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 void avx512_matmul_rows_bf16_dot(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
   matmul_rows_bf16_dot<Avx512>(job, r_begin, r_end);
 }
 void avx512_matmul_rows_bf16_pairs(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end) {
   matmul_rows_bf16_pairs(job, r_begin, r_end);
 }
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

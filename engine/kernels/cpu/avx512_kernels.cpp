@@ -4,7 +4,7 @@
 #include "engine/kernels/cpu/avx512_traits.h"
 #include "engine/kernels/cpu/simd_kernels_impl.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 // dispatch.cpp calls matmul_rows_bf16_dot only where bf16_dot_products_supported (kernel_variants.h) holds.
 constinit const KernelTable kAvx512Table = [] {
   KernelTable table = make_table<Avx512>();
@@ -12,4 +12,4 @@ constinit const KernelTable kAvx512Table = [] {
   table.matmul_rows_bf16_pairs = avx512_matmul_rows_bf16_pairs;
   return table;
 }();
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

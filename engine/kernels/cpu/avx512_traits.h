@@ -15,7 +15,7 @@
 
 #include "engine/kernels/cpu/simd_fp8_bits.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 namespace {
 
 struct Avx512 {
@@ -114,4 +114,4 @@ struct Avx512 {
 
 
 }  // namespace
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

@@ -9,7 +9,7 @@
 #include "engine/kernels/cpu/kernel_table.h"
 #include "engine/kernels/kernel_variants.h"
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 namespace {
 
 using cpu::KernelTable;
@@ -210,4 +210,4 @@ void rms_norm(const float* x, const float* weight, float eps, std::int64_t n, fl
 void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) { silu_mul(gate, up, n, out, active_variant()); }
 SoftmaxNumerators softmax_numerators(float* x, std::int64_t n) { return softmax_numerators(x, n, active_variant()); }
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

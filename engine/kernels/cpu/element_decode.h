@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-namespace r1eval::kernels::decode {
+namespace r1eval::engine::kernels::decode {
 namespace {
 
 constexpr float bf16_to_f32(std::uint16_t bits) {
@@ -72,4 +72,4 @@ constexpr Fp8Table kFp8Table = make_fp8_table();
 constexpr float fp8_e4m3_to_f32(std::uint8_t bits) { return kFp8Table.value[bits]; }
 
 }  // namespace
-}  // namespace r1eval::kernels::decode
+}  // namespace r1eval::engine::kernels::decode

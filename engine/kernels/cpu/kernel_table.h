@@ -8,7 +8,7 @@
 #include "engine/kernels/kernels.h"
 #include "engine/weights/dtype.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 
 struct WeightView {
   weights::DType dtype = weights::DType::F32;
@@ -71,4 +71,4 @@ extern const KernelTable kAvx512Table;
 void avx512_matmul_rows_bf16_dot(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
 void avx512_matmul_rows_bf16_pairs(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end);
 
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

@@ -7,7 +7,7 @@
 #include "engine/kernels/cpu/element_decode.h"
 #include "engine/kernels/cpu/kernel_table.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 namespace {
 
 using weights::DType;
@@ -191,4 +191,4 @@ constinit const KernelTable kScalarTable = {
     .softmax_numerators = softmax_numerators,
 };
 
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

@@ -29,7 +29,7 @@
 
 #include "engine/kernels/cpu/simd_matmul_impl.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 namespace {
 
 constexpr std::int64_t kBf16Step = 32;  // columns per vdpbf16ps
@@ -332,4 +332,4 @@ void matmul_rows_bf16_dot(const MatmulJob& job, std::int64_t r_begin, std::int64
 }
 
 }  // namespace
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

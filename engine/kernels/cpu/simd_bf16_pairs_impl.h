@@ -16,7 +16,7 @@
 #include "engine/kernels/bf16_pairs.h"
 #include "engine/kernels/cpu/simd_bf16_dot_impl.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 namespace {
 
 constexpr std::int64_t kPairBlockRows = Bf16Pairs::kBlockRows;
@@ -88,4 +88,4 @@ void matmul_rows_bf16_pairs(const MatmulJob& job, std::int64_t r_begin, std::int
 }
 
 }  // namespace
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

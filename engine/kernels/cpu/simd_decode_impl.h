@@ -12,7 +12,7 @@
 #include "engine/kernels/cpu/element_decode.h"
 #include "engine/kernels/cpu/kernel_table.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 namespace {
 
 using weights::DType;
@@ -159,4 +159,4 @@ void dequantize_row(const WeightView& w, std::int64_t row, float* out) {
 }
 
 }  // namespace
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

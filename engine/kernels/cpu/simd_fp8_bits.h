@@ -10,7 +10,7 @@
 
 #include <immintrin.h>
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 namespace {
 
 // t = code << 7 puts the exponent and mantissa where binary16 wants them and the sign one bit too low (bit 14,
@@ -30,4 +30,4 @@ inline __m256i fp8_to_f16_bits(__m256i bytes_as_u16) {
 }
 
 }  // namespace
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

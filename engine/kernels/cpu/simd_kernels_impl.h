@@ -23,7 +23,7 @@
 #include "engine/kernels/cpu/simd_decode_impl.h"
 #include "engine/kernels/cpu/simd_matmul_impl.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 namespace {
 
 using weights::DType;
@@ -297,4 +297,4 @@ constexpr KernelTable make_table() {
 }
 
 }  // namespace
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

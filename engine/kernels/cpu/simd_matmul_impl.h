@@ -28,7 +28,7 @@
 #include "engine/kernels/cpu/kernel_table.h"
 #include "engine/kernels/cpu/simd_decode_impl.h"
 
-namespace r1eval::kernels::cpu {
+namespace r1eval::engine::kernels::cpu {
 namespace {
 
 // Scratch panel size: it stays in L2 while every block of input rows passes over it.
@@ -308,4 +308,4 @@ void matmul_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end)
 }
 
 }  // namespace
-}  // namespace r1eval::kernels::cpu
+}  // namespace r1eval::engine::kernels::cpu

@@ -9,7 +9,7 @@
 
 #include "engine/kernels/kernel_variants.h"
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 namespace {
 
 struct CpuFeatures {
@@ -112,4 +112,4 @@ Variant active_variant() {
   return variant;
 }
 
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

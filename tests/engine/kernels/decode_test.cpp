@@ -9,7 +9,7 @@
 #include "tests/engine/kernels/kernel_test_support.h"
 #include "tests/engine/kernels/variant_param.h"
 
-namespace r1eval::kernels::testing {
+namespace r1eval::engine::kernels::testing {
 namespace {
 
 void expect_same_float(float actual, double expected, const std::string& what) {
@@ -100,4 +100,4 @@ TEST_P(DequantizeRow, RandomRowsOfEveryDtypeAreExact) {
 R1EVAL_INSTANTIATE_PER_VARIANT(DequantizeRow);
 
 }  // namespace
-}  // namespace r1eval::kernels::testing
+}  // namespace r1eval::engine::kernels::testing

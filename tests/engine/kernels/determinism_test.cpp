@@ -10,7 +10,7 @@
 #include "tests/engine/kernels/kernel_test_support.h"
 #include "tests/engine/kernels/variant_param.h"
 
-namespace r1eval::kernels::testing {
+namespace r1eval::engine::kernels::testing {
 namespace {
 
 class Determinism : public PerVariant {};
@@ -111,4 +111,4 @@ TEST_P(Determinism, MatmulTransposedColumnsAreTheSameAloneInABatchAndOnAnyThread
 R1EVAL_INSTANTIATE_PER_VARIANT(Determinism);
 
 }  // namespace
-}  // namespace r1eval::kernels::testing
+}  // namespace r1eval::engine::kernels::testing

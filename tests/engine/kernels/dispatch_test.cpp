@@ -8,7 +8,7 @@
 
 #include "tests/engine/kernels/kernel_test_support.h"
 
-namespace r1eval::kernels::testing {
+namespace r1eval::engine::kernels::testing {
 namespace {
 
 // Expects fn to throw E with a message containing every one of 'parts'.
@@ -97,4 +97,4 @@ TEST(Dispatch, InconsistentArgumentsGiveOneSentenceErrors) {
 }
 
 }  // namespace
-}  // namespace r1eval::kernels::testing
+}  // namespace r1eval::engine::kernels::testing

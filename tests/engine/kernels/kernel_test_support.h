@@ -17,7 +17,7 @@
 
 #include "engine/kernels/kernel_variants.h"
 
-namespace r1eval::kernels::testing {
+namespace r1eval::engine::kernels::testing {
 
 using weights::DType;
 
@@ -279,4 +279,4 @@ class ThreadCount {
 
 inline std::vector<Variant> simd_variants() { return {Variant::Avx2, Variant::Avx512}; }
 
-}  // namespace r1eval::kernels::testing
+}  // namespace r1eval::engine::kernels::testing

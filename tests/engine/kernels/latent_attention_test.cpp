@@ -12,7 +12,7 @@
 #include <tuple>
 #include <vector>
 
-namespace r1eval::kernels {
+namespace r1eval::engine::kernels {
 namespace {
 
 struct Case {
@@ -129,4 +129,4 @@ TEST(LatentAttention, RefusesScratchSmallerThanOneChunk) {
 }
 
 }  // namespace
-}  // namespace r1eval::kernels
+}  // namespace r1eval::engine::kernels

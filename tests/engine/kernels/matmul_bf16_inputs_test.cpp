@@ -15,7 +15,7 @@
 #include "tests/engine/kernels/kernel_test_support.h"
 #include "tests/engine/kernels/variant_param.h"
 
-namespace r1eval::kernels::testing {
+namespace r1eval::engine::kernels::testing {
 namespace {
 
 std::vector<float> run(const TestMatrix& w, const std::vector<float>& x, std::int64_t m, std::int64_t ldx,
@@ -155,4 +155,4 @@ TEST_P(Bf16InputsMatmul, DecodesEveryFp8CodeExactly) {
 R1EVAL_INSTANTIATE_PER_VARIANT(Bf16InputsMatmul);
 
 }  // namespace
-}  // namespace r1eval::kernels::testing
+}  // namespace r1eval::engine::kernels::testing

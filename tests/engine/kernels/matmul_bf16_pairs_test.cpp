@@ -14,7 +14,7 @@
 #include "tests/engine/kernels/kernel_test_support.h"
 #include "tests/engine/kernels/variant_param.h"
 
-namespace r1eval::kernels::testing {
+namespace r1eval::engine::kernels::testing {
 namespace {
 
 class Bf16PairsMatmul : public PerVariant {};
@@ -122,4 +122,4 @@ TEST(Bf16Pairs, RefusesWeightsThatAreNotBf16) {
 R1EVAL_INSTANTIATE_PER_VARIANT(Bf16PairsMatmul);
 
 }  // namespace
-}  // namespace r1eval::kernels::testing
+}  // namespace r1eval::engine::kernels::testing

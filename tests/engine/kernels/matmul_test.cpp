@@ -16,7 +16,7 @@
 #include "tests/engine/kernels/kernel_test_support.h"
 #include "tests/engine/kernels/variant_param.h"
 
-namespace r1eval::kernels::testing {
+namespace r1eval::engine::kernels::testing {
 namespace {
 
 constexpr float kSentinel = -12345.0f;  // written into the padding of y; must survive
@@ -264,4 +264,4 @@ R1EVAL_INSTANTIATE_PER_SIMD_VARIANT(SimdMatmul);
 R1EVAL_INSTANTIATE_PER_SIMD_VARIANT(SimdMatmulTransposed);
 
 }  // namespace
-}  // namespace r1eval::kernels::testing
+}  // namespace r1eval::engine::kernels::testing

@@ -17,7 +17,7 @@
 #include "tests/engine/kernels/kernel_test_support.h"
 #include "tests/engine/kernels/variant_param.h"
 
-namespace r1eval::kernels::testing {
+namespace r1eval::engine::kernels::testing {
 namespace {
 
 constexpr std::int64_t kLengths[] = {1, 2, 7, 8, 15, 16, 31, 33, 63, 64, 65, 127, 129, 300, 1000};
@@ -246,4 +246,4 @@ TEST_P(SimdVectorHelpers, SoftmaxMatchesTheScalarReference) {
 R1EVAL_INSTANTIATE_PER_SIMD_VARIANT(SimdVectorHelpers);
 
 }  // namespace
-}  // namespace r1eval::kernels::testing
+}  // namespace r1eval::engine::kernels::testing

@@ -10,7 +10,7 @@
 #include "engine/model/model.h"
 #include "golden_fixture.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 class Bf16InputsGolden : public ::testing::TestWithParam<std::string> {};
@@ -51,4 +51,4 @@ TEST_P(Bf16InputsGolden, StaysNearTheFloat64Logits) {
 INSTANTIATE_TEST_SUITE_P(Golden, Bf16InputsGolden, ::testing::Values("tiny-bf16", "tiny-fp8"));
 
 }  // namespace
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -17,7 +17,7 @@
 #include "engine/model/model.h"
 #include "golden_fixture.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 // Logits of every position of `ids`, fed to one sequence in chunks of `chunk` tokens.
@@ -221,4 +221,4 @@ INSTANTIATE_TEST_SUITE_P(Golden, Schedules,
                          schedule_case_name);
 
 }  // namespace
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -11,7 +11,7 @@
 #include "engine/weights/checkpoint.h"
 #include "tests/engine/weights/test_files.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 namespace fs = std::filesystem;
@@ -103,4 +103,4 @@ TEST(Fp8Head, Bf16InputsStayWithinTheirRoundingOfTheDecodedHead) {
 }
 
 }  // namespace
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -9,7 +9,7 @@
 #include "engine/model/model.h"
 #include "golden_fixture.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 using testing::golden_dir;
@@ -115,4 +115,4 @@ TEST_P(GoldenCheckpoint, HiddenStatesOfShortPrompt) {
 INSTANTIATE_TEST_SUITE_P(Golden, GoldenCheckpoint, ::testing::Values("tiny-bf16", "tiny-fp8"));
 
 }  // namespace
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

@@ -6,7 +6,7 @@
 #include "engine/model/rope.h"
 #include "golden_fixture.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 weights::ModelConfig r1_config() {
@@ -70,4 +70,4 @@ TEST(Rope, RotatesAdjacentPairsNotHalves) {
 }
 
 }  // namespace
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

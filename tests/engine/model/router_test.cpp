@@ -4,7 +4,7 @@
 
 #include "engine/model/router.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 float logit_of(float probability) { return std::log(probability / (1.0f - probability)); }
@@ -58,4 +58,4 @@ TEST(Router, WithoutNormalizationWeightsAreScaledScores) {
 }
 
 }  // namespace
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

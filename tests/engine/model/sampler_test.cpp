@@ -10,7 +10,7 @@
 #include "engine/model/philox.h"
 #include "engine/model/sampler.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::model {
 namespace {
 
 TEST(Philox, MatchesPublishedKnownAnswer) {
@@ -188,4 +188,4 @@ TEST(Sampler, TopKThenTopPWithTiedLogitsMatchesASortedReference) {
 }
 
 }  // namespace
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::model

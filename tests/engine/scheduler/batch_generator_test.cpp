@@ -11,26 +11,26 @@
 
 #include "tests/engine/model/golden_fixture.h"
 
-namespace r1eval::model {
+namespace r1eval::engine::scheduler {
 namespace {
 
 class Scheduling : public ::testing::TestWithParam<const char*> {
  protected:
-  void SetUp() override { model_ = Model::load(testing::golden_dir() / GetParam()); }
+  void SetUp() override { model_ = model::Model::load(testing::golden_dir() / GetParam()); }
 
   std::vector<std::int32_t> prompt(const char* name) {
     return testing::token_ids(testing::golden_prompt(testing::load_golden(GetParam()), name));
   }
 
-  static GenerateOptions sampling_options(std::int64_t max_new) {
-    GenerateOptions options;
+  static model::GenerateOptions sampling_options(std::int64_t max_new) {
+    model::GenerateOptions options;
     options.max_new_tokens = max_new;
-    options.sampling = SamplingParams{1.0, 0.9, 0, 11};
+    options.sampling = model::SamplingParams{1.0, 0.9, 0, 11};
     options.stop_tokens = {3, 4, 5, 6, 7, 8, 9, 10};  // some samples stop early
     return options;
   }
 
-  std::unique_ptr<Model> model_;
+  std::unique_ptr<model::Model> model_;
 };
 
 TEST_P(Scheduling, EverySampleEqualsGenerateAlone) {
@@ -60,10 +60,10 @@ TEST_P(Scheduling, EverySampleEqualsGenerateAlone) {
   for (const FinishedSample& f : finished) {
     ASSERT_TRUE(seen.insert({f.request_id, f.sample}).second) << "a sample finished twice";
     const GenerationRequest& r = requests[f.request_id];
-    GenerateOptions alone = r.options;
+    model::GenerateOptions alone = r.options;
     alone.stream = r.streams[f.sample];
     alone.prefill_chunk = kChunk;
-    const GenerateResult expected = generate(*model_, r.prompt, alone);
+    const model::GenerateResult expected = generate(*model_, r.prompt, alone);
     EXPECT_EQ(f.result.tokens, expected.tokens) << "request " << f.request_id << " sample " << f.sample;
     EXPECT_EQ(f.result.finish, expected.finish) << "request " << f.request_id << " sample " << f.sample;
     EXPECT_EQ(f.result.decode_tokens, expected.decode_tokens);
@@ -84,8 +84,8 @@ TEST_P(Scheduling, GreedySamplesOfARequestLargerThanTheBatchRunAlone) {
   std::vector<FinishedSample> finished;
   while (!generator.idle()) generator.step(finished);
   ASSERT_EQ(finished.size(), 3u);
-  GenerateOptions alone = r.options;
-  const GenerateResult expected = generate(*model_, r.prompt, alone);
+  model::GenerateOptions alone = r.options;
+  const model::GenerateResult expected = generate(*model_, r.prompt, alone);
   for (const FinishedSample& f : finished) EXPECT_EQ(f.result.tokens, expected.tokens);
 }
 
@@ -113,4 +113,4 @@ TEST_P(Scheduling, BadRequestsAreRejectedAndNothingIsQueued) {
 INSTANTIATE_TEST_SUITE_P(Golden, Scheduling, ::testing::Values("tiny-bf16", "tiny-fp8"));
 
 }  // namespace
-}  // namespace r1eval::model
+}  // namespace r1eval::engine::scheduler

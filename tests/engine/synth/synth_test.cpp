@@ -16,7 +16,7 @@
 #include "engine/weights/load_error.h"
 #include "tests/engine/weights/test_files.h"
 
-namespace r1eval::synth {
+namespace r1eval::engine::synth {
 namespace {
 
 namespace fs = std::filesystem;
@@ -402,4 +402,4 @@ TEST(Presets, SmallHasTheDocumentedShape) {
 }
 
 }  // namespace
-}  // namespace r1eval::synth
+}  // namespace r1eval::engine::synth

@@ -5,7 +5,7 @@
 #include "engine/tokenizer/tokenizer_error.h"
 #include "tests/engine/tokenizer/test_data.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 using testing::r1_tokenizer;
@@ -149,4 +149,4 @@ TEST(Jinja, ErrorsNameTheProblem) {
 }
 
 }  // namespace
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

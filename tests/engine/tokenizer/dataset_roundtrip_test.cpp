@@ -5,7 +5,7 @@
 
 #include "test_data.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 void collect_strings(const nlohmann::json& value, std::vector<std::string>& out) {
@@ -49,4 +49,4 @@ TEST(RoundTrip, EveryTextOfEveryBundledDataset) {
 }
 
 }  // namespace
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

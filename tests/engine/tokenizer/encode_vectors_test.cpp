@@ -3,7 +3,7 @@
 
 #include "tests/engine/tokenizer/test_data.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 using testing::read_jsonl;
@@ -32,4 +32,4 @@ TEST(EncodeVectors, ChatTemplateRenderIdsMatchHuggingFace) {
 }
 
 }  // namespace
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -9,7 +9,7 @@
 #include "engine/tokenizer/tokenizer_error.h"
 #include "tests/engine/tokenizer/test_data.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 using testing::read_jsonl;
@@ -85,4 +85,4 @@ TEST(OnigToRe2, RewritesClassEscapesAndTheLookahead) {
 }
 
 }  // namespace
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

@@ -10,7 +10,7 @@
 
 #include "engine/tokenizer/tokenizer.h"
 
-namespace r1eval::tokenizer::testing {
+namespace r1eval::engine::tokenizer::testing {
 
 inline std::filesystem::path repo_path(const std::string& relative) {
   return std::filesystem::path(R1EVAL_SOURCE_DIR) / relative;
@@ -41,4 +41,4 @@ inline std::string read_text(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-}  // namespace r1eval::tokenizer::testing
+}  // namespace r1eval::engine::tokenizer::testing

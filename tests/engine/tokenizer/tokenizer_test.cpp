@@ -9,7 +9,7 @@
 #include "engine/tokenizer/utf8.h"
 #include "tests/engine/tokenizer/test_data.h"
 
-namespace r1eval::tokenizer {
+namespace r1eval::engine::tokenizer {
 namespace {
 
 using testing::r1_tokenizer;
@@ -185,4 +185,4 @@ TEST(LoadErrors, DamagedFilesGiveOneSentenceNamingTheFile) {
 }
 
 }  // namespace
-}  // namespace r1eval::tokenizer
+}  // namespace r1eval::engine::tokenizer

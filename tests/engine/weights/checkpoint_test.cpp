@@ -14,7 +14,7 @@
 #include "engine/weights/safetensors_writer.h"
 #include "tests/engine/weights/test_files.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 class GoldenCheckpoint : public ::testing::TestWithParam<std::string> {};
@@ -46,7 +46,7 @@ TEST_P(GoldenCheckpoint, OpensAndValidatesAgainstItsConfig) {
   std::set<std::string> expected;
   for (const auto& tensor : expected_tensors(config)) {
     expected.insert(tensor.name);
-    if (tensor.fp8 == r1eval::weights::Fp8Storage::Released && config.fp8_block_size) {
+    if (tensor.fp8 == r1eval::engine::weights::Fp8Storage::Released && config.fp8_block_size) {
       expected.insert(tensor.name + "_scale_inv");
     }
   }
@@ -161,4 +161,4 @@ TEST(SafetensorsWriter, WritesAFileTheLoaderReadsBack) {
 }
 
 }  // namespace
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

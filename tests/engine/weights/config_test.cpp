@@ -9,7 +9,7 @@
 #include "engine/weights/load_error.h"
 #include "tests/engine/weights/test_files.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 nlohmann::json golden_config(const std::string& checkpoint = "tiny-fp8") {
@@ -201,4 +201,4 @@ TEST(ModelConfig, LoadRejectsMissingDirectoryMissingFileAndDuplicateKeys) {
 }
 
 }  // namespace
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

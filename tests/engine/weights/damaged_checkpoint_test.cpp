@@ -13,7 +13,7 @@
 #include "engine/weights/load_error.h"
 #include "tests/engine/weights/test_files.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 namespace fs = std::filesystem;
@@ -367,4 +367,4 @@ TEST(DamagedCheckpoint, MissingOrWrongDirectory) {
 }
 
 }  // namespace
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -8,7 +8,7 @@
 
 #include "tests/engine/weights/test_files.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 TEST(Fp8E4M3, EveryCodeMatchesTheFormula) {
@@ -132,4 +132,4 @@ TEST(DType, NamesSizesAndParsing) {
 }
 
 }  // namespace
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

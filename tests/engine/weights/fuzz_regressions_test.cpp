@@ -10,7 +10,7 @@
 #include "engine/weights/safetensors.h"
 #include "tests/engine/weights/test_files.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 TEST(SafetensorsFuzzRegressions, EveryInputIsAcceptedOrRejectedWithLoadError) {
@@ -36,4 +36,4 @@ TEST(SafetensorsFuzzRegressions, EveryInputIsAcceptedOrRejectedWithLoadError) {
 }
 
 }  // namespace
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

@@ -9,7 +9,7 @@
 #include "engine/weights/load_error.h"
 #include "engine/weights/safetensors_writer.h"
 
-namespace r1eval::weights {
+namespace r1eval::engine::weights {
 namespace {
 
 constexpr const char* kFile = "shard.safetensors";
@@ -183,4 +183,4 @@ TEST(SafetensorsHeader, WriterOutputParsesBack) {
 }
 
 }  // namespace
-}  // namespace r1eval::weights
+}  // namespace r1eval::engine::weights

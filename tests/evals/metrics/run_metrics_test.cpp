@@ -16,8 +16,8 @@
 namespace r1eval::evals::metrics {
 namespace {
 
-using reports::MetricRow;
-using reports::SampleRow;
+using reports::db::MetricRow;
+using reports::db::SampleRow;
 using test_rows::graded_sample;
 
 SampleRow answered(const std::string& suite, const std::string& id, std::int64_t index, std::int64_t s,

@@ -11,7 +11,7 @@
 #include <random>
 #include <thread>
 
-#include "reports/results_db.h"
+#include "reports/db/results_db.h"
 
 namespace r1eval {
 namespace {
@@ -74,8 +74,8 @@ TEST(ResumeAfterKill, RowsEqualAnUninterruptedRun) {
   ASSERT_TRUE(done) << "seed " << seed;
   SCOPED_TRACE("random seed " + std::to_string(seed) + ", killed " + std::to_string(kills) + " times");
 
-  const reports::ResultsDb expected_db = reports::ResultsDb::open(reference_db);
-  const reports::ResultsDb got_db = reports::ResultsDb::open(db);
+  const reports::db::ResultsDb expected_db = reports::db::ResultsDb::open(reference_db);
+  const reports::db::ResultsDb got_db = reports::db::ResultsDb::open(db);
   ASSERT_EQ(got_db.runs().size(), 1u) << "every restart must resume the same run";
   const auto expected = expected_db.samples(expected_db.runs().front().run_id);
   const auto got = got_db.samples(got_db.runs().front().run_id);
@@ -102,7 +102,7 @@ TEST(ResumeAfterKill, CtrlCStopsCleanlyAndTheSameCommandFinishes) {
   while (!rows && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (fs::exists(db)) {
-      const reports::ResultsDb peek = reports::ResultsDb::open(db);
+      const reports::db::ResultsDb peek = reports::db::ResultsDb::open(db);
       rows = !peek.runs().empty() && !peek.samples(peek.runs().front().run_id).empty();
     }
   }
@@ -112,7 +112,7 @@ TEST(ResumeAfterKill, CtrlCStopsCleanlyAndTheSameCommandFinishes) {
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
   const int code = WEXITSTATUS(status);
-  const reports::ResultsDb after = reports::ResultsDb::open(db);
+  const reports::db::ResultsDb after = reports::db::ResultsDb::open(db);
   if (code == 0) {
     GTEST_SKIP() << "the run finished before the interrupt arrived";
   }
@@ -122,7 +122,7 @@ TEST(ResumeAfterKill, CtrlCStopsCleanlyAndTheSameCommandFinishes) {
   EXPECT_GT(kept, 0u);
   EXPECT_LT(kept, 400u);
   ASSERT_TRUE(finish_or_kill(start_run(db, "200"), std::chrono::minutes(5)));
-  const reports::ResultsDb finished = reports::ResultsDb::open(db);
+  const reports::db::ResultsDb finished = reports::db::ResultsDb::open(db);
   EXPECT_EQ(finished.runs().size(), 1u);
   EXPECT_EQ(finished.runs().front().status, "finished");
   EXPECT_EQ(finished.samples(finished.runs().front().run_id).size(), 400u);

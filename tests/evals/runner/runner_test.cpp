@@ -11,7 +11,7 @@
 
 #include "scripted_backend.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 namespace fs = std::filesystem;
@@ -57,13 +57,13 @@ class StopAfter final : public Backend {
 };
 
 // Everything of a row except the timings, which differ between runs by nature.
-auto comparable(const reports::SampleRow& r) {
+auto comparable(const reports::db::SampleRow& r) {
   return std::tie(r.suite, r.subset, r.problem_id, r.problem_index, r.sample_index, r.prompt_tokens, r.completion,
                   r.completion_tokens, r.finish_reason, r.correct, r.outcome, r.extracted, r.detail, r.format_ok,
                   r.has_answer, r.language_share);
 }
 
-const reports::MetricRow& metric(const std::vector<reports::MetricRow>& rows, const std::string& suite,
+const reports::db::MetricRow& metric(const std::vector<reports::db::MetricRow>& rows, const std::string& suite,
                                  const std::string& name) {
   for (const auto& r : rows) {
     if (r.suite == suite && r.metric == name) return r;
@@ -72,7 +72,7 @@ const reports::MetricRow& metric(const std::vector<reports::MetricRow>& rows, co
 }
 
 TEST(Runner, WritesEverySampleOnceAndTheMetricsOfTheGrades) {
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("full"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("full"));
   testing::ScriptedBackend backend;
   Progress quiet(nullptr, false);
   std::atomic<bool> stop{false};
@@ -108,13 +108,13 @@ TEST(Runner, WritesEverySampleOnceAndTheMetricsOfTheGrades) {
 }
 
 TEST(Runner, AStoppedRunResumesToTheRowsOfAnUninterruptedRun) {
-  reports::ResultsDb reference_db = reports::ResultsDb::open(fresh_db("reference"));
+  reports::db::ResultsDb reference_db = reports::db::ResultsDb::open(fresh_db("reference"));
   testing::ScriptedBackend reference_backend;
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   const RunOutcome reference = run_evaluation(arith_options(), reference_backend, reference_db, quiet, never);
 
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("resumed"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("resumed"));
   std::int64_t run_id = 0;
   int invocations = 0;
   for (const int stop_after : {5, 1, 17, 9, 1000}) {
@@ -143,7 +143,7 @@ TEST(Runner, AStoppedRunResumesToTheRowsOfAnUninterruptedRun) {
 }
 
 TEST(Runner, ADifferentSeedIsANewRun) {
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("seeds"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("seeds"));
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   testing::ScriptedBackend a;
@@ -158,7 +158,7 @@ TEST(Runner, ADifferentSeedIsANewRun) {
 
 TEST(Runner, BadOptionsFailBeforeAnythingIsWritten) {
   const fs::path path = fresh_db("bad");
-  reports::ResultsDb db = reports::ResultsDb::open(path);
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(path);
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   testing::ScriptedBackend backend;
@@ -178,7 +178,7 @@ TEST(Runner, BadOptionsFailBeforeAnythingIsWritten) {
 
 // Issue 20: a prompt past the model's context was stored as a wrong answer and never retried.
 TEST(Runner, SamplesThatCouldNotBeGeneratedAreNeitherStoredNorScoredAndAreRetried) {
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("not-generated"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("not-generated"));
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   testing::ScriptedBackend refusing;
@@ -198,7 +198,7 @@ TEST(Runner, SamplesThatCouldNotBeGeneratedAreNeitherStoredNorScoredAndAreRetrie
 
 // Issue 20: NaN logits gave a stream of token 0 that was graded like an answer.
 TEST(Runner, SamplesStoppedByNonFiniteLogitsAreNeitherStoredNorScored) {
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("non-finite"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("non-finite"));
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   testing::ScriptedBackend broken;
@@ -211,7 +211,7 @@ TEST(Runner, SamplesStoppedByNonFiniteLogitsAreNeitherStoredNorScored) {
 }
 
 TEST(Runner, ABudgetClampedByTheContextIsCountedAndRecordedOnTheRow) {
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("clamped"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("clamped"));
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   testing::ScriptedBackend backend;
@@ -226,7 +226,7 @@ TEST(Runner, ABudgetClampedByTheContextIsCountedAndRecordedOnTheRow) {
 
 // Issue 20: two processes on one run generated the same samples and the second failed on the first's rows.
 TEST(Runner, ASecondEvaluationOfTheSameRunStopsBeforeAnyWork) {
-  reports::ResultsDb db = reports::ResultsDb::open(fresh_db("locked"));
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("locked"));
   Progress quiet(nullptr, false);
   std::atomic<bool> never{false};
   testing::ScriptedBackend first;
@@ -265,4 +265,4 @@ TEST(SampleStream, DiffersBetweenSamplesProblemsAndSuites) {
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -12,7 +12,7 @@
 
 #include "evals/runner/backend.h"
 
-namespace r1eval::evals::testing {
+namespace r1eval::evals::runner::testing {
 
 class ScriptedBackend final : public Backend {
  public:
@@ -73,4 +73,4 @@ class ScriptedBackend final : public Backend {
   std::deque<Pending> queue_;
 };
 
-}  // namespace r1eval::evals::testing
+}  // namespace r1eval::evals::runner::testing

@@ -11,7 +11,7 @@
 #include "evals/runner/provenance.h"
 #include "evals/runner/runner.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::runner {
 namespace {
 
 namespace fs = std::filesystem;
@@ -30,7 +30,7 @@ Scores evaluate(const std::string& name, double temperature, std::int64_t sample
   const fs::path db_path = fs::path(R1EVAL_BINARY_DIR) / "test-output" / "toy_model" / (name + ".sqlite");
   fs::create_directories(db_path.parent_path());
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_path.string() + suffix);
-  reports::ResultsDb db = reports::ResultsDb::open(db_path);
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(db_path);
   EngineBackend backend(kModel, EngineBackendOptions{});
   RunOptions options;
   options.suites = {"arith"};
@@ -45,7 +45,7 @@ Scores evaluate(const std::string& name, double temperature, std::int64_t sample
   std::atomic<bool> never{false};
   const RunOutcome outcome = run_evaluation(options, backend, db, quiet, never);
   Scores s;
-  for (const reports::MetricRow& m : outcome.metrics) {
+  for (const reports::db::MetricRow& m : outcome.metrics) {
     if (m.suite != "arith") continue;
     if (m.metric == "pass@1") {
       s.pass_at_1 = m.value;
@@ -80,4 +80,4 @@ TEST(ToyModel, SampledAccuracyIsWithinTheBootstrapIntervalOfTheReference) {
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::runner

@@ -10,7 +10,7 @@
 #include "evals/suites/suite.h"
 #include "tests/datasets/test_files.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::suites {
 namespace {
 
 using r1eval::testing::scratch_dir;
@@ -101,4 +101,4 @@ TEST(PaperBaselines, BadFilesAreRejectedWithTheBaselineNamed) {
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::suites

@@ -10,7 +10,7 @@
 #include "evals/suites/suite.h"
 #include "graders/grader.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::suites {
 namespace {
 
 using graders::Outcome;
@@ -147,4 +147,4 @@ TEST(SuiteGrading, LiveCodeBenchAcceptsHandWrittenSolutions) {
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::suites

@@ -12,7 +12,7 @@
 #include "evals/suites/suite.h"
 #include "tests/datasets/test_files.h"
 
-namespace r1eval::evals {
+namespace r1eval::evals::suites {
 namespace {
 
 using r1eval::testing::scratch_dir;
@@ -229,4 +229,4 @@ TEST(SuiteFile, AFolderOfSuites) {
 }
 
 }  // namespace
-}  // namespace r1eval::evals
+}  // namespace r1eval::evals::suites
