@@ -3,6 +3,7 @@
 // (their task_id reaches the grader as problem.task_id). The math grader reads answers under --policy
 // (default "auto") wherever the row's problem names no answer_policy of its own. A malformed row prints an
 // error verdict naming its line, the other rows still run, and the command exits 1 at the end.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "common/json_limits.h"
 #include "graders/code/code_graders.h"
 #include "graders/grader.h"
 
@@ -76,44 +78,42 @@ graders::GradeRequest with_policy(graders::GradeRequest request, const GradeOpti
 int run_grade(const GradeOptions& options) {
   const std::unique_ptr<graders::Grader> grader = graders::make_grader(options.grader);
   nlohmann::json default_problem;
-  if (!options.problem.empty()) {
-    try {
-      default_problem = nlohmann::json::parse(options.problem);
-    } catch (const nlohmann::json::exception&) {
-      throw std::invalid_argument("--problem is not valid JSON");
-    }
-  }
+  if (!options.problem.empty()) default_problem = common::parse_untrusted_json(options.problem, "--problem");
   if (options.jsonl.empty()) {
     graders::GradeRequest request;
     request.completion = options.pred;
     request.gold = options.gold;
     request.problem = default_problem;
-    std::cout << verdict_json(grader->grade(with_policy(std::move(request), options))).dump() << '\n';
+    std::cout << common::dump_json_line(verdict_json(grader->grade(with_policy(std::move(request), options)))) << '\n';
     return 0;
   }
-  std::ifstream file(options.jsonl);
-  if (!file) throw std::runtime_error("cannot open --jsonl file '" + options.jsonl + "'");
+  const bool from_stdin = options.jsonl == "-";
+  if (!from_stdin && std::filesystem::is_directory(options.jsonl)) {
+    throw std::invalid_argument("--jsonl " + options.jsonl +
+                                " is a folder; give a JSONL file, or - for standard input");
+  }
+  std::ifstream file;
+  if (!from_stdin) {
+    file.open(options.jsonl, std::ios::binary);
+    if (!file) throw std::runtime_error("cannot open --jsonl file '" + options.jsonl + "'");
+  }
+  std::istream& rows = from_stdin ? std::cin : file;
   std::string line;
   std::size_t line_number = 0;
   std::size_t errors = 0;
-  while (std::getline(file, line)) {
+  while (std::getline(rows, line)) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     try {
-      nlohmann::json row;
-      try {
-        row = nlohmann::json::parse(line);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw std::invalid_argument(std::string("the row is not valid JSON (") + e.what() + ")");
-      }
+      const nlohmann::json row = common::parse_untrusted_json(line, "the row");
       const graders::GradeRequest request = with_policy(request_from_row(row, default_problem), options);
-      std::cout << verdict_json(grader->grade(request)).dump() << '\n';
+      std::cout << common::dump_json_line(verdict_json(grader->grade(request))) << '\n';
     } catch (const std::exception& e) {
       // Malformed rows and the grader's invalid_argument (e.g. gold missing) both land here; the run goes on.
       ++errors;
       const std::string message = options.jsonl + ":" + std::to_string(line_number) + ": " + e.what();
       std::cerr << "r1eval grade: " << message << '\n';
-      std::cout << error_json(message).dump() << '\n';
+      std::cout << common::dump_json_line(error_json(message)) << '\n';
     }
   }
   std::cout.flush();
@@ -132,7 +132,8 @@ void add_grade_command(CLI::App& app) {
   }() + ")")->required();
   CLI::Option* gold = command->add_option("--gold", options->gold, "the gold answer");
   CLI::Option* pred = command->add_option("--pred", options->pred, "the model output to grade");
-  CLI::Option* jsonl = command->add_option("--jsonl", options->jsonl, "a JSONL file of {\"gold\", \"pred\"} rows");
+  CLI::Option* jsonl =
+      command->add_option("--jsonl", options->jsonl, "a JSONL file of {\"gold\", \"pred\"} rows (-: standard input)");
   command->add_option("--problem", options->problem,
                       "JSON problem record for every row without one, e.g. '{\"answer_policy\": \"gsm8k\"}'");
   CLI::Option* policy = command->add_option(

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/validation.h"
 #include "common/repo_paths.h"
 #include "engine/synth/synthetic_checkpoint.h"
 
@@ -59,7 +60,9 @@ void add_synth_model_command(CLI::App& app) {
                                                         "real Hugging Face layout)");
   command->add_option("--preset", args->preset, "Model shape: tiny or small")->required()->check(
       CLI::IsMember({"tiny", "small"}));
-  command->add_option("--seed", args->seed, "Random seed; the same seed gives byte-identical files")->required();
+  command->add_option("--seed", args->seed, "Random seed; the same seed gives byte-identical files")
+      ->required()
+      ->check(seed_number());
   CLI::Option* fp8 =
       command->add_flag("--fp8", args->fp8, "Store weights as FP8 e4m3 with 128x128 block scales (as DeepSeek-R1)");
   command

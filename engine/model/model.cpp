@@ -20,6 +20,7 @@
 #include "engine/weights/inventory.h"
 
 namespace r1eval::engine::model {
+namespace {
 
 using kernels::MatmulInputs;
 using weights::ModelConfig;

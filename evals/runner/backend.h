@@ -32,7 +32,9 @@ struct Completion {
   std::string text;                    // the generated text, stop token excluded
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;  // stop token included
-  std::string finish_reason;           // "stop" or "length"
+  std::string finish_reason;           // "stop", "length", or "non_finite" (the logits held a NaN: no answer)
+  // The budget the sample ran with: the request's, or less where the model's context leaves less after the prompt.
+  std::int64_t max_new_tokens = 0;
   double prefill_seconds = 0.0;
   double decode_seconds = 0.0;
 };
@@ -42,7 +44,8 @@ class Backend {
   virtual ~Backend() = default;
   // What to record with a run: model directory hashes, template, engine settings.
   virtual nlohmann::json provenance() const = 0;
-  // Throws std::invalid_argument for a request that cannot run (prompt too long, bad sampling); nothing queued.
+  // Throws std::invalid_argument for a request that cannot run (a prompt that leaves no room in the context, bad
+  // sampling); nothing queued. A budget larger than the context leaves after the prompt is clamped, not refused.
   virtual void submit(const CompletionRequest& request) = 0;
   // Does a slice of work (one engine step) and appends the completions that finished.
   virtual void advance(std::vector<Completion>& finished) = 0;

@@ -126,6 +126,13 @@ ResultsDb ResultsDb::open(const std::filesystem::path& path) {
   return ResultsDb(std::move(impl));
 }
 
+ResultsDb ResultsDb::open_read_only(const std::filesystem::path& path) {
+  auto impl = std::make_unique<Impl>(sqlite::Connection::open_read_only(path));
+  schema::verify_readable(impl->db);
+  impl->version = schema::current_version();
+  return ResultsDb(std::move(impl));
+}
+
 ResultsDb::ResultsDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ResultsDb::ResultsDb(ResultsDb&&) noexcept = default;
 ResultsDb& ResultsDb::operator=(ResultsDb&&) noexcept = default;

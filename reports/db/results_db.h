@@ -117,6 +117,9 @@ class ResultsDb {
   // Opens or creates the file, migrates an older schema to the current one (in one transaction), enables WAL.
   // Throws DbError for a file that is not a results database or has a newer schema than this build knows.
   static ResultsDb open(const std::filesystem::path& path);
+  // Opens an existing file for reading only (report, compare): works on a read-only file or folder and never
+  // writes, so it neither migrates nor switches the journal; throws DbError for a file not at the current schema.
+  static ResultsDb open_read_only(const std::filesystem::path& path);
   ResultsDb(ResultsDb&&) noexcept;
   ResultsDb& operator=(ResultsDb&&) noexcept;
   ~ResultsDb();

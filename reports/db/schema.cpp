@@ -260,6 +260,20 @@ bool verify(sqlite::Connection& db) {
   return current;
 }
 
+void verify_readable(sqlite::Connection& db) {
+  sqlite::Transaction read(db, sqlite::Transaction::Kind::kRead);
+  const FileState state = read_state(db);
+  check_ours(db, state);
+  read.commit();
+  const std::string file = db.path().string();
+  if (state.objects == 0) throw DbError("results database " + file + " is empty: it holds no r1eval results yet.");
+  if (state.user_version < current_version()) {
+    throw DbError("results database " + file + " has schema version " + std::to_string(state.user_version) +
+                  ", older than the version " + std::to_string(current_version()) +
+                  " this r1eval reads; the next r1eval run or bench on it upgrades it.");
+  }
+}
+
 int migrate(sqlite::Connection& db) {
   const auto known = known_outcomes();
   for (;;) {

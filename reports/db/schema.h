@@ -26,6 +26,10 @@ int current_version();
 // reads, so nothing is written to a file that is not ours. Returns true when it needs no migration or update.
 bool verify(sqlite::Connection& db);
 
+// For a reader that must not write: throws DbError naming the file unless it is ours, non-empty and exactly at the
+// current schema version (an older file is migrated by the next command that writes to it). Only reads.
+void verify_readable(sqlite::Connection& db);
+
 // Migrates a verified file to the current version, each step in its own IMMEDIATE transaction that re-checks the
 // version under the write lock (two processes opening one file at once migrate it once), and brings the outcome
 // names up to date. Returns the schema version now in the file.

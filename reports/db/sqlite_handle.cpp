@@ -3,6 +3,9 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <filesystem>
+#include <string>
+#include <string_view>
 #include <limits>
 #include <utility>
 
@@ -45,9 +48,36 @@ int checked_length(std::string_view text, const std::filesystem::path& path) {
 }  // namespace
 
 Connection Connection::open(const std::filesystem::path& path) {
+  return open_with_flags(path, path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+}
+
+Connection Connection::open_read_only(const std::filesystem::path& path) {
+  constexpr int kFlags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+  Connection connection = open_with_flags(path, path.string(), kFlags);
+  const int rc = sqlite3_exec(connection.db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN) return connection;
+  // A WAL file needs its -shm index, which a reader cannot create in a folder it may not write. Without a -wal file
+  // every committed row is in the main file, so it is read as immutable: no locks, no -shm.
+  std::error_code ignored;
+  if (std::filesystem::exists(path.string() + "-wal", ignored)) throw connection.error("opening read-only", rc);
+  std::string uri = "file:";
+  for (const char c : path.string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      constexpr std::string_view kHex = "0123456789ABCDEF";
+      const auto byte = static_cast<unsigned char>(c);
+      uri += '%';
+      uri += kHex[byte >> 4];
+      uri += kHex[byte & 0xF];
+    } else {
+      uri += c;
+    }
+  }
+  return open_with_flags(path, uri + "?immutable=1", kFlags | SQLITE_OPEN_URI);
+}
+
+Connection Connection::open_with_flags(const std::filesystem::path& path, const std::string& name, int flags) {
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);

@@ -21,6 +21,8 @@ class Connection {
   // Opens (creating when absent) the file read-write. SQLite defers reading the file, so a file that is not a
   // database is only detected by the first statement.
   static Connection open(const std::filesystem::path& path);
+  // Opens an existing file for reading only: nothing, not even a journal mode switch, can be written through it.
+  static Connection open_read_only(const std::filesystem::path& path);
   Connection(Connection&& other) noexcept;
   Connection& operator=(Connection&& other) noexcept;
   Connection(const Connection&) = delete;
@@ -39,6 +41,8 @@ class Connection {
 
  private:
   Connection(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+  // `name` is what SQLite opens (the path, or a file: URI of it); `path` names the file in messages.
+  static Connection open_with_flags(const std::filesystem::path& path, const std::string& name, int flags);
   sqlite3* db_ = nullptr;
   std::filesystem::path path_;
 };
