@@ -54,7 +54,7 @@ void run_command(RunCommandOptions& o) {
     throw std::invalid_argument("unknown --preset '" + o.preset + "' (the one preset is r1-protocol)");
   }
   // Before the model loads and the database is created: a mistyped suite costs nothing and leaves no file behind.
-  evals::validate_run_options(o.run);
+  evals::runner::validate_run_options(o.run);
   evals::runner::EngineBackendOptions backend_options;
   backend_options.scheduler.max_sequences = o.max_batch;
   backend_options.model = model_options_for(o.activations);

@@ -20,7 +20,6 @@
 #include "engine/weights/inventory.h"
 
 namespace r1eval::engine::model {
-namespace {
 
 using kernels::MatmulInputs;
 using weights::ModelConfig;
