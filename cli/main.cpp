@@ -3,7 +3,9 @@
 #include <exception>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include "cli/argument_errors.h"
 #include "cli/commands.h"
 #include "common/build_info.h"
 
@@ -26,13 +28,18 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command's own status (grade: some rows were malformed), already explained
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" with status 0; every real one is one sentence and the usage status.
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    std::fprintf(stderr, "r1eval: error: %s\n", r1eval::cli::describe_parse_error(app, e, argc, argv).c_str());
+    return r1eval::cli::kUsageExit;
   } catch (const r1eval::cli::ExitStatus& status) {
     return status.code;
   } catch (const std::exception& e) {
     // Commands run inside their parse callbacks; any error that reaches here is reported as one sentence.
-    std::fprintf(stderr, "r1eval: error: %s\n", e.what());
+    fmt::print(stderr, "r1eval: error: {}\n", e.what());
     return 1;
   }
   return 0;

@@ -28,11 +28,13 @@ void print_metric_table(std::FILE* out, std::span<const reports::db::MetricRow> 
     by_suite[m.suite][m.metric] = &m;
   }
   if (order.empty()) {
-    std::fprintf(out, "no results yet\n");
+    fmt::print(out, "no results yet\n");
     return;
   }
-  std::fprintf(out, "%-16s %8s %21s %10s %10s %8s %8s %9s\n", "suite", "problems", "pass@1 [95% CI]", "pass@k",
-               "cons@k", "format", "trunc", "tokens");
+  const auto print_row = [out](auto&&... cells) {
+    fmt::print(out, "{:<16} {:>8} {:>21} {:>10} {:>10} {:>8} {:>8} {:>9}\n", cells...);
+  };
+  print_row("suite", "problems", "pass@1 [95% CI]", "pass@k", "cons@k", "format", "trunc", "tokens");
   auto percent = [](const reports::db::MetricRow* row) { return row ? fmt::format("{:.1f}%", 100.0 * row->value) : "-"; };
   for (const std::string& suite : order) {
     const auto& m = by_suite[suite];
@@ -57,12 +59,11 @@ void print_metric_table(std::FILE* out, std::span<const reports::db::MetricRow> 
     }
     const reports::db::MetricRow* problems = find("problems");
     const reports::db::MetricRow* tokens = find("tokens_per_sample");
-    std::fprintf(out, "%-16s %8s %21s %10s %10s %8s %8s %9s\n", suite.c_str(),
-                 problems ? fmt::format("{}", problems->value).c_str() : "-", pass1_text.c_str(),
-                 pass_k ? fmt::format("{}={:.1f}%", pass_k->metric.substr(5), 100.0 * pass_k->value).c_str() : "-",
-                 cons_k ? fmt::format("{}={:.1f}%", cons_k->metric.substr(5), 100.0 * cons_k->value).c_str() : "-",
-                 percent(find("format_compliance")).c_str(), percent(find("truncation_rate")).c_str(),
-                 tokens ? fmt::format("{:.1f}", tokens->value).c_str() : "-");
+    print_row(suite, problems ? fmt::format("{}", problems->value) : "-", pass1_text,
+              pass_k ? fmt::format("{}={:.1f}%", pass_k->metric.substr(5), 100.0 * pass_k->value) : "-",
+              cons_k ? fmt::format("{}={:.1f}%", cons_k->metric.substr(5), 100.0 * cons_k->value) : "-",
+              percent(find("format_compliance")), percent(find("truncation_rate")),
+              tokens ? fmt::format("{:.1f}", tokens->value) : "-");
   }
 }
 

@@ -3,8 +3,29 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "common/json_limits.h"
 
 namespace r1eval::datasets {
+
+namespace {
+
+// Data files come from anywhere (a downloaded dataset, a user's own): nesting is bounded before parsing, and the
+// parser's message, which quotes the raw bytes it stopped at, is made printable.
+nlohmann::json parse_bounded(std::string_view text, const std::string& where) {
+  if (common::json_nesting_depth(text) > common::kMaxJsonDepth) {
+    throw std::invalid_argument(where + ": nests deeper than " + std::to_string(common::kMaxJsonDepth) + " levels");
+  }
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& error) {
+    throw std::invalid_argument(where + ": not valid JSON (" + common::json_error_detail(error) + ")");
+  }
+}
+
+}  // namespace
 
 DataFile read_data_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -54,23 +75,12 @@ void for_each_jsonl_row(const DataFile& file, const std::function<void(const Row
     start = end + 1;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     const std::string where = file.path + " line " + std::to_string(line_number);
-    nlohmann::json value;
-    try {
-      value = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& error) {
-      throw std::invalid_argument(where + ": not valid JSON (" + error.what() + ")");
-    }
+    const nlohmann::json value = parse_bounded(line, where);
     if (!value.is_object()) throw std::invalid_argument(where + ": not a JSON object");
     visit(Row(value, where));
   }
 }
 
-nlohmann::json parse_json_file(const DataFile& file) {
-  try {
-    return nlohmann::json::parse(file.bytes);
-  } catch (const nlohmann::json::parse_error& error) {
-    throw std::invalid_argument(file.path + ": not valid JSON (" + error.what() + ")");
-  }
-}
+nlohmann::json parse_json_file(const DataFile& file) { return parse_bounded(file.bytes, file.path); }
 
 }  // namespace r1eval::datasets

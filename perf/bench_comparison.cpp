@@ -52,8 +52,8 @@ void pair_rows(std::span<const Row> run, std::span<const Row> baseline, Pair pai
   }
 }
 
-KernelComparisonRow compare_kernel(const reports::db::KernelResultRow& run, const reports::db::KernelResultRow& baseline,
-                                   const BenchCompareOptions& options) {
+KernelComparisonRow compare_kernel(const reports::db::KernelResultRow& run,
+                                   const reports::db::KernelResultRow& baseline, const BenchCompareOptions& options) {
   KernelComparisonRow row;
   row.kernel = run.kernel;
   row.shape = run.shape;

@@ -4,6 +4,9 @@
 //                 the texts differ).
 //   Reformatted:  a completion boxing the gold rewritten (\frac{A}{B} as (A)/(B), N as N.0), so the texts
 //                 differ but the values match.
+//   AutoProse:    under the "auto" policy, an R1-style completion (reasoning, </think>, then prose) that states the
+//                 rewritten gold without a box: "... so the final answer is $…$." — the extraction falls through
+//                 the box, #### and reaches the announcing phrase, then the full compare path.
 // Each reports verdicts_per_s (CPU time) and correct_share (the share of verdicts that were "correct").
 #include <fstream>
 #include <string>
@@ -121,8 +124,20 @@ void BM_MathGradeReformatted(benchmark::State& state) {
   run(state, requests);
 }
 
+void BM_MathGradeAutoProse(benchmark::State& state) {
+  std::vector<r1eval::graders::GradeRequest> requests;
+  const nlohmann::json policy = {{"answer_policy", "auto"}};
+  for (const Row& row : math500()) {
+    requests.push_back({"Let me work through it.\nWe first simplify, then check the cases; $x = 2$ gives $4$.\n</think>"
+                        "\n\nChecking every case, the final answer is $" + reformat(row.answer) + "$.",
+                        row.answer, policy});
+  }
+  run(state, requests);
+}
+
 BENCHMARK(BM_MathGradeOwnSolutions);
 BENCHMARK(BM_MathGradeOtherAnswer);
 BENCHMARK(BM_MathGradeReformatted);
+BENCHMARK(BM_MathGradeAutoProse);
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "cli/activations_option.h"
 #include "cli/commands.h"
+#include "cli/validation.h"
 #include "common/build_info.h"
 #include "common/repo_paths.h"
 #include "evals/runner/provenance.h"
@@ -81,7 +82,7 @@ void add_bench_command(CLI::App& app) {
   command->add_option("--prices", args->prices,
                       "Price table JSON (default: the built-in benchmarks/prices.json; same keys)");
   command->add_option("--db", args->db, "Results database (SQLite) to write the bench into")->required();
-  command->add_option("--threads", args->threads, "OpenMP threads (default: all)")->check(CLI::PositiveNumber);
+  command->add_option("--threads", args->threads, "OpenMP threads (default: all)")->check(whole_number_from(1, 4096));
   add_activations_option(*command, args->activations);
   command->callback([args] { bench_command(*args); });
 }

@@ -11,8 +11,10 @@
 
 #include "cli/activations_option.h"
 #include "cli/commands.h"
+#include "cli/validation.h"
 #include "cli/token_list.h"
 #include "common/repo_paths.h"
+#include "engine/model/context_fit.h"
 #include "engine/model/generate.h"
 #include "engine/model/model.h"
 #include "engine/tokenizer/tokenizer.h"
@@ -53,7 +55,13 @@ void run_generate(const GenerateCommandOptions& o) {
   }
 
   engine::model::GenerateOptions options;
-  options.max_new_tokens = o.max_new;
+  const std::int64_t context = model->config().max_position_embeddings;
+  options.max_new_tokens =
+      engine::model::budget_within_context(static_cast<std::int64_t>(prompt_ids.size()), o.max_new, context);
+  if (options.max_new_tokens < o.max_new) {
+    fmt::print(stderr, "warning: --max-new {} clamped to {}, all the model's context of {} tokens leaves after the "
+               "prompt\n", o.max_new, options.max_new_tokens, context);
+  }
   options.sampling = engine::model::SamplingParams{o.temperature, o.top_p, o.top_k, o.seed};
   options.stop_at_eos = !o.ignore_eos;
   if (tok) options.sampleable_vocab = tok->vocab_size();
@@ -73,15 +81,20 @@ void run_generate(const GenerateCommandOptions& o) {
   if (o.json) {
     nlohmann::json out{{"prompt_ids", prompt_ids}, {"ids", result.tokens}, {"text", nullptr}};
     if (tok) out["text"] = tok->decode(result.tokens);
-    out["finish_reason"] = result.finish == engine::model::FinishReason::kStop ? "stop" : "length";
-    std::puts(out.dump().c_str());
+    out["finish_reason"] = engine::model::finish_reason_name(result.finish);
+    fmt::print("{}\n", out.dump());
   } else {
     const std::string rest = stream ? stream->finish() : std::string();
-    std::printf("%s\n", rest.c_str());
+    fmt::print("{}\n", rest);
   }
-  std::fprintf(stderr, "prefill: %lld tokens, %.1f tok/s; decode: %lld tokens, %.1f tok/s\n",
-               static_cast<long long>(result.prefill_tokens), rate(result.prefill_tokens, result.prefill_seconds),
-               static_cast<long long>(result.decode_tokens), rate(result.decode_tokens, result.decode_seconds));
+  if (result.finish == engine::model::FinishReason::kNonFinite) {
+    throw std::runtime_error(fmt::format("the model's logits held a NaN or infinity after {} tokens, so generation "
+                                         "stopped; its weights are likely corrupt",
+                                         result.tokens.size()));
+  }
+  fmt::print(stderr, "prefill: {} tokens, {:.1f} tok/s; decode: {} tokens, {:.1f} tok/s\n", result.prefill_tokens,
+             rate(result.prefill_tokens, result.prefill_seconds), result.decode_tokens,
+             rate(result.decode_tokens, result.decode_seconds));
 }
 
 }  // namespace
@@ -94,14 +107,14 @@ void add_generate_command(CLI::App& app) {
   auto* tokens = cmd->add_option("--tokens", o->tokens, "Prompt as comma-separated token ids");
   auto* prompt = cmd->add_option("--prompt", o->prompt, "Prompt text (BOS is prepended)");
   tokens->excludes(prompt);
-  cmd->add_option("--max-new", o->max_new, "Tokens to generate at most")->check(CLI::PositiveNumber);
-  cmd->add_option("--temperature", o->temperature, "0 means greedy")->check(CLI::Range(0.0, 100.0));
-  cmd->add_option("--top-p", o->top_p, "Nucleus mass to keep")->check(CLI::Range(1e-9, 1.0));
-  cmd->add_option("--top-k", o->top_k, "Candidates to keep (0: all)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--seed", o->seed, "Sampling seed");
+  cmd->add_option("--max-new", o->max_new, "Tokens to generate at most")->check(whole_number_from(1, 1000000000));
+  cmd->add_option("--temperature", o->temperature, "0 means greedy")->check(number_from(0.0, 100.0));
+  cmd->add_option("--top-p", o->top_p, "Nucleus mass to keep")->check(number_above(0.0, 1.0));
+  cmd->add_option("--top-k", o->top_k, "Candidates to keep (0: all)")->check(whole_number_from(0, 1000000000));
+  cmd->add_option("--seed", o->seed, "Sampling seed")->check(seed_number());
   cmd->add_flag("--ignore-eos", o->ignore_eos, "Do not stop at the end-of-sentence token");
   cmd->add_flag("--json", o->json, R"(Print {"prompt_ids", "ids", "text"} as JSON)");
-  cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(whole_number_from(0, 4096));
   add_activations_option(*cmd, o->activations);
   cmd->callback([o, tokens, prompt] {
     if (tokens->count() == 0 && prompt->count() == 0) throw std::invalid_argument("generate needs --tokens or --prompt");

@@ -1,7 +1,9 @@
 // `r1eval grade`: grades one answer (--gold/--pred) or a JSONL file of rows, printing one JSON verdict per line.
 // Rows: {"gold": ..., "pred": "<model output>", "problem": {...}?}; code rows {"task_id": ..., "pred": ...}
-// (their task_id reaches the grader as problem.task_id). A malformed row prints an error verdict naming its line,
-// the other rows still run, and the command exits 1 at the end.
+// (their task_id reaches the grader as problem.task_id). The math grader reads answers under --policy
+// (default "auto") wherever the row's problem names no answer_policy of its own. A malformed row prints an
+// error verdict naming its line, the other rows still run, and the command exits 1 at the end.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -12,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "common/json_limits.h"
 #include "graders/code/code_graders.h"
 #include "graders/grader.h"
 
@@ -24,6 +27,7 @@ struct GradeOptions {
   std::string pred;
   std::string jsonl;
   std::string problem;  // JSON object applied to rows that carry none
+  std::string policy = "auto";  // the math grader's answer_policy where the problem gives none
   bool unsafe_no_sandbox = false;
 };
 
@@ -60,46 +64,56 @@ graders::GradeRequest request_from_row(const nlohmann::json& row, const nlohmann
   return request;
 }
 
+// Without a policy the math grader applies its strict "math" preset (a box, else "the answer is"); answers graded
+// by hand come in any form, so the command applies --policy instead.
+graders::GradeRequest with_policy(graders::GradeRequest request, const GradeOptions& options) {
+  if (options.grader != "math") return request;
+  if (request.problem.is_null()) request.problem = nlohmann::json::object();
+  if (request.problem.is_object() && !request.problem.contains("answer_policy")) {
+    request.problem["answer_policy"] = options.policy;
+  }
+  return request;
+}
+
 int run_grade(const GradeOptions& options) {
   const std::unique_ptr<graders::Grader> grader = graders::make_grader(options.grader);
   nlohmann::json default_problem;
-  if (!options.problem.empty()) {
-    try {
-      default_problem = nlohmann::json::parse(options.problem);
-    } catch (const nlohmann::json::exception&) {
-      throw std::invalid_argument("--problem is not valid JSON");
-    }
-  }
+  if (!options.problem.empty()) default_problem = common::parse_untrusted_json(options.problem, "--problem");
   if (options.jsonl.empty()) {
     graders::GradeRequest request;
     request.completion = options.pred;
     request.gold = options.gold;
     request.problem = default_problem;
-    std::cout << verdict_json(grader->grade(request)).dump() << '\n';
+    std::cout << common::dump_json_line(verdict_json(grader->grade(with_policy(std::move(request), options)))) << '\n';
     return 0;
   }
-  std::ifstream file(options.jsonl);
-  if (!file) throw std::runtime_error("cannot open --jsonl file '" + options.jsonl + "'");
+  const bool from_stdin = options.jsonl == "-";
+  if (!from_stdin && std::filesystem::is_directory(options.jsonl)) {
+    throw std::invalid_argument("--jsonl " + options.jsonl +
+                                " is a folder; give a JSONL file, or - for standard input");
+  }
+  std::ifstream file;
+  if (!from_stdin) {
+    file.open(options.jsonl, std::ios::binary);
+    if (!file) throw std::runtime_error("cannot open --jsonl file '" + options.jsonl + "'");
+  }
+  std::istream& rows = from_stdin ? std::cin : file;
   std::string line;
   std::size_t line_number = 0;
   std::size_t errors = 0;
-  while (std::getline(file, line)) {
+  while (std::getline(rows, line)) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     try {
-      nlohmann::json row;
-      try {
-        row = nlohmann::json::parse(line);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw std::invalid_argument(std::string("the row is not valid JSON (") + e.what() + ")");
-      }
-      std::cout << verdict_json(grader->grade(request_from_row(row, default_problem))).dump() << '\n';
+      const nlohmann::json row = common::parse_untrusted_json(line, "the row");
+      const graders::GradeRequest request = with_policy(request_from_row(row, default_problem), options);
+      std::cout << common::dump_json_line(verdict_json(grader->grade(request))) << '\n';
     } catch (const std::exception& e) {
       // Malformed rows and the grader's invalid_argument (e.g. gold missing) both land here; the run goes on.
       ++errors;
       const std::string message = options.jsonl + ":" + std::to_string(line_number) + ": " + e.what();
       std::cerr << "r1eval grade: " << message << '\n';
-      std::cout << error_json(message).dump() << '\n';
+      std::cout << common::dump_json_line(error_json(message)) << '\n';
     }
   }
   std::cout.flush();
@@ -118,18 +132,27 @@ void add_grade_command(CLI::App& app) {
   }() + ")")->required();
   CLI::Option* gold = command->add_option("--gold", options->gold, "the gold answer");
   CLI::Option* pred = command->add_option("--pred", options->pred, "the model output to grade");
-  CLI::Option* jsonl = command->add_option("--jsonl", options->jsonl, "a JSONL file of {\"gold\", \"pred\"} rows");
+  CLI::Option* jsonl =
+      command->add_option("--jsonl", options->jsonl, "a JSONL file of {\"gold\", \"pred\"} rows (-: standard input)");
   command->add_option("--problem", options->problem,
                       "JSON problem record for every row without one, e.g. '{\"answer_policy\": \"gsm8k\"}'");
+  CLI::Option* policy = command->add_option(
+      "--policy", options->policy,
+      "math grader: answer policy where the problem names none (auto, math, boxed, gsm8k, r1zero, answer_is, "
+      "last_number)")->capture_default_str();
   command->add_flag("--unsafe-no-sandbox", options->unsafe_no_sandbox,
                     "run model-written code WITHOUT the sandbox (only where the self-check fails and you accept the risk)");
   gold->needs(pred);
   pred->needs(gold);
   jsonl->excludes(gold);
   jsonl->excludes(pred);
-  command->callback([options, jsonl, gold] {
+  command->callback([options, jsonl, gold, policy] {
     if (jsonl->count() == 0 && gold->count() == 0) {
       throw CLI::ValidationError("grade", "give either --gold and --pred, or --jsonl");
+    }
+    if (policy->count() > 0 && options->grader != "math") {
+      throw CLI::ValidationError("--policy",
+                                 "answer policies belong to the math grader, not '" + options->grader + "'");
     }
     if (options->unsafe_no_sandbox) {
       graders::code::CodeGraderSettings settings;

@@ -5,12 +5,15 @@
 #include <charconv>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/validation.h"
+#include "cli/output_path.h"
 #include "evals/compare/baseline_comparison.h"
 #include "perf/bench_comparison.h"
 #include "perf/bench_tables.h"
@@ -19,6 +22,14 @@
 
 namespace r1eval::cli {
 namespace {
+
+// A run still running or interrupted has only some of its samples: its figures are partial, and a comparison
+// against it can show a regression that is only missing work. Said on stderr, so the report itself is unchanged.
+void warn_if_partial(const reports::db::RunInfo& run) {
+  if (run.status == "finished") return;
+  fmt::print(stderr, "warning: run {} is {} (started {}), so its figures cover only the samples stored so far\n",
+             run.run_id, run.status, run.started_at);
+}
 
 // The run asked for, or the database's latest run.
 reports::db::RunInfo choose_run(const reports::db::ResultsDb& db, std::int64_t run_id) {
@@ -32,9 +43,10 @@ reports::db::RunInfo choose_run(const reports::db::ResultsDb& db, std::int64_t r
   return runs.back();
 }
 
+// Reading commands open the file read-only: they work on a read-only file or folder and cannot change the results.
 reports::db::ResultsDb open_existing(const std::string& path) {
   if (!std::filesystem::exists(path)) throw std::invalid_argument("no results database at " + path);
-  return reports::db::ResultsDb::open(path);
+  return reports::db::ResultsDb::open_read_only(path);
 }
 
 struct ReportCommandOptions {
@@ -47,9 +59,11 @@ struct ReportCommandOptions {
 
 void report_command(const ReportCommandOptions& o) {
   const reports::render::ReportFormat format = reports::render::parse_report_format(o.format);
+  if (!o.out.empty()) refuse_database_target(o.out, o.db);
   const reports::db::ResultsDb db = open_existing(o.db);
   reports::render::ReportData data;
   data.run = choose_run(db, o.run);
+  warn_if_partial(data.run);
   data.metrics = db.metrics(data.run.run_id);
   data.samples = db.samples(data.run.run_id);
   if (!o.baseline.empty()) {
@@ -65,14 +79,14 @@ void report_command(const ReportCommandOptions& o) {
     data.throughput = db.throughput(data.bench->bench_id);
   }
   const std::string text = reports::render::render_report(data, format);
-  if (o.out.empty()) {
+  if (o.out.empty() || o.out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return;
   }
   std::ofstream file(o.out, std::ios::binary);
   file.write(text.data(), static_cast<std::streamsize>(text.size()));
   if (!file.flush()) throw std::runtime_error("cannot write the report to " + o.out);
-  std::fprintf(stderr, "wrote %s\n", o.out.c_str());
+  fmt::print(stderr, "wrote {}\n", o.out);
 }
 
 struct CompareCommandOptions {
@@ -111,22 +125,29 @@ void compare_command(const CompareCommandOptions& o) {
     return;
   }
   const reports::db::ResultsDb db = open_existing(o.db);
+  for (const std::string& id : {std::to_string(o.run), o.baseline}) {
+    std::int64_t run_id = 0;
+    const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), run_id);
+    if (error != std::errc() || end != id.data() + id.size()) continue;  // paper:NAME
+    if (const auto run = db.find_run(run_id)) warn_if_partial(*run);
+  }
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
   const evals::compare::BaselineComparison comparison = evals::compare::compare_with_baseline(db, o.run, o.baseline, options);
   const bool published = o.baseline.rfind("paper:", 0) == 0;
-  std::printf("run %lld vs %s (%s, %.0f%% intervals)\n", static_cast<long long>(o.run),
-              comparison.baseline_name.c_str(),
-              published ? "bootstrap of the run's pass@1 against the published figure" : "paired bootstrap over shared problems",
-              100.0 * (1.0 - o.alpha));
-  std::printf("%-16s %-8s %8s %9s %9s %20s %8s %7s  %s\n", "suite", "metric", "run", "baseline", "delta", "interval",
-              "p", "n", "verdict");
+  fmt::print("run {} vs {} ({}, {:.0f}% intervals)\n", o.run, comparison.baseline_name,
+             published ? "bootstrap of the run's pass@1 against the published figure"
+                       : "paired bootstrap over shared problems",
+             100.0 * (1.0 - o.alpha));
+  fmt::print("{:<16} {:<8} {:>8} {:>9} {:>9} {:>20} {:>8} {:>7}  {}\n", "suite", "metric", "run", "baseline", "delta",
+             "interval", "p", "n", "verdict");
   for (const reports::render::ComparisonRow& r : comparison.rows) {
-    const char* verdict = r.significant_regression ? "REGRESSION" : r.significant_improvement ? "improvement" : "no significant change";
-    std::printf("%-16s %-8s %7.1f%% %8.1f%% %+8.1f%% %20s %8.4f %7lld  %s\n", r.suite.c_str(), r.metric.c_str(),
-                100.0 * r.run_value, 100.0 * r.baseline_value, 100.0 * r.delta,
-                fmt::format("[{:+.1f}, {:+.1f}]", 100.0 * r.ci_low, 100.0 * r.ci_high).c_str(), r.p_value,
-                static_cast<long long>(r.n_shared), verdict);
+    const char* verdict = r.significant_regression    ? "REGRESSION"
+                          : r.significant_improvement ? "improvement"
+                                                      : "no significant change";
+    fmt::print("{:<16} {:<8} {:7.1f}% {:8.1f}% {:+8.1f}% {:>20} {:8.4f} {:7}  {}\n", r.suite, r.metric,
+               100.0 * r.run_value, 100.0 * r.baseline_value, 100.0 * r.delta,
+               fmt::format("[{:+.1f}, {:+.1f}]", 100.0 * r.ci_low, 100.0 * r.ci_high), r.p_value, r.n_shared, verdict);
   }
   if (evals::compare::has_significant_regression(comparison)) throw ExitStatus{1};
 }
@@ -137,10 +158,11 @@ void add_report_command(CLI::App& app) {
   auto o = std::make_shared<ReportCommandOptions>();
   CLI::App* cmd = app.add_subcommand("report", "Render a run of a results database as Markdown, HTML or JSON");
   cmd->add_option("--db", o->db, "Results database")->required();
-  cmd->add_option("--run", o->run, "Run id (default: the latest run)")->check(CLI::PositiveNumber);
+  cmd->add_option("--run", o->run, "Run id (default: the latest run)")
+      ->check(whole_number_from(1, std::numeric_limits<std::int64_t>::max()));
   cmd->add_option("--format", o->format, "md, html or json")->capture_default_str();
   cmd->add_option("--baseline", o->baseline, "Add a comparison with a run id or paper:NAME");
-  cmd->add_option("--out", o->out, "Write to this file instead of standard output");
+  cmd->add_option("--out", o->out, "Write to this file instead of standard output (-: standard output)");
   cmd->callback([o] { report_command(*o); });
 }
 
@@ -153,15 +175,15 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--db", o->db, "Results database")->required();
   cmd->add_option("--run", o->run, "The run (with --bench: the bench id) to judge")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from(1, std::numeric_limits<std::int64_t>::max()));
   cmd->add_option("--baseline", o->baseline, "A run id of the same database, or paper:NAME (with --bench: a bench id)")
       ->required();
-  cmd->add_option("--alpha", o->alpha, "Significance level")->capture_default_str()->check(CLI::Range(1e-6, 0.5));
+  cmd->add_option("--alpha", o->alpha, "Significance level")->capture_default_str()->check(number_from(1e-6, 0.5));
   cmd->add_flag("--bench", o->bench, "Compare two bench runs (r1eval bench) kernel by kernel");
   cmd->add_option("--min-change", o->min_change,
                   "With --bench: a slowdown or improvement also needs the median to change by more than this fraction")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 10.0));
+      ->check(number_from(0.0, 10.0));
   cmd->callback([o] { compare_command(*o); });
 }
 

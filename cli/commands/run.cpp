@@ -14,6 +14,7 @@
 #include "cli/activations_option.h"
 #include "cli/commands.h"
 #include "cli/endpoint_options.h"
+#include "cli/validation.h"
 #include "cli/metric_table.h"
 #include "common/repo_paths.h"
 #include "engine/kernels/kernels.h"
@@ -37,6 +38,11 @@ struct RunCommandOptions {
   EndpointOptions endpoint;
 };
 
+// Upper bounds of the counting options: far past any real use, low enough that a typo is caught at the door.
+constexpr std::int64_t kMaxSamples = 100000;
+constexpr std::int64_t kMaxCount = 1000000000;
+constexpr std::int64_t kMaxBatch = 4096;
+
 // Exit status of an interrupted run: the conventional 128 + SIGINT.
 constexpr int kInterruptedExit = 130;
 // Exit status of a run with samples the backend never answered.
@@ -53,6 +59,8 @@ void run_command(RunCommandOptions& o) {
   } else if (!o.preset.empty()) {
     throw std::invalid_argument("unknown --preset '" + o.preset + "' (the one preset is r1-protocol)");
   }
+  // Before the model loads and the database is created: a mistyped suite costs nothing and leaves no file behind.
+  evals::runner::validate_run_options(o.run);
   std::unique_ptr<evals::runner::Backend> backend;
   if (o.backend == "openai") {
     backend = make_endpoint_backend(o.endpoint, o.run);
@@ -60,7 +68,7 @@ void run_command(RunCommandOptions& o) {
     evals::runner::EngineBackendOptions backend_options;
     backend_options.scheduler.max_sequences = o.max_batch;
     backend_options.model = model_options_for(o.activations);
-    std::fprintf(stderr, "loading %s\n", o.run.model.c_str());
+    fmt::print(stderr, "loading {}\n", o.run.model);
     backend = std::make_unique<evals::runner::EngineBackend>(o.run.model, backend_options);
     o.run.model_fingerprint = evals::runner::model_fingerprint(o.run.model);
     o.run.backend_identity = {{"engine_prefill_chunk", backend_options.scheduler.prefill_chunk}};
@@ -76,13 +84,14 @@ void run_command(RunCommandOptions& o) {
   const evals::runner::RunOutcome outcome =
       evals::runner::run_evaluation(o.run, *backend, db, progress, evals::runner::install_interrupt_handlers());
   print_metric_table(stdout, outcome.metrics);
-  std::fprintf(stdout, "run %lld: %lld samples (%lld generated now, %lld found in %s)\n",
-               static_cast<long long>(outcome.run_id), static_cast<long long>(outcome.samples_total),
-               static_cast<long long>(outcome.samples_generated), static_cast<long long>(outcome.samples_resumed),
-               o.db.c_str());
+  fmt::print("run {}: {} samples ({} generated now, {} found in {})\n", outcome.run_id, outcome.samples_total,
+             outcome.samples_generated, outcome.samples_resumed, o.db);
+  if (outcome.samples_clamped > 0) {
+    fmt::print(stderr, "warning: {} samples ran with a budget clamped to as few as {} tokens, all the model's context "
+               "leaves after their prompts\n", outcome.samples_clamped, outcome.smallest_budget);
+  }
   if (outcome.interrupted) {
-    std::fprintf(stderr, "interrupted: run the same command again to resume run %lld\n",
-                 static_cast<long long>(outcome.run_id));
+    fmt::print(stderr, "interrupted: run the same command again to resume run {}\n", outcome.run_id);
     throw ExitStatus{kInterruptedExit};
   }
   if (outcome.samples_failed > 0) {
@@ -92,8 +101,12 @@ void run_command(RunCommandOptions& o) {
                outcome.last_failure);
     throw ExitStatus{kFailedSamplesExit};
   }
-  std::fprintf(stderr, "report: r1eval report --db %s --run %lld --format html\n", o.db.c_str(),
-               static_cast<long long>(outcome.run_id));
+  if (outcome.samples_not_generated > 0) {
+    fmt::print(stderr, "r1eval: error: {} samples were not generated and are not scored ({}); the same command "
+               "tries them again\n", outcome.samples_not_generated, outcome.not_generated_reason);
+    throw ExitStatus{1};
+  }
+  fmt::print(stderr, "report: r1eval report --db {} --run {} --format html\n", o.db, outcome.run_id);
 }
 
 }  // namespace
@@ -105,20 +118,28 @@ void add_run_command(CLI::App& app) {
   o->run.model = common::default_model_dir().string();
   cmd->add_option("--model", o->run.model, "Model directory (Hugging Face layout); default: the bundled toy-arith-r1zero");
   cmd->add_option("--db", o->db, "Results database (SQLite; created when absent)")->required();
-  cmd->add_option("--samples", o->run.samples, "Samples per problem (default: each suite's)")->check(CLI::PositiveNumber);
-  cmd->add_option("--limit", o->run.limit, "First N problems of each suite (bbh: N in total)")->check(CLI::PositiveNumber);
+  cmd->add_option("--samples", o->run.samples, "Samples per problem (default: each suite's)")
+      ->check(whole_number_from(1, kMaxSamples));
+  cmd->add_option("--limit", o->run.limit, "First N problems of each suite (bbh: N in total)")
+      ->check(whole_number_from(1, kMaxCount));
   cmd->add_option("--max-new-tokens", o->run.max_new_tokens, "Token budget per sample (default: each suite's)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--temperature", o->run.temperature, "Sampling temperature (0: greedy)")->capture_default_str()->check(CLI::Range(0.0, 100.0));
-  cmd->add_option("--top-p", o->run.top_p, "Nucleus mass")->capture_default_str()->check(CLI::Range(1e-9, 1.0));
-  cmd->add_option("--seed", o->run.seed, "Seed of every sample's RNG stream")->capture_default_str();
+      ->check(whole_number_from(1, kMaxCount));
+  cmd->add_option("--temperature", o->run.temperature, "Sampling temperature (0: greedy)")
+      ->capture_default_str()
+      ->check(number_from(0.0, 100.0));
+  cmd->add_option("--top-p", o->run.top_p, "Nucleus mass")->capture_default_str()->check(number_above(0.0, 1.0));
+  cmd->add_option("--seed", o->run.seed, "Seed of every sample's RNG stream")
+      ->capture_default_str()
+      ->check(seed_number());
   cmd->add_option("--template", o->run.template_name,
                   "Chat template for every suite: r1 (the model's, answer opened with <think>), r1-zero, or a template "
                   "name of the model (default: each suite's)");
   cmd->add_option("--preset", o->preset, "r1-protocol: the R1 paper's sampling, 32768 tokens and k per suite");
   cmd->add_option("--generate", o->run.generate, "Suites with a generator (arith): evaluate N generated problems")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-batch", o->max_batch, "Sequences decoded together")->capture_default_str()->check(CLI::PositiveNumber);
+      ->check(whole_number_from(1, kMaxCount));
+  cmd->add_option("--max-batch", o->max_batch, "Sequences decoded together")
+      ->capture_default_str()
+      ->check(whole_number_from(1, kMaxBatch));
   add_activations_option(*cmd, o->activations);
   cmd->add_option("--backend", o->backend, "engine (the embedded engine) or openai (an OpenAI-compatible endpoint)")
       ->capture_default_str()

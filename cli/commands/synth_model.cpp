@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/validation.h"
 #include "common/repo_paths.h"
 #include "engine/synth/synthetic_checkpoint.h"
 
@@ -38,17 +39,16 @@ void run_synth_model(const SynthModelArgs& args) {
   const auto summary = engine::synth::write_synthetic_checkpoint(*preset, args.seed, args.fp8, args.out, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::fprintf(stderr, "synth-model: wrote %s: preset %s, seed %llu, %s, %zu tensors in %zu shards, %.1f MB, %.1f s\n",
-               args.out.c_str(), args.preset.c_str(), static_cast<unsigned long long>(args.seed),
-               args.fp8_head ? "FP8 with FP8 LM heads" : args.fp8 ? "FP8" : "BF16", summary.tensors, summary.shards,
-               static_cast<double>(summary.tensor_bytes) / 1e6, seconds);
+  fmt::print(stderr, "synth-model: wrote {}: preset {}, seed {}, {}, {} tensors in {} shards, {:.1f} MB, {:.1f} s\n",
+             args.out, args.preset, args.seed, args.fp8_head ? "FP8 with FP8 LM heads" : args.fp8 ? "FP8" : "BF16",
+             summary.tensors, summary.shards, static_cast<double>(summary.tensor_bytes) / 1e6, seconds);
   if (summary.tokenizer_from) {
-    std::fprintf(stderr, "synth-model: tokenizer copied from %s\n", summary.tokenizer_from->c_str());
+    fmt::print(stderr, "synth-model: tokenizer copied from {}\n", summary.tokenizer_from->string());
   } else {
-    std::fprintf(stderr,
-                 "synth-model: note: no tokenizer found at %s (pass --tokenizer-dir); the checkpoint has none, so "
-                 "use token ids with it\n",
-                 common::default_tokenizer_dir().c_str());
+    fmt::print(stderr,
+               "synth-model: note: no tokenizer found at {} (pass --tokenizer-dir); the checkpoint has none, so use "
+               "token ids with it\n",
+               common::default_tokenizer_dir().string());
   }
 }
 
@@ -60,7 +60,9 @@ void add_synth_model_command(CLI::App& app) {
                                                         "real Hugging Face layout)");
   command->add_option("--preset", args->preset, "Model shape: tiny or small")->required()->check(
       CLI::IsMember({"tiny", "small"}));
-  command->add_option("--seed", args->seed, "Random seed; the same seed gives byte-identical files")->required();
+  command->add_option("--seed", args->seed, "Random seed; the same seed gives byte-identical files")
+      ->required()
+      ->check(seed_number());
   CLI::Option* fp8 =
       command->add_flag("--fp8", args->fp8, "Store weights as FP8 e4m3 with 128x128 block scales (as DeepSeek-R1)");
   command

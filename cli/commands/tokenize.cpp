@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "common/json_limits.h"
 #include "cli/token_list.h"
 #include "engine/tokenizer/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
@@ -38,11 +39,7 @@ nlohmann::json parse_messages(const std::string& arg) {
     text = buffer.str();
     where = arg.substr(1);
   }
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(where + " is not valid JSON (" + e.what() + ")");
-  }
+  return common::parse_untrusted_json(text, where);
 }
 
 void print_line(const nlohmann::ordered_json& value) {

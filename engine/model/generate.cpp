@@ -37,6 +37,18 @@ std::int64_t sampleable_vocab(const GenerateOptions& options, std::int64_t vocab
   return options.sampleable_vocab > 0 ? std::min(options.sampleable_vocab, vocab) : vocab;
 }
 
+const char* finish_reason_name(FinishReason reason) {
+  switch (reason) {
+    case FinishReason::kStop:
+      return "stop";
+    case FinishReason::kLength:
+      return "length";
+    case FinishReason::kNonFinite:
+      return "non_finite";
+  }
+  return "unknown";
+}
+
 bool is_stop_token(std::int32_t token, std::int32_t eos, const GenerateOptions& options) {
   return (options.stop_at_eos && token == eos) ||
          std::find(options.stop_tokens.begin(), options.stop_tokens.end(), token) != options.stop_tokens.end();
@@ -61,6 +73,10 @@ GenerateResult generate(Model& model, std::span<const std::int32_t> prompt, cons
   for (std::int64_t i = 0; i < options.max_new_tokens; ++i) {
     const std::int32_t token = sampler.sample(step.row(0), sampleable_vocab(options, step.vocab_size), options.sampling,
                                               options.stream, static_cast<std::uint64_t>(i));
+    if (token == kNonFiniteLogits) {
+      result.finish = FinishReason::kNonFinite;
+      break;
+    }
     result.tokens.push_back(token);
     if (on_token) on_token(token);
     if (is_stop_token(token, eos, options)) {
@@ -113,6 +129,10 @@ std::vector<GenerateResult> generate_samples(Model& model, std::span<const std::
     std::vector<std::size_t> next;
     for (const std::size_t i : live) {
       const std::int32_t token = drawn[i];
+      if (token == kNonFiniteLogits) {
+        results[i].finish = FinishReason::kNonFinite;
+        continue;
+      }
       results[i].tokens.push_back(token);
       if (is_stop_token(token, eos, options)) {
         results[i].finish = FinishReason::kStop;

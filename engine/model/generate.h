@@ -29,7 +29,11 @@ std::int64_t sampleable_vocab(const GenerateOptions& options, std::int64_t vocab
 // Does `token` end a generation: the model's end-of-sentence id (unless ignored) or one of the stop tokens?
 bool is_stop_token(std::int32_t token, std::int32_t eos, const GenerateOptions& options);
 
-enum class FinishReason { kStop, kLength };
+// kNonFinite: the logits of the next draw held a NaN or infinity; generation stopped without drawing from them.
+enum class FinishReason { kStop, kLength, kNonFinite };
+
+// "stop", "length" or "non_finite": the name outputs and the results database use.
+const char* finish_reason_name(FinishReason reason);
 
 struct GenerateResult {
   std::vector<std::int32_t> tokens;  // generated ids (a stop token included)

@@ -1,6 +1,9 @@
 #include "engine/model/model_weights.h"
 
+#include <cmath>
 #include <cstring>
+#include <span>
+#include <string>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -25,6 +28,19 @@ const TensorView& expect_shape(const Checkpoint& ckpt, const std::string& name, 
                                 shape_text(t.shape), shape_text(shape)));
   }
   return t;
+}
+
+// Norm weights, biases and FP8 block scales multiply or shift every activation: one NaN among them turns every
+// logit NaN. They are small, so the load reads them all; the large matrices are left unread (a NaN there shows up
+// as non-finite logits, which stop generation).
+void require_finite(std::span<const float> values, const std::string& name, const std::string& file) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) {
+      throw LoadError(fmt::format("tensor {} in {} holds a non-finite value (NaN or infinity) at element {}; the "
+                                  "checkpoint is corrupt",
+                                  name, file, i));
+    }
+  }
 }
 
 class Binder {
@@ -53,6 +69,7 @@ class Binder {
       }
       std::vector<float>& grid = scale_grids_.emplace_back(s.nbytes / sizeof(float));
       std::memcpy(grid.data(), s.data, s.nbytes);
+      require_finite(grid, scale_name, s.file);
       w.scale_inv = grid.data();
       w.block = block;
     }
@@ -82,6 +99,7 @@ class Binder {
           throw LoadError(fmt::format("tensor {} in {} is a vector and cannot be F8_E4M3", name, t.file));
       }
     }
+    require_finite(out, name, t.file);
     return out;
   }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 
@@ -70,6 +71,9 @@ std::int64_t Sampler::nucleus_end(std::int64_t lo, std::int64_t hi, double mass,
 std::int32_t Sampler::sample(const float* logits, std::int64_t vocab, const SamplingParams& params,
                              std::uint64_t stream, std::uint64_t step) {
   check_sampling_params(params);
+  for (std::int64_t i = 0; i < vocab; ++i) {
+    if (std::isnan(logits[i]) || logits[i] == std::numeric_limits<float>::infinity()) return kNonFiniteLogits;
+  }
   if (params.temperature == 0.0 || params.top_k == 1) return argmax_token(logits, vocab);
 
   float max_logit = logits[0];

@@ -19,7 +19,7 @@ void check_sampling_params(const SamplingParams& params);
 class Sampler {
  public:
   // Draw number `step` of stream `stream` (e.g. one stream per sample of a problem). Equal inputs give equal tokens.
-  // Throws only what check_sampling_params throws.
+  // Throws only what check_sampling_params throws. Returns kNonFiniteLogits when a logit is NaN or +infinity.
   std::int32_t sample(const float* logits, std::int64_t vocab, const SamplingParams& params, std::uint64_t stream,
                       std::uint64_t step);
 
@@ -38,5 +38,9 @@ class Sampler {
 };
 
 std::int32_t argmax_token(const float* logits, std::int64_t vocab);
+
+// What Sampler::sample returns when the logits hold a NaN or +infinity: the forward pass went wrong (corrupt
+// weights, an overflow) and any token drawn from them would be garbage (NaN compares false, so argmax gave id 0).
+inline constexpr std::int32_t kNonFiniteLogits = -1;
 
 }  // namespace r1eval::engine::model

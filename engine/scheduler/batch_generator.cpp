@@ -116,11 +116,12 @@ void BatchGenerator::draw(std::vector<FinishedSample>& finished, const model::St
   for (std::size_t r = 0; r < live_rows; ++r) {
     LiveSample& s = live_[r];
     ++s.result.decode_tokens;  // the forward pass that produced this row
-    s.result.tokens.push_back(drawn[r]);
+    const bool broken = drawn[r] == model::kNonFiniteLogits;
+    if (!broken) s.result.tokens.push_back(drawn[r]);
     const model::GenerateOptions& o = s.request->options;
-    const bool stop = model::is_stop_token(drawn[r], eos, o);
-    if (stop || static_cast<std::int64_t>(s.result.tokens.size()) == o.max_new_tokens) {
-      s.result.finish = stop ? model::FinishReason::kStop : model::FinishReason::kLength;
+    const bool stop = !broken && model::is_stop_token(drawn[r], eos, o);
+    if (broken || stop || static_cast<std::int64_t>(s.result.tokens.size()) == o.max_new_tokens) {
+      s.result.finish = broken ? model::FinishReason::kNonFinite : stop ? model::FinishReason::kStop : model::FinishReason::kLength;
       s.result.decode_seconds = seconds_between(s.decode_start, now);
       finished.push_back(FinishedSample{s.request->id, s.sample, std::move(s.result)});
     } else {
@@ -148,12 +149,13 @@ void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, const f
   const auto prompt_tokens = static_cast<std::int64_t>(request.prompt.size());
   for (std::size_t i = 0; i < first.size(); ++i) {
     model::GenerateResult result;
-    result.tokens.push_back(first[i]);
+    const bool broken = first[i] == model::kNonFiniteLogits;
+    if (!broken) result.tokens.push_back(first[i]);
     result.prefill_tokens = prompt_tokens;
     result.prefill_seconds = seconds_between(prefill->start, now);
-    const bool stop = model::is_stop_token(first[i], eos, request.options);
-    if (stop || request.options.max_new_tokens == 1) {
-      result.finish = stop ? model::FinishReason::kStop : model::FinishReason::kLength;
+    const bool stop = !broken && model::is_stop_token(first[i], eos, request.options);
+    if (broken || stop || request.options.max_new_tokens == 1) {
+      result.finish = broken ? model::FinishReason::kNonFinite : stop ? model::FinishReason::kStop : model::FinishReason::kLength;
       finished.push_back(FinishedSample{request.id, i, std::move(result)});
       continue;
     }

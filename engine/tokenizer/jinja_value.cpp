@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "engine/tokenizer/tokenizer_error.h"
@@ -127,12 +128,11 @@ std::string python_float(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
   // Python repr: the shortest string that round-trips, with ".0" for integral values.
-  char buf[64];
+  std::string s;
   for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
-    if (std::strtod(buf, nullptr) == d) break;
+    s = fmt::format("{:.{}g}", d, precision);
+    if (std::strtod(s.c_str(), nullptr) == d) break;
   }
-  std::string s = buf;
   if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
   return s;
 }

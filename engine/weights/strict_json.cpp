@@ -6,42 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "common/json_limits.h"
 #include "engine/weights/load_error.h"
 
 namespace r1eval::engine::weights {
-namespace {
-
-// Depth of bracket nesting outside strings, measured before parsing so a hostile "[[[[..." costs one pass.
-int max_nesting_depth(std::string_view text) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-      if (depth > deepest) deepest = depth;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
-}  // namespace
-
 std::string quote_for_message(std::string_view text) {
   constexpr std::size_t kMaxShown = 120;
   std::string out = "\"";
@@ -59,7 +27,7 @@ std::string quote_for_message(std::string_view text) {
 }
 
 nlohmann::json parse_strict_json(std::string_view text, const std::string& source, int max_depth) {
-  if (max_nesting_depth(text) > max_depth) {
+  if (common::json_nesting_depth(text) > max_depth) {
     throw LoadError(fmt::format("{}: JSON nests deeper than {} levels.", source, max_depth));
   }
   // One key set per open object; the parser callback sees object starts, keys and object ends in order.
@@ -88,17 +56,8 @@ nlohmann::json parse_strict_json(std::string_view text, const std::string& sourc
     value = nlohmann::json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/true,
                                   /*ignore_comments=*/false);
   } catch (const nlohmann::json::exception& e) {
-    // parse_error for bad syntax, out_of_range for a number beyond double (1e400). The message is
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..."; keep the part after the id, without
-    // a final period, so the whole stays one sentence.
-    std::string detail = e.what();
-    if (const auto pos = detail.find("] "); pos != std::string::npos) detail = detail.substr(pos + 2);
-    while (!detail.empty() && (detail.back() == '.' || detail.back() == ' ')) detail.pop_back();
-    // The detail quotes the bytes last read, which may be anything: keep the message printable and short.
-    for (char& c : detail) {
-      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) c = '?';
-    }
-    if (detail.size() > 200) detail = detail.substr(0, 200) + "...";
+    // parse_error for bad syntax, out_of_range for a number beyond double (1e400).
+    const std::string detail = common::json_error_detail(e);
     throw LoadError(fmt::format("{}: invalid JSON ({}).", source, detail));
   }
   if (duplicate) {

@@ -34,8 +34,8 @@ std::vector<reports::db::SampleRow> run_samples(const reports::db::ResultsDb& db
 
 }  // namespace
 
-BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::int64_t run_id, const std::string& baseline,
-                                         const metrics::CompareOptions& options) {
+BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::int64_t run_id,
+                                         const std::string& baseline, const metrics::CompareOptions& options) {
   const std::vector<reports::db::SampleRow> run = run_samples(db, run_id);
   BaselineComparison result;
   std::vector<metrics::Comparison> rows;

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "evals/metrics/compare.h"
-#include "reports/render/report_data.h"
 #include "reports/db/results_db.h"
+#include "reports/render/report_data.h"
 
 namespace r1eval::evals::compare {
 
@@ -19,8 +19,8 @@ struct BaselineComparison {
 
 // `baseline` is a run id of `db` or "paper:NAME". Throws std::invalid_argument for an unknown run or baseline
 // name (with "did you mean"), or when the two have no suite in common.
-BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::int64_t run_id, const std::string& baseline,
-                                         const metrics::CompareOptions& options);
+BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::int64_t run_id,
+                                         const std::string& baseline, const metrics::CompareOptions& options);
 
 // True when any row is a significant regression (the exit status of `r1eval compare`).
 bool has_significant_regression(const BaselineComparison& comparison);

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "evals/metrics/bootstrap.h"
-#include "reports/render/report_data.h"
 #include "reports/db/results_db.h"
+#include "reports/render/report_data.h"
 
 namespace r1eval::evals::metrics {
 

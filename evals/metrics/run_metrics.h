@@ -44,6 +44,6 @@ struct MetricOptions {
 // above. No rows: no metrics. Throws std::invalid_argument for malformed rows (see group_samples) or a suite
 // named "all".
 std::vector<reports::db::MetricRow> compute_run_metrics(std::span<const reports::db::SampleRow> rows,
-                                                    const MetricOptions& options);
+                                                        const MetricOptions& options);
 
 }  // namespace r1eval::evals::metrics

@@ -19,7 +19,7 @@ struct SamplingSettings {
 // One problem's worth of samples. Each sample has its own RNG stream, so any sample can be reproduced alone.
 struct CompletionRequest {
   std::uint64_t id = 0;
-  std::string user_message;           // rendered by the backend through the chat template
+  std::string user_message;                   // rendered by the backend through the chat template
   std::string template_name;          // "r1" (the model's chat template, answer opened with "<think>\n"), "r1-zero"...
   std::vector<std::uint64_t> streams;  // one completion per stream
   SamplingSettings sampling;
@@ -32,7 +32,9 @@ struct Completion {
   std::string text;                    // the generated text, stop token excluded
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;  // stop token included
-  std::string finish_reason;           // "stop" or "length"
+  std::string finish_reason;           // "stop", "length", or "non_finite" (the logits held a NaN: no answer)
+  // The budget the sample ran with: the request's, or less where the model's context leaves less after the prompt.
+  std::int64_t max_new_tokens = 0;
   std::int64_t reasoning_tokens = -1;  // of completion_tokens, where an endpoint reports them; -1: unknown
   // Not empty when the backend gave up on the sample (an endpoint that never answered): nothing was generated, so
   // the runner must neither grade it nor store it.
@@ -46,7 +48,8 @@ class Backend {
   virtual ~Backend() = default;
   // What to record with a run: model directory hashes, template, engine settings.
   virtual nlohmann::json provenance() const = 0;
-  // Throws std::invalid_argument for a request that cannot run (prompt too long, bad sampling); nothing queued.
+  // Throws std::invalid_argument for a request that cannot run (a prompt that leaves no room in the context, bad
+  // sampling); nothing queued. A budget larger than the context leaves after the prompt is clamped, not refused.
   virtual void submit(const CompletionRequest& request) = 0;
   // Does a slice of work (one engine step) and appends the completions that finished.
   virtual void advance(std::vector<Completion>& finished) = 0;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "engine/kernels/kernel_variants.h"
+#include "engine/model/context_fit.h"
 #include "engine/model/model.h"
 #include "engine/tokenizer/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
@@ -18,6 +19,12 @@ struct EngineBackend::Impl {
   std::unique_ptr<engine::scheduler::BatchGenerator> generator;
   std::map<std::string, engine::tokenizer::ChatTemplate> templates;  // by name, compiled once
   std::vector<engine::scheduler::FinishedSample> done;
+  // The effective budget of each request in flight, and how many of its samples have yet to finish.
+  struct Budget {
+    std::int64_t max_new_tokens = 0;
+    std::size_t outstanding = 0;
+  };
+  std::map<std::uint64_t, Budget> budgets;
 
   const engine::tokenizer::ChatTemplate& chat_template(const std::string& name) {
     auto it = templates.find(name);
@@ -77,13 +84,11 @@ void EngineBackend::submit(const CompletionRequest& request) {
   g.options.sampleable_vocab = impl_->tok->vocab_size();
   const auto model_eos = impl_->model->config().eos_token_id;
   if (impl_->tok->eos_id() && *impl_->tok->eos_id() != model_eos) g.options.stop_tokens.push_back(*impl_->tok->eos_id());
-  const std::int64_t limit = impl_->model->config().max_position_embeddings;
-  const auto total = static_cast<std::int64_t>(g.prompt.size()) + request.max_new_tokens;
-  if (limit > 0 && total > limit) {
-    throw std::invalid_argument("request " + std::to_string(request.id) + ": " + std::to_string(g.prompt.size()) +
-                                " prompt tokens + " + std::to_string(request.max_new_tokens) +
-                                " new tokens exceed the model's max_position_embeddings of " + std::to_string(limit));
-  }
+  // A budget past what the context leaves after the prompt is clamped; a prompt that leaves no room cannot run.
+  g.options.max_new_tokens = engine::model::budget_within_context(static_cast<std::int64_t>(g.prompt.size()),
+                                                          request.max_new_tokens,
+                                                          impl_->model->config().max_position_embeddings);
+  impl_->budgets[request.id] = {g.options.max_new_tokens, request.streams.size()};
   impl_->generator->submit(std::move(g));
 }
 
@@ -96,7 +101,12 @@ void EngineBackend::advance(std::vector<Completion>& finished) {
     c.request_id = f.request_id;
     c.sample = f.sample;
     c.completion_tokens = static_cast<std::int64_t>(tokens.size());
-    c.finish_reason = f.result.finish == engine::model::FinishReason::kStop ? "stop" : "length";
+    c.finish_reason = engine::model::finish_reason_name(f.result.finish);
+    const auto budget = impl_->budgets.find(f.request_id);
+    if (budget != impl_->budgets.end()) {
+      c.max_new_tokens = budget->second.max_new_tokens;
+      if (--budget->second.outstanding == 0) impl_->budgets.erase(budget);
+    }
     if (f.result.finish == engine::model::FinishReason::kStop) tokens.pop_back();  // the stop token has no text of the answer
     c.text = impl_->tok->decode(tokens);
     c.prompt_tokens = f.result.prefill_tokens;

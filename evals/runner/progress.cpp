@@ -27,8 +27,7 @@ void Progress::start(std::int64_t total_samples, std::int64_t total_problems, st
   problems_ = done_problems;
   start_ = last_print_ = Clock::now();
   if (done_samples > 0 && out_ != nullptr) {
-    std::fprintf(out_, "resuming: %lld of %lld samples already done\n", static_cast<long long>(done_samples),
-                 static_cast<long long>(total_samples));
+    fmt::print(out_, "resuming: {} of {} samples already done\n", done_samples, total_samples);
   }
 }
 
@@ -63,9 +62,9 @@ void Progress::maybe_print(bool force) {
   if (!force && since < (interactive_ ? 0.2 : 10.0)) return;
   last_print_ = now;
   if (interactive_) {
-    std::fprintf(out_, "\r%s\x1b[K", line().c_str());
+    fmt::print(out_, "\r{}\x1b[K", line());
   } else {
-    std::fprintf(out_, "%s\n", line().c_str());
+    fmt::print(out_, "{}\n", line());
   }
   std::fflush(out_);
 }

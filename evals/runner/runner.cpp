@@ -16,6 +16,7 @@
 #include "datasets/content_hash.h"
 #include "evals/metrics/run_metrics.h"
 #include "evals/runner/provenance.h"
+#include "evals/runner/run_lock.h"
 #include "evals/runner/sample_grading.h"
 #include "evals/suites/suite.h"
 #include "graders/math/equivalence.h"
@@ -144,6 +145,8 @@ std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& d
   return result;
 }
 
+void validate_run_options(const RunOptions& options) { plan_suites(options); }
+
 RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::db::ResultsDb& db, Progress& progress,
                           const std::atomic<bool>& stop_requested) {
   std::vector<PlannedSuite> planned = plan_suites(options);
@@ -164,12 +167,16 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   info.seed = options.seed;
   info.provenance = {{"identity", identity}, {"build", common::build_info()}, {"machine", machine_info()},
                      {"backend", backend.provenance()}};
+  // Before the run is marked running or anything is generated: a second process on the same run stops here.
+  const RunLock lock = RunLock::acquire(db.path(), info.run_key);
   const reports::db::RunInfo run = db.begin_run(info);
 
   RunOutcome outcome;
   outcome.run_id = run.run_id;
   std::set<SampleKey> stored;
-  for (const reports::db::SampleRow& row : db.samples(run.run_id)) stored.emplace(row.suite, row.problem_id, row.sample_index);
+  for (const reports::db::SampleRow& row : db.samples(run.run_id)) {
+    stored.emplace(row.suite, row.problem_id, row.sample_index);
+  }
 
   std::map<std::uint64_t, PendingProblem> pending;
   std::int64_t total_problems = 0;
@@ -197,7 +204,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
         continue;
       }
       request.id = next_id++;
-      request.user_message = user_message(p.suite, problem);
+      request.user_message = suites::user_message(p.suite, problem);
       request.template_name = p.template_name;
       request.sampling = SamplingSettings{options.temperature, options.top_p, options.seed};
       request.max_new_tokens = p.max_new_tokens;
@@ -206,17 +213,11 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
         backend.submit(request);
         pending.emplace(request.id, std::move(todo));
       } catch (const std::invalid_argument& e) {
-        // A problem the backend cannot take (a prompt longer than the model's context): its samples are recorded
-        // as errors so the run can finish and the report shows them.
-        for (const std::int64_t k : todo.sample_indices) {
-          const SampleContext context{&p.suite, &problem, p.grader.get(), p.template_name, static_cast<std::int64_t>(j), k};
-          Completion failed;
-          failed.finish_reason = "error";
-          reports::db::SampleRow row = grade_sample(context, failed, run.run_id);
-          row.outcome = static_cast<int>(graders::Outcome::kSandboxError);
-          row.correct = false;
-          row.detail = std::string("not generated: ") + e.what();
-          unwritten.push_back(std::move(row));
+        // A problem the backend cannot take (a prompt longer than the model's context) has no answer to grade:
+        // storing its samples would score them as wrong, so they stay missing and are counted.
+        outcome.samples_not_generated += todo.outstanding;
+        if (outcome.not_generated_reason.empty()) {
+          outcome.not_generated_reason = p.suite.name + " problem " + problem.id + ": " + e.what();
         }
       }
     }
@@ -252,7 +253,28 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
       const PlannedSuite& p = planned[todo.suite];
       const SampleContext context{&p.suite, &p.data.problems[todo.problem], p.grader.get(), p.template_name,
                                   static_cast<std::int64_t>(todo.problem), todo.sample_indices[c.sample]};
-      unwritten.push_back(grade_sample(context, c, run.run_id));
+      if (c.finish_reason == "non_finite") {
+        // Tokens drawn after the logits went NaN would be garbage, and grading the text before would score an
+        // answer the model never finished: the sample is left ungenerated, like one that could not start.
+        ++outcome.samples_not_generated;
+        if (outcome.not_generated_reason.empty()) {
+          outcome.not_generated_reason = p.suite.name + " problem " + p.data.problems[todo.problem].id +
+                                         ": the model's logits held a NaN or infinity";
+        }
+        progress.sample_done(c.completion_tokens, --todo.outstanding == 0);
+        continue;
+      }
+      reports::db::SampleRow row = grade_sample(context, c, run.run_id);
+      if (c.max_new_tokens > 0 && c.max_new_tokens < p.max_new_tokens) {
+        // The row records the budget it really had, so a truncation is not read against the suite's budget.
+        row.detail += fmt::format("{}budget clamped to {} tokens by the model's context",
+                                  row.detail.empty() ? "" : "; ", c.max_new_tokens);
+        ++outcome.samples_clamped;
+        if (outcome.smallest_budget == 0 || c.max_new_tokens < outcome.smallest_budget) {
+          outcome.smallest_budget = c.max_new_tokens;
+        }
+      }
+      unwritten.push_back(std::move(row));
       ++outcome.samples_generated;
       progress.sample_done(c.completion_tokens, --todo.outstanding == 0);
     }

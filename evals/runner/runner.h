@@ -49,11 +49,22 @@ struct RunOutcome {
   std::int64_t samples_failed = 0;
   std::string last_failure;            // the backend's reason for the latest of them
   bool stopped_after_failures = false;  // max_consecutive_failures in a row ended the run early
+  // Samples the backend could not take (a prompt past the model's context) or stopped on non-finite logits:
+  // not stored, so they are never scored and the next identical command tries them again.
+  std::int64_t samples_not_generated = 0;
+  std::string not_generated_reason;    // the backend's sentence for the first of them
+  // Samples that ran with a smaller budget than asked, as the model's context left less after the prompt.
+  std::int64_t samples_clamped = 0;
+  std::int64_t smallest_budget = 0;    // the smallest such budget
   std::vector<reports::db::MetricRow> metrics;
 };
 
 // The RNG stream of one sample: a stable hash of (suite, problem id, sample index).
 std::uint64_t sample_stream(const std::string& suite, const std::string& problem_id, std::int64_t sample_index);
+
+// Throws std::invalid_argument, as run_evaluation would, for unknown suites, bad suite entries or bad options;
+// loads the suites' problems but touches no database or backend, so a command can check before creating either.
+void validate_run_options(const RunOptions& options);
 
 // Throws std::invalid_argument for unknown suites or bad options, reports::db::DbError for database failures.
 RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::db::ResultsDb& db, Progress& progress,

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "graders/format/reasoning_parts.h"
 
 namespace r1eval::graders::format {
@@ -21,11 +23,7 @@ std::string string_field(const nlohmann::json& problem, const char* key) {
   return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
 }
 
-std::string fixed(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3f", value);
-  return buffer;
-}
+std::string fixed(double value) { return fmt::format("{:.3f}", value); }
 
 class FormatGrader final : public Grader {
  public:

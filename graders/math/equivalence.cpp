@@ -8,7 +8,9 @@
 
 #include "graders/math/evaluate.h"
 #include "graders/math/normalize.h"
+#include "graders/math/number_text.h"
 #include "graders/math/parser.h"
+#include "graders/math/relations.h"
 
 namespace r1eval::graders::math {
 namespace {
@@ -31,39 +33,6 @@ bool is_collection(NodeKind kind) { return kind == NodeKind::kList || kind == No
 bool is_structure(NodeKind kind) {
   return kind == NodeKind::kTuple || kind == NodeKind::kSet || kind == NodeKind::kList || kind == NodeKind::kUnion ||
          kind == NodeKind::kMatrix || kind == NodeKind::kRelation || kind == NodeKind::kPlusMinus;
-}
-
-bool contains(const Node& node, NodeKind kind) {
-  if (node.kind == kind) return true;
-  return std::any_of(node.children.begin(), node.children.end(),
-                     [kind](const Node& child) { return contains(child, kind); });
-}
-
-bool is_inequality(const std::string& op) { return op == "<" || op == "<=" || op == ">" || op == ">="; }
-
-// The left side of a definition: "x", or a function of one variable "f(x)" (parsed as the product f·x).
-bool is_defined_name(const Node& node) {
-  if (node.kind == NodeKind::kSymbol) return true;
-  if (node.kind != NodeKind::kMul || node.children.size() != 2) return false;
-  const Node& function = node.children[0];
-  const bool function_name = function.kind == NodeKind::kSymbol &&
-                             (function.text == "f" || function.text == "g" || function.text == "h" ||
-                              function.text == "p" || function.text == "q");
-  return function_name && node.children[1].kind == NodeKind::kSymbol;
-}
-
-// "x = 5", "f(x) = 2x+1", "x \in [1,2]": a name, then its value.
-bool is_assignment(const Node& node) {
-  return node.kind == NodeKind::kRelation && node.relations.size() == 1 &&
-         (node.relations[0] == "=" || node.relations[0] == "in") && is_defined_name(node.children[0]);
-}
-
-bool is_constant_chain(const Node& node) {
-  if (node.kind != NodeKind::kRelation) return false;
-  for (const std::string& op : node.relations) {
-    if (op != "=") return false;
-  }
-  return !contains(node, NodeKind::kSymbol);
 }
 
 // Replaces the first ± in `node` by + (sign = 1) or - (sign = -1). Returns false when there is none.
@@ -104,42 +73,6 @@ std::vector<Node> members(const Node& node) {
   return out;
 }
 
-Node negative_infinity() { return make_node(NodeKind::kNeg, {make_node(NodeKind::kInfinity)}); }
-
-// An inequality in one variable as an interval: "x \le 3" -> (-\infty, 3], "1 < x \le 2" -> (1, 2].
-std::optional<Node> inequality_to_interval(const Node& relation) {
-  if (relation.kind != NodeKind::kRelation) return std::nullopt;
-  for (const std::string& op : relation.relations) {
-    if (!is_inequality(op)) return std::nullopt;
-  }
-  auto interval = [](Node low, bool low_closed, Node high, bool high_closed) {
-    Node tuple = make_node(NodeKind::kTuple, {std::move(low), std::move(high)});
-    tuple.open = low_closed ? '[' : '(';
-    tuple.close = high_closed ? ']' : ')';
-    return tuple;
-  };
-  const auto& c = relation.children;
-  const auto& ops = relation.relations;
-  auto is_less = [](const std::string& op) { return op == "<" || op == "<="; };
-  auto is_closed = [](const std::string& op) { return op == "<=" || op == ">="; };
-  if (c.size() == 2) {
-    const bool left_variable = c[0].kind == NodeKind::kSymbol && !contains(c[1], NodeKind::kSymbol);
-    const bool right_variable = c[1].kind == NodeKind::kSymbol && !contains(c[0], NodeKind::kSymbol);
-    if (!left_variable && !right_variable) return std::nullopt;
-    const Node& bound = left_variable ? c[1] : c[0];
-    // Variable below the bound: "x < b" or "b > x".
-    const bool below = left_variable == is_less(ops[0]);
-    if (below) return interval(negative_infinity(), false, bound, is_closed(ops[0]));
-    return interval(bound, is_closed(ops[0]), make_node(NodeKind::kInfinity), false);
-  }
-  if (c.size() == 3 && c[1].kind == NodeKind::kSymbol && !contains(c[0], NodeKind::kSymbol) &&
-      !contains(c[2], NodeKind::kSymbol) && is_less(ops[0]) == is_less(ops[1])) {
-    if (is_less(ops[0])) return interval(c[0], is_closed(ops[0]), c[2], is_closed(ops[1]));
-    return interval(c[2], is_closed(ops[1]), c[0], is_closed(ops[0]));
-  }
-  return std::nullopt;
-}
-
 class Comparer {
  public:
   explicit Comparer(StepBudget& budget) : budget_(budget) {}
@@ -148,14 +81,15 @@ class Comparer {
 
   bool nodes(const Node& a, const Node& b) {
     budget_.charge();
+    // "x = 5+5+1 = 11" answers "x = 11", "\\frac{6}{12} = \\frac12" answers "\\frac12".
+    std::optional<Node> settled_a = settle_chain(a);
+    std::optional<Node> settled_b = settle_chain(b);
+    if (settled_a || settled_b) return nodes(settled_a ? *settled_a : a, settled_b ? *settled_b : b);
     if (is_assignment(a) && b.kind != NodeKind::kRelation) return nodes(a.children[1], b);
     if (is_assignment(b) && a.kind != NodeKind::kRelation) return nodes(a, b.children[1]);
-    // "\\frac{6}{12} = \\frac12": a chain of equal constants stands for its last member.
-    if (is_constant_chain(a) && b.kind != NodeKind::kRelation) return nodes(a.children.back(), b);
-    if (is_constant_chain(b) && a.kind != NodeKind::kRelation) return nodes(a, b.children.back());
     if (a.kind == NodeKind::kRelation || b.kind == NodeKind::kRelation) {
-      std::optional<Node> interval_a = inequality_to_interval(a);
-      std::optional<Node> interval_b = inequality_to_interval(b);
+      std::optional<Node> interval_a = inequality_to_interval(a, budget_);
+      std::optional<Node> interval_b = inequality_to_interval(b, budget_);
       if (interval_a || interval_b) return nodes(interval_a ? *interval_a : a, interval_b ? *interval_b : b);
     }
     if (a.kind == NodeKind::kTuple && b.kind == NodeKind::kTuple) {
@@ -204,11 +138,11 @@ class Comparer {
     if (method_.empty()) method_ = method;
   }
 
-  static std::vector<Node> as_intervals(const Node& node) {
+  std::vector<Node> as_intervals(const Node& node) {
     if (node.kind != NodeKind::kList) return union_parts(node);
     std::vector<Node> parts;
     for (const Node& child : node.children) {
-      std::optional<Node> interval = inequality_to_interval(child);
+      std::optional<Node> interval = inequality_to_interval(child, budget_);
       parts.push_back(interval ? std::move(*interval) : child);
     }
     return parts;
@@ -264,14 +198,14 @@ class Comparer {
   bool matrices(const Node& a, const Node& b) {
     note("matrix");
     if (a.kind == NodeKind::kMatrix && b.kind == NodeKind::kMatrix) {
-      return a.columns == b.columns && ordered(a.children, b.children);
+      return a.open == b.open && a.columns == b.columns && ordered(a.children, b.children);
     }
     // A column or row vector against a parenthesized tuple.
     const Node& matrix = a.kind == NodeKind::kMatrix ? a : b;
     const Node& other = a.kind == NodeKind::kMatrix ? b : a;
     const std::size_t rows = matrix.columns == 0 ? 0 : matrix.children.size() / matrix.columns;
     if (other.kind != NodeKind::kTuple || other.open != '(' || other.close != ')') return false;
-    if (matrix.columns != 1 && rows != 1) return false;
+    if (matrix.open == '|' || (matrix.columns != 1 && rows != 1)) return false;
     return ordered(matrix.children, other.children);
   }
 
@@ -378,6 +312,12 @@ Equivalence compare_answers(std::string_view gold, std::string_view predicted, S
   if (!gold_tree || !predicted_tree) return {false, "unparsed"};
   Comparer comparer(budget);
   bool equal = comparer.nodes(*gold_tree, *predicted_tree);
+  // Against a gold that is one number, a predicted "1,22" can only mean 1.22 (number_text.h).
+  if (!equal && !is_structure(gold_tree->kind)) {
+    if (const std::optional<std::string> reading = decimal_comma_reading(p.text)) {
+      if (const std::optional<Node> decimal = parse_answer(*reading)) equal = comparer.nodes(*gold_tree, *decimal);
+    }
+  }
   // A percent sign on either side also allows the fraction reading: 50\% = 0.5.
   if (!equal && g.percent && !is_structure(gold_tree->kind)) {
     equal = comparer.nodes(divided_by_hundred(*gold_tree), *predicted_tree);

@@ -1,6 +1,7 @@
 // The expression tree that normalized answers parse into, shared by the evaluator and the comparison.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -26,8 +27,9 @@ enum class NodeKind {
   kSet,        // \{ ... \}: unordered
   kList,       // a bare top-level comma list: "1, 2, 3"
   kUnion,      // children joined by \cup
-  kMatrix,     // children: cells, row-major; columns: the row width
-  kRelation,   // children: operands; relations: one operator between each pair ("=", "<", "<=", ">", ">=", "!=", "in")
+  kMatrix,     // children: cells, row-major; columns: the row width; open: '|' for a vmatrix (a determinant)
+  kRelation,   // children: operands; relations: one operator between each pair ("=", "<", "<=", ">", ">=", "!=",
+               // "in", "approx")
 };
 
 struct Node {
@@ -46,6 +48,12 @@ inline Node make_node(NodeKind kind, std::vector<Node> children = {}, std::strin
   node.children = std::move(children);
   node.text = std::move(text);
   return node;
+}
+
+inline bool contains(const Node& node, NodeKind kind) {
+  if (node.kind == kind) return true;
+  return std::any_of(node.children.begin(), node.children.end(),
+                     [kind](const Node& child) { return contains(child, kind); });
 }
 
 }  // namespace r1eval::graders::math

@@ -2,30 +2,18 @@
 #include "graders/math/extract.h"
 
 #include <cctype>
-#include <utility>
+#include <span>
 #include <stdexcept>
+#include <utility>
 
+#include "graders/math/answer_phrases.h"
+#include "graders/math/math_spans.h"
+#include "graders/math/normalize.h"
+#include "graders/math/parser.h"
 #include "graders/math/text_scan.h"
 
 namespace r1eval::graders::math {
 namespace {
-
-// Last position of `needle` in `haystack`, compared ASCII case-insensitively; npos when absent.
-std::size_t rfind_nocase(std::string_view haystack, std::string_view needle) {
-  if (needle.size() > haystack.size()) return std::string_view::npos;
-  for (std::size_t pos = haystack.size() - needle.size() + 1; pos-- > 0;) {
-    bool match = true;
-    for (std::size_t k = 0; k < needle.size(); ++k) {
-      if (std::tolower(static_cast<unsigned char>(haystack[pos + k])) !=
-          std::tolower(static_cast<unsigned char>(needle[k]))) {
-        match = false;
-        break;
-      }
-    }
-    if (match) return pos;
-  }
-  return std::string_view::npos;
-}
 
 // The argument of a \boxed-like command starting at `pos` (just past its name).
 std::optional<std::string> boxed_argument(std::string_view text, std::size_t pos) {
@@ -43,10 +31,23 @@ std::optional<std::string> boxed_argument(std::string_view text, std::size_t pos
   return std::string(text.substr(pos, end - pos));
 }
 
-// Strips what may separate boxes of one answer list: spaces, '$', ',', ';', "\\quad", "and", "or".
+constexpr std::size_t kSeparatorWindow = 16;
+
+// Strips what may separate boxes of one answer list: spaces, '$', ',', ';', "\\quad", "and", "or", and those
+// words in \text{}.
 std::string_view strip_box_separators(std::string_view text) {
   while (true) {
     const std::size_t before = text.size();
+    // Only the last few characters can hold "\text{ and }": the scan stays short however long the text.
+    const std::size_t tail = text.size() > kSeparatorWindow ? text.size() - kSeparatorWindow : 0;
+    if (!text.empty() && text.back() == '}') {
+      const std::size_t found = text.substr(tail).rfind("\\text{");
+      const std::size_t open = found == std::string_view::npos ? found : tail + found;
+      if (open != std::string_view::npos) {
+        const std::string word = trim(text.substr(open + 6, text.size() - open - 7));
+        if (word == "and" || word == "or") text = text.substr(0, open);
+      }
+    }
     while (!text.empty() && (is_space(text.back()) || text.back() == '$' || text.back() == ',' ||
                              text.back() == ';')) {
       text.remove_suffix(1);
@@ -74,8 +75,14 @@ std::string with_adjacent_boxes(std::string_view before, std::string answer) {
   return answer;
 }
 
+// Longer single lines are sentences or runaway output, not an answer written bare.
+constexpr std::size_t kMaxBareLength = 200;
+
 const std::vector<Extractor>& preset(std::string_view name) {
   static const std::vector<Extractor> kMath = {Extractor::kBoxed, Extractor::kAnswerIs};
+  static const std::vector<Extractor> kAuto = {Extractor::kAnswerTag, Extractor::kBoxed,    Extractor::kHashes,
+                                               Extractor::kAnswerIs,  Extractor::kLastMath, Extractor::kBare,
+                                               Extractor::kLastNumber};
   static const std::vector<Extractor> kBoxedOnly = {Extractor::kBoxed};
   static const std::vector<Extractor> kGsm8k = {Extractor::kHashes, Extractor::kBoxed, Extractor::kAnswerIs,
                                                 Extractor::kLastNumber};
@@ -84,6 +91,7 @@ const std::vector<Extractor>& preset(std::string_view name) {
   static const std::vector<Extractor> kLastNumber = {Extractor::kLastNumber};
   static const std::vector<Extractor> kNone;
   if (name == "math") return kMath;
+  if (name == "auto") return kAuto;
   if (name == "boxed") return kBoxedOnly;
   if (name == "gsm8k") return kGsm8k;
   if (name == "r1zero") return kR1Zero;
@@ -97,6 +105,8 @@ std::optional<Extractor> extractor_from_name(std::string_view name) {
   if (name == "hashes") return Extractor::kHashes;
   if (name == "answer_is") return Extractor::kAnswerIs;
   if (name == "answer_tag") return Extractor::kAnswerTag;
+  if (name == "last_math") return Extractor::kLastMath;
+  if (name == "bare") return Extractor::kBare;
   if (name == "last_number") return Extractor::kLastNumber;
   return std::nullopt;
 }
@@ -107,15 +117,38 @@ std::optional<std::string> run_extractor(Extractor extractor, std::string_view t
     case Extractor::kHashes: return extract_hashes(text);
     case Extractor::kAnswerIs: return extract_answer_is(text);
     case Extractor::kAnswerTag: return extract_answer_tag(text);
+    case Extractor::kLastMath: return extract_last_math(text);
+    case Extractor::kBare: return extract_bare(text);
     case Extractor::kLastNumber: return extract_last_number(text);
   }
   return std::nullopt;
 }
 
-std::optional<Extraction> extract_from(std::string_view text, const AnswerPolicy& policy) {
-  for (Extractor extractor : policy.extractors) {
-    std::optional<std::string> answer = run_extractor(extractor, text);
-    if (answer && !answer->empty()) return Extraction{std::move(*answer), extractor};
+// The content of the last closed <answer> tag; nullopt when there is none.
+std::optional<std::string_view> answer_tag_content(std::string_view text) {
+  const std::size_t open = text.rfind("<answer>");
+  if (open == std::string_view::npos) return std::nullopt;
+  const std::size_t begin = open + 8;
+  const std::size_t close = text.find("</answer>", begin);
+  if (close == std::string_view::npos) return std::nullopt;
+  return text.substr(begin, close - begin);
+}
+
+std::optional<Extraction> extract_from(std::string_view text, std::span<const Extractor> extractors) {
+  for (std::size_t k = 0; k < extractors.size(); ++k) {
+    // "<answer>The answer is 5.</answer>": the extractors after answer_tag read inside the tag.
+    if (extractors[k] == Extractor::kAnswerTag && k + 1 < extractors.size()) {
+      const std::optional<std::string_view> content = answer_tag_content(text);
+      if (!content) continue;
+      if (std::optional<Extraction> inner = extract_from(*content, extractors.subspan(k + 1))) {
+        return Extraction{std::move(inner->answer), Extractor::kAnswerTag};
+      }
+      std::string whole = trim(*content);
+      if (!whole.empty()) return Extraction{std::move(whole), Extractor::kAnswerTag};
+      continue;
+    }
+    std::optional<std::string> answer = run_extractor(extractors[k], text);
+    if (answer && !answer->empty()) return Extraction{std::move(*answer), extractors[k]};
   }
   return std::nullopt;
 }
@@ -128,6 +161,8 @@ std::string_view extractor_name(Extractor extractor) {
     case Extractor::kHashes: return "hashes";
     case Extractor::kAnswerIs: return "answer_is";
     case Extractor::kAnswerTag: return "answer_tag";
+    case Extractor::kLastMath: return "last_math";
+    case Extractor::kBare: return "bare";
     case Extractor::kLastNumber: return "last_number";
   }
   return "unknown";
@@ -142,7 +177,7 @@ AnswerPolicy policy_from_problem(const nlohmann::json& problem) {
       const std::string name = it->get<std::string>();
       if (preset(name).empty()) {
         throw std::invalid_argument("unknown answer_policy '" + name +
-                                    "' (expected math, boxed, gsm8k, r1zero, answer_is or last_number)");
+                                    "' (expected math, auto, boxed, gsm8k, r1zero, answer_is or last_number)");
       }
       policy = {name, preset(name)};
     } else if (it->is_array() && !it->empty()) {
@@ -152,8 +187,8 @@ AnswerPolicy policy_from_problem(const nlohmann::json& problem) {
             item.is_string() ? extractor_from_name(item.get<std::string>()) : std::nullopt;
         if (!extractor) {
           throw std::invalid_argument("unknown extractor " + item.dump() +
-                                      " in answer_policy (expected boxed, hashes, answer_is, answer_tag or "
-                                      "last_number)");
+                                      " in answer_policy (expected boxed, hashes, answer_is, answer_tag, last_math, "
+                                      "bare or last_number)");
         }
         policy.extractors.push_back(*extractor);
       }
@@ -207,46 +242,30 @@ std::optional<std::string> extract_hashes(std::string_view text) {
   return answer.empty() ? std::nullopt : std::optional<std::string>(answer);
 }
 
-std::optional<std::string> extract_answer_is(std::string_view text) {
-  std::size_t best = std::string_view::npos;
-  std::size_t best_end = 0;
-  for (std::string_view phrase : {std::string_view("answer is"), std::string_view("answer:")}) {
-    const std::size_t pos = rfind_nocase(text, phrase);
-    if (pos != std::string_view::npos && (best == std::string_view::npos || pos > best)) {
-      best = pos;
-      best_end = pos + phrase.size();
-    }
-  }
-  if (best == std::string_view::npos) return std::nullopt;
-  std::size_t end = text.find('\n', best_end);
-  if (end == std::string_view::npos) end = text.size();
-  std::string_view rest = text.substr(best_end, end - best_end);
-  std::string answer = trim(rest);
-  while (!answer.empty() && (answer.front() == ':' || answer.front() == '*')) answer = trim(answer.substr(1));
-  // A math span holds the answer: "is $\frac{1}{2}$."
-  if (const std::size_t open = answer.find('$'); open != std::string::npos) {
-    std::size_t content = open + 1;
-    while (content < answer.size() && answer[content] == '$') ++content;
-    const std::size_t close = answer.find('$', content);
-    if (close != std::string::npos) answer = trim(std::string_view(answer).substr(content, close - content));
-  } else if (const std::size_t stop = answer.find(". "); stop != std::string::npos) {
-    answer.erase(stop);
-  }
-  while (!answer.empty() && (answer.back() == '.' || answer.back() == '*')) answer.pop_back();
-  answer = trim(answer);
+std::optional<std::string> extract_answer_tag(std::string_view text) {
+  const std::optional<std::string_view> content = answer_tag_content(text);
+  if (!content) return std::nullopt;
+  if (std::optional<std::string> boxed = extract_last_boxed(*content)) return boxed;
+  std::string answer = trim(*content);
   return answer.empty() ? std::nullopt : std::optional<std::string>(answer);
 }
 
-std::optional<std::string> extract_answer_tag(std::string_view text) {
-  const std::size_t open = text.rfind("<answer>");
-  if (open == std::string_view::npos) return std::nullopt;
-  const std::size_t begin = open + 8;
-  const std::size_t close = text.find("</answer>", begin);
-  if (close == std::string_view::npos) return std::nullopt;
-  const std::string_view content = text.substr(begin, close - begin);
-  if (std::optional<std::string> boxed = extract_last_boxed(content)) return boxed;
-  std::string answer = trim(content);
-  return answer.empty() ? std::nullopt : std::optional<std::string>(answer);
+std::optional<std::string> extract_last_math(std::string_view text) {
+  const std::vector<MathSpan> spans = find_math_spans(text);
+  for (auto span = spans.rbegin(); span != spans.rend(); ++span) {
+    std::string answer = trim(span->content);
+    if (!answer.empty()) return answer;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> extract_bare(std::string_view text) {
+  std::string answer = trim(text);
+  if (answer.empty() || answer.size() > kMaxBareLength) return std::nullopt;
+  if (answer.find('\n') != std::string::npos || is_prose(answer)) return std::nullopt;
+  // "Total : 4,18 euros" is neither mathematics nor a word answer; its number is left to last_number.
+  if (!parse_answer(normalize_answer(answer).text)) return std::nullopt;
+  return answer;
 }
 
 std::optional<std::string> extract_last_number(std::string_view text) {
@@ -265,6 +284,11 @@ std::optional<std::string> extract_last_number(std::string_view text) {
       break;
     }
   }
+  // "2/3": a fraction of two integers is one number.
+  if (begin >= 2 && text[begin - 1] == '/' && is_digit(text[begin - 2])) {
+    begin -= 2;
+    while (begin > 0 && is_digit(text[begin - 1])) --begin;
+  }
   if (begin > 0 && text[begin - 1] == '-') --begin;
   return std::string(text.substr(begin, end - begin));
 }
@@ -272,9 +296,11 @@ std::optional<std::string> extract_last_number(std::string_view text) {
 std::optional<Extraction> extract_answer(std::string_view completion, const AnswerPolicy& policy) {
   const std::size_t think_end = completion.rfind("</think>");
   if (think_end != std::string_view::npos) {
-    if (std::optional<Extraction> found = extract_from(completion.substr(think_end + 8), policy)) return found;
+    if (std::optional<Extraction> found = extract_from(completion.substr(think_end + 8), policy.extractors)) {
+      return found;
+    }
   }
-  return extract_from(completion, policy);
+  return extract_from(completion, policy.extractors);
 }
 
 }  // namespace r1eval::graders::math

@@ -4,14 +4,18 @@
 #include <stdexcept>
 #include <string>
 
+#include "graders/math/answer_phrases.h"
 #include "graders/math/budget.h"
 #include "graders/math/equivalence.h"
 #include "graders/math/extract.h"
+#include "graders/math/math_spans.h"
+#include "graders/math/text_scan.h"
 
 namespace r1eval::graders::math {
 namespace {
 
-// The gold answer as text: numbers are printed as JSON writes them; a full solution gives its final answer.
+// The gold answer as text: numbers are printed as JSON writes them; a full solution gives its final answer, a
+// gold wrapped in math delimiters its content, and a gold written as prose the answer it announces.
 std::string gold_answer(const nlohmann::json& gold) {
   if (gold.is_null()) throw std::invalid_argument("the gold answer is missing");
   if (gold.is_number()) return gold.dump();
@@ -24,6 +28,11 @@ std::string gold_answer(const nlohmann::json& gold) {
   }
   if (text.find("####") != std::string::npos) {
     if (std::optional<std::string> hashes = extract_hashes(text)) return *hashes;
+  }
+  if (std::optional<std::string_view> math = whole_math_span(text)) return std::string(*math);
+  if (is_prose(text)) {
+    if (std::optional<std::string> announced = extract_answer_is(text)) return *announced;
+    if (std::optional<std::string> math = extract_last_math(text)) return *math;
   }
   return text;
 }

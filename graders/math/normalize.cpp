@@ -1,9 +1,11 @@
 // LaTeX answer normalization: one pass over commands, then a few whole-string rules.
 #include "graders/math/normalize.h"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
+#include "graders/math/number_text.h"
 #include "graders/math/text_scan.h"
 
 namespace r1eval::graders::math {
@@ -260,52 +262,66 @@ std::string mark_plain_commands(std::string_view s) {
   return out;
 }
 
-// "1,000,000" as the whole answer (optionally signed) is one number; inside tuples a comma separates.
-std::string join_thousands(std::string s) {
-  // ",\!" between digits was already reduced to ","; "{,}" is always a separator.
-  replace_all(s, "{,}", ",");
-  // "1 000 000": digit groups separated by single spaces.
-  {
-    std::size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
-    std::size_t group = 0;
-    bool spaced = false;
-    bool valid = i < s.size();
-    std::string joined = i == 1 ? "-" : "";
-    for (; i < s.size() && valid; ++i) {
-      if (is_digit(s[i])) {
-        ++group;
-        joined += s[i];
-      } else if (s[i] == ' ' && group >= 1 && group <= 3 && (!spaced || group == 3)) {
-        spaced = true;
-        group = 0;
-      } else {
-        valid = false;
-      }
+// Unicode spellings of operators, constants, spaces and currency signs, as the LaTeX the parser reads.
+void replace_unicode_spellings(std::string& s) {
+  replace_all(s, "\xe2\x88\x92", "-");            // −
+  replace_all(s, "\xc3\x97", "\\times ");         // ×
+  replace_all(s, "\xc2\xb7", "\\cdot ");          // ·
+  replace_all(s, "\xe2\x8b\x85", "\\cdot ");      // ⋅
+  replace_all(s, "\xe2\x89\xa4", "\\le ");        // ≤
+  replace_all(s, "\xe2\x89\xa5", "\\ge ");        // ≥
+  replace_all(s, "\xe2\x89\xa0", "\\ne ");        // ≠
+  replace_all(s, "\xe2\x88\x9a", "\\sqrt");       // √
+  replace_all(s, "\xcf\x80", "\\pi ");            // π
+  replace_all(s, "\xe2\x88\x9e", "\\infty ");     // ∞
+  replace_all(s, "\xc2\xb0", "^\\circ ");         // °
+  replace_all(s, "\xe2\x88\xaa", "\\cup ");       // ∪
+  replace_all(s, "\xc3\xb7", "\\div ");           // ÷
+  replace_all(s, "\xe2\x80\x89", " ");            // thin space
+  replace_all(s, "\xc2\xa0", " ");                // no-break space
+  replace_all(s, "\xc2\xb2", "^2");               // ²
+  replace_all(s, "\xc2\xb3", "^3");               // ³
+  replace_all(s, "\xe2\x82\xac", "");             // € (currency signs, like $, are decoration)
+  replace_all(s, "\xc2\xa3", "");                 // £
+  replace_all(s, "\xc2\xa5", "");                 // ¥
+}
+
+// "28 percent", "28 per cent", "28 percentage", "28 pct": the word is removed; true when there was one.
+bool drop_trailing_percent_word(std::string& s) {
+  for (std::string_view word : {"percentage", "percent", "per cent", "pct"}) {
+    const bool ends_with = s.size() > word.size() && s.compare(s.size() - word.size(), word.size(), word) == 0;
+    if (ends_with && !is_alpha(s[s.size() - word.size() - 1])) {
+      s.erase(s.size() - word.size());
+      s = trim(s);
+      return true;
     }
-    if (valid && spaced && group == 3) return joined;
   }
-  std::size_t start = (!s.empty() && s[0] == '-') ? 1 : 0;
-  std::size_t i = start;
-  std::size_t first_group = 0;
-  while (i < s.size() && is_digit(s[i])) {
-    ++i;
-    ++first_group;
+  return false;
+}
+
+// "USD 5", "EUR 12.50", "RMB 30": a leading currency code (its sign, like $, is dropped with the commands).
+std::string without_currency_code(std::string s) {
+  for (std::string_view code : {"USD", "EUR", "RMB", "CNY"}) {
+    if (s.compare(0, code.size(), code) == 0 && s.size() > code.size() && !is_alpha(s[code.size()])) {
+      return trim(std::string_view(s).substr(code.size()));
+    }
   }
-  if (first_group == 0 || first_group > 3 || i >= s.size() || s[i] != ',') return s;
-  std::string digits = s.substr(start, first_group);
-  while (i < s.size() && s[i] == ',') {
-    if (i + 3 >= s.size() || !is_digit(s[i + 1]) || !is_digit(s[i + 2]) || !is_digit(s[i + 3])) return s;
-    if (i + 4 < s.size() && is_digit(s[i + 4])) return s;
-    digits += s.substr(i + 1, 3);
-    i += 4;
+  return s;
+}
+
+// Commas with nothing between them ("19, 46,, 82" after "and" became a comma) are one comma.
+std::string without_empty_list_items(std::string s) {
+  if (s.find(',') == std::string::npos) return s;
+  std::string out;
+  for (char c : s) {
+    if (c == ',') {
+      std::size_t end = out.size();
+      while (end > 0 && is_space(out[end - 1])) --end;
+      if (end > 0 && out[end - 1] == ',') continue;
+    }
+    out += c;
   }
-  if (i < s.size() && s[i] == '.') {
-    digits += '.';
-    ++i;
-    while (i < s.size() && is_digit(s[i])) digits += s[i++];
-  }
-  if (i != s.size()) return s;
-  return (start == 1 ? "-" : "") + digits;
+  return out;
 }
 
 // Trailing plain-text units: "5 cm", "12 square units", "18 ways", "10 m^2".
@@ -334,22 +350,10 @@ std::string drop_trailing_words(std::string s) {
 
 NormalizedAnswer normalize_answer(std::string_view raw) {
   std::string s(raw);
-  // Unicode spellings of operators and constants.
-  replace_all(s, "\xe2\x88\x92", "-");            // −
-  replace_all(s, "\xc3\x97", "\\times ");         // ×
-  replace_all(s, "\xc2\xb7", "\\cdot ");          // ·
-  replace_all(s, "\xe2\x8b\x85", "\\cdot ");      // ⋅
-  replace_all(s, "\xe2\x89\xa4", "\\le ");        // ≤
-  replace_all(s, "\xe2\x89\xa5", "\\ge ");        // ≥
-  replace_all(s, "\xe2\x89\xa0", "\\ne ");        // ≠
-  replace_all(s, "\xe2\x88\x9a", "\\sqrt");       // √
-  replace_all(s, "\xcf\x80", "\\pi ");            // π
-  replace_all(s, "\xe2\x88\x9e", "\\infty ");     // ∞
-  replace_all(s, "\xc2\xb0", "^\\circ ");         // °
-  replace_all(s, "\xe2\x88\xaa", "\\cup ");       // ∪
-  replace_all(s, "\xc3\xb7", "\\div ");           // ÷
-  replace_all(s, "\xe2\x80\x89", " ");            // thin space
-  replace_all(s, "\xc2\xa0", " ");                // no-break space
+  // Most answers are ASCII: the Unicode spellings are looked for only where there is a byte beyond it.
+  if (std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+    replace_unicode_spellings(s);
+  }
   replace_all(s, "**", "^");
   // Thousands separators written with a negative space: "10,\!080".
   for (std::size_t pos = s.find(",\\!"); pos != std::string::npos; pos = s.find(",\\!", pos)) {
@@ -368,15 +372,12 @@ NormalizedAnswer normalize_answer(std::string_view raw) {
   result.percent = pass.percent;
   s = resolve_word_groups(pass.out);
   s = trim(s);
-  // Words that spell percent.
-  for (std::string_view word : {"percent", "per cent"}) {
-    if (s.size() > word.size() && s.compare(s.size() - word.size(), word.size(), word) == 0) {
-      s.erase(s.size() - word.size());
-      result.percent = true;
-      s = trim(s);
-    }
-  }
+  if (drop_trailing_percent_word(s)) result.percent = true;
+  s = without_currency_code(std::move(s));
+  // "1, 2 and 3", "1, 2, and 3", "2 or 3", "1, \text{ and } 2": one list.
   replace_all(s, " and ", ", ");
+  replace_all(s, " or ", ", ");
+  s = without_empty_list_items(std::move(s));
   s = drop_trailing_words(std::move(s));
   s = mark_plain_commands(s);
   // Trailing punctuation and a leading "=".

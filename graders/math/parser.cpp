@@ -60,7 +60,8 @@ std::string relation_of(const Token& token) {
   if (c == "lt") return "<";
   if (c == "gt") return ">";
   if (c == "ne" || c == "neq") return "!=";
-  if (c == "approx" || c == "equiv") return "=";
+  if (c == "approx") return "approx";  // settled against the exact value before it (relations.h)
+  if (c == "equiv") return "=";
   if (c == "in") return "in";
   return {};
 }
@@ -575,10 +576,13 @@ class Parser {
     if (name == "begin") {
       const std::string environment = read_braced_word();
       if (environment != "pmatrix" && environment != "bmatrix" && environment != "matrix" &&
-          environment != "array" && environment != "Bmatrix") {
+          environment != "array" && environment != "Bmatrix" && environment != "vmatrix") {
         throw ParseFailure{};
       }
-      return parse_matrix(environment);
+      Node matrix = parse_matrix(environment);
+      // A vmatrix is a determinant, a number written as a matrix: it equals only another vmatrix.
+      if (environment == "vmatrix") matrix.open = '|';
+      return matrix;
     }
     if (is_function_name(name)) {
       Node power;

@@ -35,4 +35,27 @@ inline std::size_t match_brace(std::string_view s, std::size_t open) {
   return std::string_view::npos;
 }
 
+// Prose rather than an answer: two words in a row ("the answer", "is odd"), a word being a whitespace-separated
+// token of two or more letters (or non-ASCII text) without digits that is not a LaTeX command. "x \ge 5",
+// "Monday", "12 and 13" and "28 percent" are not prose.
+inline bool is_prose(std::string_view s) {
+  bool previous_word = false;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    const std::size_t begin = i;
+    std::size_t letters = 0;
+    bool digits = false;
+    for (; i < s.size() && !is_space(s[i]); ++i) {
+      if (is_alpha(s[i]) || static_cast<unsigned char>(s[i]) >= 0x80) ++letters;
+      if (is_digit(s[i])) digits = true;
+    }
+    if (i == begin) break;
+    const bool word = letters >= 2 && !digits && s[begin] != '\\';
+    if (word && previous_word) return true;
+    previous_word = word;
+  }
+  return false;
+}
+
 }  // namespace r1eval::graders::math

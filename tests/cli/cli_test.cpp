@@ -1,75 +1,24 @@
 // The r1eval program as users call it: JSON outputs, and one-sentence errors with a non-zero exit for bad input.
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/cli_harness.h"
+
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Invocation {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-fs::path scratch_dir() {
-  const fs::path dir = fs::path(R1EVAL_BINARY_DIR) / "test-scratch" / "cli";
-  fs::create_directories(dir);
-  return dir;
-}
-
-// CTest runs test cases in parallel processes: each case gets its own output files.
-Invocation r1eval(const std::string& args) {
-  const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const fs::path out = scratch_dir() / (name + ".stdout"), err = scratch_dir() / (name + ".stderr");
-  const std::string cmd = std::string(R1EVAL_BINARY_DIR) + "/cli/r1eval " + args + " >" + out.string() + " 2>" +
-                          err.string() + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Invocation r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-fs::path golden(const std::string& name) { return fs::path(R1EVAL_SOURCE_DIR) / "tests/data/golden" / name; }
-
-// A writable copy of a golden checkpoint to damage.
-fs::path copy_of(const std::string& name, const std::string& as) {
-  const fs::path dst = scratch_dir() / as;
-  fs::remove_all(dst);
-  fs::copy(golden(name), dst);
-  for (const auto& e : fs::directory_iterator(dst)) fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
-  return dst;
-}
-
-void expect_one_sentence_error(const Invocation& r, const std::string& must_name) {
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_LT(r.exit_code, 128) << "crashed: " << r.err;
-  ASSERT_FALSE(r.err.empty());
-  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line: " << r.err;
-  EXPECT_NE(r.err.find(must_name), std::string::npos) << r.err;
-}
+using namespace cli_harness;
 
 TEST(Cli, LogitsPrintsOneRowPerPositionWithAllPositions) {
-  const Invocation r = r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 0,5,9 --all-positions");
+  const Invocation r = run_r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 0,5,9 --all-positions");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["logits"].size(), 3u);
@@ -78,8 +27,8 @@ TEST(Cli, LogitsPrintsOneRowPerPositionWithAllPositions) {
 
 TEST(Cli, LogitsWithBf16ActivationsAreCloseToFloat32OnesButNotTheSame) {
   const std::string base = "logits --model " + golden("tiny-fp8").string() + " --tokens 0,5,9,17,3,250";
-  const Invocation f32 = r1eval(base);
-  const Invocation bf16 = r1eval(base + " --activations bf16");
+  const Invocation f32 = run_r1eval(base);
+  const Invocation bf16 = run_r1eval(base + " --activations bf16");
   ASSERT_EQ(f32.exit_code, 0) << f32.err;
   ASSERT_EQ(bf16.exit_code, 0) << bf16.err;
   const auto a = nlohmann::json::parse(f32.out)["logits"][0].get<std::vector<double>>();
@@ -89,14 +38,15 @@ TEST(Cli, LogitsWithBf16ActivationsAreCloseToFloat32OnesButNotTheSame) {
   for (std::size_t v = 0; v < a.size(); ++v) worst = std::max(worst, std::abs(a[v] - b[v]));
   EXPECT_GT(worst, 1e-4) << "--activations bf16 changed nothing";
   EXPECT_LT(worst, 6.0);
-  const Invocation bad = r1eval(base + " --activations fp16");
+  const Invocation bad = run_r1eval(base + " --activations fp16");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_LT(bad.exit_code, 128) << "crashed: " << bad.err;
   EXPECT_NE(bad.err.find("--activations: fp16 not in {f32,bf16}"), std::string::npos) << bad.err;
 }
 
 TEST(Cli, GenerateJsonWithoutTokenizerHasNullText) {
-  const Invocation r = r1eval("generate --model " + golden("tiny-fp8").string() + " --tokens 0,5,9 --max-new 4 --ignore-eos --json");
+  const Invocation r = run_r1eval("generate --model " + golden("tiny-fp8").string() +
+                                  " --tokens 0,5,9 --max-new 4 --ignore-eos --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["prompt_ids"], nlohmann::json::parse("[0,5,9]"));
@@ -107,20 +57,22 @@ TEST(Cli, GenerateJsonWithoutTokenizerHasNullText) {
 }
 
 TEST(Cli, MissingDirectory) {
-  expect_one_sentence_error(r1eval("logits --model /nonexistent/model --tokens 1"), "/nonexistent/model");
+  expect_one_sentence_error(run_r1eval("logits --model /nonexistent/model --tokens 1"), "/nonexistent/model");
 }
 
 TEST(Cli, TruncatedShard) {
   const fs::path dir = copy_of("tiny-fp8", "truncated");
   const fs::path shard = dir / "model-00002-of-000005.safetensors";
   fs::resize_file(shard, fs::file_size(shard) / 2);
-  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "model-00002-of-000005.safetensors");
+  expect_one_sentence_error(run_r1eval("logits --model " + dir.string() + " --tokens 1"),
+                            "model-00002-of-000005.safetensors");
 }
 
 TEST(Cli, MissingShard) {
   const fs::path dir = copy_of("tiny-fp8", "missing-shard");
   fs::remove(dir / "model-00003-of-000005.safetensors");
-  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "model-00003-of-000005.safetensors");
+  expect_one_sentence_error(run_r1eval("logits --model " + dir.string() + " --tokens 1"),
+                            "model-00003-of-000005.safetensors");
 }
 
 TEST(Cli, ConfigMissingAKey) {
@@ -128,7 +80,7 @@ TEST(Cli, ConfigMissingAKey) {
   auto config = nlohmann::json::parse(slurp(dir / "config.json"));
   config.erase("kv_lora_rank");
   std::ofstream(dir / "config.json") << config.dump(2);
-  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "kv_lora_rank");
+  expect_one_sentence_error(run_r1eval("logits --model " + dir.string() + " --tokens 1"), "kv_lora_rank");
 }
 
 TEST(Cli, ZeroExpertsPerToken) {
@@ -136,7 +88,7 @@ TEST(Cli, ZeroExpertsPerToken) {
   auto config = nlohmann::json::parse(slurp(dir / "config.json"));
   config["num_experts_per_tok"] = 0;
   std::ofstream(dir / "config.json") << config.dump(2);
-  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "num_experts_per_tok");
+  expect_one_sentence_error(run_r1eval("logits --model " + dir.string() + " --tokens 1"), "num_experts_per_tok");
 }
 
 TEST(Cli, ConfigDisagreeingWithTensorShapes) {
@@ -144,28 +96,28 @@ TEST(Cli, ConfigDisagreeingWithTensorShapes) {
   auto config = nlohmann::json::parse(slurp(dir / "config.json"));
   config["moe_intermediate_size"] = 48;
   std::ofstream(dir / "config.json") << config.dump(2);
-  expect_one_sentence_error(r1eval("logits --model " + dir.string() + " --tokens 1"), "model.layers.1.mlp.");
+  expect_one_sentence_error(run_r1eval("logits --model " + dir.string() + " --tokens 1"), "model.layers.1.mlp.");
 }
 
 TEST(Cli, TokenOutsideVocabulary) {
-  expect_one_sentence_error(r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 1,5000"), "5000");
+  expect_one_sentence_error(run_r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 1,5000"), "5000");
 }
 
 TEST(Cli, MalformedTokenList) {
-  expect_one_sentence_error(r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 1,x"), "--tokens");
+  expect_one_sentence_error(run_r1eval("logits --model " + golden("tiny-bf16").string() + " --tokens 1,x"), "--tokens");
 }
 
 fs::path v3_tokenizer_dir() { return fs::path(R1EVAL_SOURCE_DIR) / "datasets/tokenizers/deepseek-v3"; }
 
 // Expected ids below are Hugging Face's (datasets/tokenizers/deepseek-v3/*_vectors_dev.jsonl).
 TEST(Cli, TokenizeTextPrintsExactlyTheTextsIds) {
-  const Invocation r = r1eval("tokenize --model " + v3_tokenizer_dir().string() + " --text 'ied 4 ½ months'");
+  const Invocation r = run_r1eval("tokenize --model " + v3_tokenizer_dir().string() + " --text 'ied 4 ½ months'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["ids"], nlohmann::json::parse("[1199, 223, 22, 223, 23951, 4447]"));
 }
 
 TEST(Cli, TokenizeMessagesRendersTheChatTemplate) {
-  const Invocation r = r1eval("tokenize --model " + v3_tokenizer_dir().string() +
+  const Invocation r = run_r1eval("tokenize --model " + v3_tokenizer_dir().string() +
                               " --messages '[{\"role\": \"user\", \"content\": \"What is 2+2?\"}]'"
                               " --add-generation-prompt");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -175,7 +127,8 @@ TEST(Cli, TokenizeMessagesRendersTheChatTemplate) {
 }
 
 TEST(Cli, DetokenizePrintsTheText) {
-  const Invocation r = r1eval("detokenize --model " + v3_tokenizer_dir().string() + " --ids 3085,344,223,20,13,20,33");
+  const Invocation r =
+      run_r1eval("detokenize --model " + v3_tokenizer_dir().string() + " --ids 3085,344,223,20,13,20,33");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "What is 2+2?");
 }
@@ -183,22 +136,24 @@ TEST(Cli, DetokenizePrintsTheText) {
 TEST(Cli, SynthModelWritesALoadableCheckpointWithTokenizerAndRefusesToOverwrite) {
   const fs::path dir = scratch_dir() / "synth-tiny";
   fs::remove_all(dir);
-  const Invocation made = r1eval("synth-model --preset tiny --seed 3 --fp8 --out " + dir.string());
+  const Invocation made = run_r1eval("synth-model --preset tiny --seed 3 --fp8 --out " + dir.string());
   ASSERT_EQ(made.exit_code, 0) << made.err;
   EXPECT_TRUE(fs::exists(dir / "model.safetensors.index.json"));
   EXPECT_TRUE(fs::exists(dir / "tokenizer.json"));
 
-  const Invocation gen = r1eval("generate --model " + dir.string() + " --prompt 'What is 2+2?' --max-new 5 --ignore-eos --json");
+  const Invocation gen =
+      run_r1eval("generate --model " + dir.string() + " --prompt 'What is 2+2?' --max-new 5 --ignore-eos --json");
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   const auto j = nlohmann::json::parse(gen.out);
   EXPECT_EQ(j["prompt_ids"], nlohmann::json::parse("[0, 3085, 344, 223, 20, 13, 20, 33]"));  // BOS + the text
   EXPECT_EQ(j["ids"].size(), 5u);
   EXPECT_TRUE(j["text"].is_string());
 
-  expect_one_sentence_error(r1eval("synth-model --preset tiny --seed 3 --out " + dir.string()), dir.string());
+  expect_one_sentence_error(run_r1eval("synth-model --preset tiny --seed 3 --out " + dir.string()), dir.string());
 
   // FP8 heads only make sense in an FP8 checkpoint.
-  const Invocation heads_alone = r1eval("synth-model --preset tiny --seed 3 --fp8-head --out " + (dir / "x").string());
+  const Invocation heads_alone =
+      run_r1eval("synth-model --preset tiny --seed 3 --fp8-head --out " + (dir / "x").string());
   EXPECT_NE(heads_alone.exit_code, 0);
   EXPECT_NE(heads_alone.err.find("--fp8-head requires --fp8"), std::string::npos) << heads_alone.err;
   EXPECT_FALSE(fs::exists(dir / "x"));

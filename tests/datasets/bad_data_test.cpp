@@ -72,6 +72,14 @@ TEST(BadData, BrokenJsonLineNamesFileAndLine) {
   EXPECT_NE(message.find("broken.jsonl line 3: not valid JSON"), std::string::npos) << message;
 }
 
+// Issue 20: nesting is bounded wherever r1eval parses JSON it did not write.
+TEST(BadData, DeeplyNestedLineIsRefusedWithFileAndLine) {
+  const std::filesystem::path dir = scratch_dir();
+  write_bytes(dir / "deep.jsonl", "{\"id\": \"a\", \"problem\": " + std::string(100000, '[') + "\n");
+  R1EVAL_EXPECT_THROW_MESSAGE(load_dataset("aime2024", {"deep.jsonl"}, dir), std::invalid_argument, message);
+  EXPECT_NE(message.find("deep.jsonl line 1: nests deeper than 64 levels"), std::string::npos) << message;
+}
+
 TEST(BadData, MissingOrMistypedFieldNamesFileLineAndField) {
   const std::filesystem::path dir = scratch_dir();
   write_bytes(dir / "missing.jsonl", "{\"idx\": \"0\", \"question\": \"q\", \"final_answer\": \"1\"}\n"

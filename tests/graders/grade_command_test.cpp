@@ -49,6 +49,19 @@ TEST(GradeCommand, SingleAnswer) {
   EXPECT_TRUE(verdict["detail"].is_string());
 }
 
+// The math grader reads answers under --policy, "auto" by default: a bare "-5" is an answer.
+TEST(GradeCommand, MathAnswerPolicy) {
+  const CommandResult plain = run_r1eval("grade --grader math --gold -5 --pred -5");
+  ASSERT_EQ(plain.status, 0);
+  ASSERT_EQ(plain.lines.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(plain.lines[0])["outcome"], "pass");
+  const CommandResult strict = run_r1eval("grade --grader math --policy boxed --gold -5 --pred -5");
+  ASSERT_EQ(strict.lines.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(strict.lines[0])["outcome"], "no_answer");
+  EXPECT_NE(run_r1eval("grade --grader math --policy nope --gold 5 --pred 5").status, 0);
+  EXPECT_NE(run_r1eval("grade --grader humaneval --policy auto --gold 5 --pred 5").status, 0);
+}
+
 TEST(GradeCommand, JsonlWithAMalformedRow) {
   const std::filesystem::path path = std::filesystem::path(R1EVAL_BINARY_DIR) / "grade_command_test_rows.jsonl";
   {

@@ -11,7 +11,7 @@ namespace r1eval::evals::metrics::test_rows {
 
 // A well-formed, answered, finished sample; tests change the fields they are about.
 inline reports::db::SampleRow graded_sample(const std::string& suite, const std::string& problem_id,
-                                        std::int64_t problem_index, std::int64_t sample_index, bool correct) {
+                                            std::int64_t problem_index, std::int64_t sample_index, bool correct) {
   reports::db::SampleRow row;
   row.run_id = 1;
   row.suite = suite;
@@ -30,7 +30,7 @@ inline reports::db::SampleRow graded_sample(const std::string& suite, const std:
 
 // `problems` problems of one suite; problem i has correct_of[i] correct samples out of `samples`.
 inline std::vector<reports::db::SampleRow> suite_rows(const std::string& suite, const std::vector<int>& correct_of,
-                                                  int samples) {
+                                                      int samples) {
   std::vector<reports::db::SampleRow> rows;
   for (std::size_t i = 0; i < correct_of.size(); ++i) {
     for (int s = 0; s < samples; ++s) {

@@ -1,6 +1,7 @@
 // The runner's bookkeeping, with a scripted backend: every sample written exactly once, metrics at the end, and a
 // run stopped between any two samples resumes to exactly the rows of an uninterrupted run.
 #include "evals/runner/runner.h"
+#include "evals/runner/run_lock.h"
 
 #include <gtest/gtest.h>
 
@@ -63,7 +64,7 @@ auto comparable(const reports::db::SampleRow& r) {
 }
 
 const reports::db::MetricRow& metric(const std::vector<reports::db::MetricRow>& rows, const std::string& suite,
-                                 const std::string& name) {
+                                     const std::string& name) {
   for (const auto& r : rows) {
     if (r.suite == suite && r.metric == name) return r;
   }
@@ -173,6 +174,83 @@ TEST(Runner, BadOptionsFailBeforeAnythingIsWritten) {
   twice.suites = {"arith", "arith"};
   EXPECT_THROW(run_evaluation(twice, backend, db, quiet, never), std::invalid_argument);
   EXPECT_TRUE(db.runs().empty());
+}
+
+// Issue 20: a prompt past the model's context was stored as a wrong answer and never retried.
+TEST(Runner, SamplesThatCouldNotBeGeneratedAreNeitherStoredNorScoredAndAreRetried) {
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("not-generated"));
+  Progress quiet(nullptr, false);
+  std::atomic<bool> never{false};
+  testing::ScriptedBackend refusing;
+  refusing.reject_every_request = true;
+  const RunOutcome refused = run_evaluation(arith_options(), refusing, db, quiet, never);
+  EXPECT_EQ(refused.samples_not_generated, 48);
+  EXPECT_EQ(refused.samples_generated, 0);
+  EXPECT_NE(refused.not_generated_reason.find("prompt too long"), std::string::npos) << refused.not_generated_reason;
+  EXPECT_TRUE(db.samples(refused.run_id).empty());
+
+  testing::ScriptedBackend able;
+  const RunOutcome retried = run_evaluation(arith_options(), able, db, quiet, never);
+  EXPECT_EQ(retried.run_id, refused.run_id);
+  EXPECT_EQ(retried.samples_generated, 48);
+  EXPECT_EQ(retried.samples_not_generated, 0);
+}
+
+// Issue 20: NaN logits gave a stream of token 0 that was graded like an answer.
+TEST(Runner, SamplesStoppedByNonFiniteLogitsAreNeitherStoredNorScored) {
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("non-finite"));
+  Progress quiet(nullptr, false);
+  std::atomic<bool> never{false};
+  testing::ScriptedBackend broken;
+  broken.non_finite_logits = true;
+  const RunOutcome outcome = run_evaluation(arith_options(), broken, db, quiet, never);
+  EXPECT_EQ(outcome.samples_not_generated, 48);
+  EXPECT_EQ(outcome.samples_generated, 0);
+  EXPECT_NE(outcome.not_generated_reason.find("NaN"), std::string::npos) << outcome.not_generated_reason;
+  EXPECT_TRUE(db.samples(outcome.run_id).empty());
+}
+
+TEST(Runner, ABudgetClampedByTheContextIsCountedAndRecordedOnTheRow) {
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("clamped"));
+  Progress quiet(nullptr, false);
+  std::atomic<bool> never{false};
+  testing::ScriptedBackend backend;
+  backend.context_budget = 5;
+  const RunOutcome outcome = run_evaluation(arith_options(), backend, db, quiet, never);
+  EXPECT_EQ(outcome.samples_clamped, 48);
+  EXPECT_EQ(outcome.smallest_budget, 5);
+  for (const auto& row : db.samples(outcome.run_id)) {
+    EXPECT_NE(row.detail.find("budget clamped to 5 tokens"), std::string::npos) << row.detail;
+  }
+}
+
+// Issue 20: two processes on one run generated the same samples and the second failed on the first's rows.
+TEST(Runner, ASecondEvaluationOfTheSameRunStopsBeforeAnyWork) {
+  reports::db::ResultsDb db = reports::db::ResultsDb::open(fresh_db("locked"));
+  Progress quiet(nullptr, false);
+  std::atomic<bool> never{false};
+  testing::ScriptedBackend first;
+  const RunOutcome done = run_evaluation(arith_options(), first, db, quiet, never);
+  const std::string key = db.find_run(done.run_id)->run_key;
+  {
+    const RunLock other_process = RunLock::acquire(db.path(), key);
+    testing::ScriptedBackend second;
+    try {
+      run_evaluation(arith_options(), second, db, quiet, never);
+      FAIL() << "a run held by another process must be refused";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("another process"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(second.submitted_requests, 0);
+    EXPECT_EQ(db.find_run(done.run_id)->status, "finished") << "the refused command changed the run";
+    // Another run of the same database is not held up.
+    RunOptions other = arith_options();
+    other.seed = 99;
+    testing::ScriptedBackend third;
+    EXPECT_NO_THROW(run_evaluation(other, third, db, quiet, never));
+  }
+  testing::ScriptedBackend after;
+  EXPECT_NO_THROW(run_evaluation(arith_options(), after, db, quiet, never)) << "the lock outlived its holder";
 }
 
 TEST(SampleStream, DiffersBetweenSamplesProblemsAndSuites) {

@@ -3,6 +3,7 @@
 // interrupted between any two samples. Completions depend only on (question, stream), like the real engine's.
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <regex>
@@ -18,7 +19,9 @@ class ScriptedBackend final : public Backend {
   nlohmann::json provenance() const override { return {{"backend", "scripted"}}; }
 
   void submit(const CompletionRequest& request) override {
-    if (request.user_message.find("reject me") != std::string::npos) throw std::invalid_argument("prompt too long");
+    if (reject_every_request || request.user_message.find("reject me") != std::string::npos) {
+      throw std::invalid_argument("prompt too long");
+    }
     for (std::size_t i = 0; i < request.streams.size(); ++i) queue_.push_back({request, i});
     ++submitted_requests;
   }
@@ -39,7 +42,9 @@ class ScriptedBackend final : public Backend {
       c.text = "<think> add the digits </think> <answer> " + std::to_string(answer) + " </answer>";
       c.finish_reason = "stop";
     }
+    if (non_finite_logits) c.finish_reason = "non_finite";
     c.prompt_tokens = 97;
+    c.max_new_tokens = context_budget > 0 ? std::min(request.max_new_tokens, context_budget) : request.max_new_tokens;
     c.completion_tokens = static_cast<std::int64_t>(c.text.size() / 4);
     finished.push_back(c);
   }
@@ -47,6 +52,9 @@ class ScriptedBackend final : public Backend {
   bool idle() const override { return queue_.empty(); }
 
   int submitted_requests = 0;
+  bool reject_every_request = false;  // as a backend whose context no prompt fits
+  bool non_finite_logits = false;     // as a model whose logits are NaN: every sample stops "non_finite"
+  std::int64_t context_budget = 0;    // when > 0, the most new tokens the "context" leaves after any prompt
 
  private:
   static long solve(const std::string& question) {

@@ -1,37 +1,36 @@
-// Data-driven hard cases (hard_cases.jsonl): each row holds a gold answer, a model output, the verdict a careful
-// human grader gives, and why. The rows come from the failure modes users report against other harnesses.
-#include <fstream>
+// Data-driven hard cases: each row holds a gold answer, a model output, the verdict a careful human grader gives,
+// and why. hard_cases.jsonl comes from the failure modes users report against other harnesses (graded under the
+// default "math" policy); normalization_cases.jsonl covers each normalization of free-text answers, with cases
+// that must stay unequal beside each (graded under "auto").
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "graders/grader.h"
 #include "graders/math/math_grader.h"
+#include "tests/graders/math/case_table.h"
 
 namespace {
 
-std::vector<nlohmann::json> load_hard_cases() {
-  std::ifstream file(std::string(R1EVAL_SOURCE_DIR) + "/tests/graders/math/hard_cases.jsonl");
-  std::vector<nlohmann::json> rows;
-  std::string line;
-  while (std::getline(file, line)) {
-    if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
-  }
-  return rows;
-}
+using r1eval::graders::math::testing::grade_case;
+using r1eval::graders::math::testing::load_case_table;
 
-TEST(MathHardCases, EveryRowGetsItsExpectedVerdict) {
-  const std::vector<nlohmann::json> rows = load_hard_cases();
-  ASSERT_GE(rows.size(), 100u);
+struct Table {
+  std::string file_name;
+  nlohmann::json default_problem;
+  std::size_t minimum_rows;
+};
+
+class MathHardCases : public ::testing::TestWithParam<Table> {};
+
+TEST_P(MathHardCases, EveryRowGetsItsExpectedVerdict) {
+  const std::vector<nlohmann::json> rows = load_case_table(GetParam().file_name);
+  ASSERT_GE(rows.size(), GetParam().minimum_rows);
   const auto grader = r1eval::graders::math::make_math_grader();
   for (const nlohmann::json& row : rows) {
-    r1eval::graders::GradeRequest request;
-    request.completion = row.at("pred").get<std::string>();
-    request.gold = row.at("gold");
-    request.problem = row.value("problem", nlohmann::json());
-    const r1eval::graders::Verdict verdict = grader->grade(request);
+    const r1eval::graders::Verdict verdict = grade_case(*grader, row, GetParam().default_problem);
     const bool expected = row.at("correct").get<bool>();
     const std::string expected_outcome = row.value("outcome", expected ? "pass" : "fail");
     EXPECT_EQ(verdict.correct, expected) << row.at("why").get<std::string>() << ": gold " << row.at("gold")
@@ -40,5 +39,12 @@ TEST(MathHardCases, EveryRowGetsItsExpectedVerdict) {
         << row.at("why").get<std::string>() << " -> " << verdict.detail;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Tables, MathHardCases,
+                         ::testing::Values(Table{"hard_cases.jsonl", nullptr, 100},
+                                           Table{"normalization_cases.jsonl", {{"answer_policy", "auto"}}, 100}),
+                         [](const ::testing::TestParamInfo<Table>& table) {
+                           return table.param.file_name.substr(0, table.param.file_name.find('.'));
+                         });
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The MATH test set's own solutions (datasets/math/math/test.jsonl, 5000 problems): the answer graded from each
 // solution must equal the gold answer for at least 99.5% of problems, and each solution paired with another
-// problem's different answer must be rejected at the same rate.
+// problem's different answer must be rejected at the same rate; under the "math" and the "auto" answer policies.
 #include <fstream>
 #include <set>
 #include <string>
@@ -32,18 +32,25 @@ std::vector<MathProblem> load_math_test_set() {
   return problems;
 }
 
-TEST(MathDataset, OwnSolutionsMatchTheirGoldAnswers) {
+class MathDataset : public testing::TestWithParam<std::string> {
+ protected:
+  nlohmann::json policy_record() const { return {{"answer_policy", GetParam()}}; }
+};
+
+TEST_P(MathDataset, OwnSolutionsMatchTheirGoldAnswers) {
   const std::vector<MathProblem> problems = load_math_test_set();
   ASSERT_EQ(problems.size(), 5000u);
-  // Four solutions box several different answers side by side ("$x$ must be $\boxed{3}$ or
-  // $\boxed{\frac{2}{5}}$") while the data set's gold keeps only the last box; the grader reads the list, so
-  // these four, and only these, are expected to differ.
-  const std::set<std::string> lists_against_last_box = {"1", "\\frac{2}{5}", "(0,0)", "\\frac{5\\pi}{4}"};
+  // Five solutions box several different answers side by side ("$x$ must be $\boxed{3}$ or
+  // $\boxed{\frac{2}{5}}$", "$\boxed{…} \text{ and } \boxed{…}$ (either point is a correct answer)") while the
+  // data set's gold keeps only the last box; the grader reads the list, so these five, and only these, are
+  // expected to differ.
+  const std::set<std::string> lists_against_last_box = {"1", "\\frac{2}{5}", "(0,0)", "\\frac{5\\pi}{4}",
+                                                        "\\left(-\\tfrac52, -\\tfrac52\\right)"};
   const auto grader = r1eval::graders::math::make_math_grader();
   std::size_t correct = 0;
   std::set<std::string> rejected;
   for (const MathProblem& problem : problems) {
-    const auto verdict = grader->grade({problem.solution, problem.answer, nullptr});
+    const auto verdict = grader->grade({problem.solution, problem.answer, policy_record()});
     if (verdict.correct) {
       ++correct;
     } else {
@@ -51,10 +58,11 @@ TEST(MathDataset, OwnSolutionsMatchTheirGoldAnswers) {
     }
   }
   EXPECT_EQ(rejected, lists_against_last_box);
-  EXPECT_GE(static_cast<double>(correct) / static_cast<double>(problems.size()), 0.995) << correct << " / 5000";
+  EXPECT_GE(static_cast<double>(correct) / static_cast<double>(problems.size()), 0.995)
+      << correct << " / 5000 under " << GetParam();
 }
 
-TEST(MathDataset, SolutionsPairedWithAnotherProblemsAnswerAreRejected) {
+TEST_P(MathDataset, SolutionsPairedWithAnotherProblemsAnswerAreRejected) {
   const std::vector<MathProblem> problems = load_math_test_set();
   ASSERT_EQ(problems.size(), 5000u);
   // Pairing each solution with the next different answer meets three answers that are written differently but
@@ -67,7 +75,7 @@ TEST(MathDataset, SolutionsPairedWithAnotherProblemsAnswerAreRejected) {
   for (std::size_t i = 0; i < problems.size(); ++i) {
     std::size_t j = (i + 1) % problems.size();
     while (problems[j].answer == problems[i].answer) j = (j + 1) % problems.size();
-    const auto verdict = grader->grade({problems[i].solution, problems[j].answer, nullptr});
+    const auto verdict = grader->grade({problems[i].solution, problems[j].answer, policy_record()});
     if (verdict.correct) {
       accepted.insert({problems[i].answer, problems[j].answer});
     } else {
@@ -77,5 +85,7 @@ TEST(MathDataset, SolutionsPairedWithAnotherProblemsAnswerAreRejected) {
   EXPECT_EQ(accepted, same_value);
   EXPECT_GE(static_cast<double>(rejected) / 5000.0, 0.995) << rejected << " / 5000";
 }
+
+INSTANTIATE_TEST_SUITE_P(Policies, MathDataset, testing::Values("math", "auto"));
 
 }  // namespace

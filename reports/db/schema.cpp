@@ -1,0 +1,300 @@
+#include "reports/db/schema.h"
+
+#include <map>
+#include <string>
+
+#include "graders/grader.h"
+
+namespace r1eval::reports::db::schema {
+
+namespace {
+
+// Version 1: runs, their samples and metrics, and the two views of the evaluation API.
+// Frozen: a released step is never edited (tests/reports/db/data/schema_v1.sql is a copy); change the schema by
+// appending a step.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE runs (
+  run_id         INTEGER PRIMARY KEY,
+  run_key        TEXT NOT NULL UNIQUE CHECK (run_key <> ''),
+  status         TEXT NOT NULL CHECK (status IN ('running', 'finished', 'interrupted')),
+  started_at     TEXT NOT NULL,
+  finished_at    TEXT,                 -- NULL while running
+  model          TEXT NOT NULL,
+  template_name  TEXT NOT NULL,
+  suites         TEXT NOT NULL,        -- comma-separated, in the order given
+  samples        INTEGER NOT NULL,     -- k per problem; 0: each suite's default
+  problem_limit  INTEGER NOT NULL,     -- problems per suite; 0: all
+  max_new_tokens INTEGER NOT NULL,
+  temperature    REAL NOT NULL,
+  top_p          REAL NOT NULL,
+  seed           TEXT NOT NULL,        -- decimal: an unsigned 64-bit seed does not fit SQLite's INTEGER
+  provenance     TEXT NOT NULL CHECK (json_valid(provenance))
+);
+
+-- Names of the graders' stable outcome codes (graders/grader.h), kept up to date on open.
+CREATE TABLE outcomes (
+  code INTEGER PRIMARY KEY,
+  name TEXT NOT NULL
+);
+
+CREATE TABLE samples (
+  sample_id         INTEGER PRIMARY KEY,  -- insertion order
+  run_id            INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  suite             TEXT NOT NULL,
+  subset            TEXT NOT NULL,
+  problem_id        TEXT NOT NULL,
+  problem_index     INTEGER NOT NULL,
+  sample_index      INTEGER NOT NULL,
+  prompt_tokens     INTEGER NOT NULL,
+  completion        TEXT NOT NULL,
+  completion_tokens INTEGER NOT NULL,
+  finish_reason     TEXT NOT NULL,
+  correct           INTEGER NOT NULL CHECK (correct IN (0, 1)),
+  outcome           INTEGER NOT NULL,
+  extracted         TEXT NOT NULL,
+  detail            TEXT NOT NULL,
+  format_ok         INTEGER NOT NULL CHECK (format_ok IN (0, 1)),
+  has_answer        INTEGER NOT NULL CHECK (has_answer IN (0, 1)),
+  UNIQUE (run_id, suite, problem_id, sample_index)
+);
+
+CREATE TABLE metrics (
+  metric_id INTEGER PRIMARY KEY,  -- insertion order
+  run_id    INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  suite     TEXT NOT NULL,
+  metric    TEXT NOT NULL,
+  value     REAL,                 -- NULL: not a number
+  ci_low    REAL,
+  ci_high   REAL,
+  n         INTEGER NOT NULL,
+  UNIQUE (run_id, suite, metric)
+);
+
+CREATE VIEW sample_results AS
+SELECT s.run_id, s.suite, s.subset, s.problem_id, s.problem_index, s.sample_index, s.completion, s.correct,
+       s.outcome, COALESCE(o.name, 'unknown') AS outcome_name, s.extracted, s.detail, s.finish_reason,
+       s.prompt_tokens, s.completion_tokens, s.format_ok, s.has_answer
+FROM samples AS s LEFT JOIN outcomes AS o ON o.code = s.outcome;
+
+CREATE VIEW run_metrics AS
+SELECT run_id, suite, metric, value, ci_low, ci_high, n FROM metrics;
+)sql";
+
+// Version 2: per-sample language share and timings; the benchmark tables (r1eval bench) and their views.
+constexpr std::string_view kVersion2 = R"sql(
+ALTER TABLE samples ADD COLUMN language_share REAL;   -- NULL: not measured (rows from version 1)
+ALTER TABLE samples ADD COLUMN prefill_seconds REAL;
+ALTER TABLE samples ADD COLUMN decode_seconds REAL;
+
+DROP VIEW sample_results;
+CREATE VIEW sample_results AS
+SELECT s.run_id, s.suite, s.subset, s.problem_id, s.problem_index, s.sample_index, s.completion, s.correct,
+       s.outcome, COALESCE(o.name, 'unknown') AS outcome_name, s.extracted, s.detail, s.finish_reason,
+       s.prompt_tokens, s.completion_tokens, s.format_ok, s.has_answer, s.language_share, s.prefill_seconds,
+       s.decode_seconds
+FROM samples AS s LEFT JOIN outcomes AS o ON o.code = s.outcome;
+
+CREATE TABLE benches (
+  bench_id   INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  model      TEXT NOT NULL,
+  machine    TEXT NOT NULL CHECK (json_valid(machine)),
+  provenance TEXT NOT NULL CHECK (json_valid(provenance))
+);
+
+CREATE TABLE kernel_timings (
+  timing_id    INTEGER PRIMARY KEY,
+  bench_id     INTEGER NOT NULL REFERENCES benches (bench_id) ON DELETE CASCADE,
+  kernel       TEXT NOT NULL,
+  shape        TEXT NOT NULL,
+  dtype        TEXT NOT NULL,
+  backend      TEXT NOT NULL,
+  seconds      REAL,
+  gflops       REAL,
+  gbps         REAL,
+  roofline_pct REAL,
+  repetitions  INTEGER NOT NULL
+);
+CREATE INDEX kernel_timings_by_bench ON kernel_timings (bench_id);
+
+CREATE TABLE throughput_measurements (
+  measurement_id    INTEGER PRIMARY KEY,
+  bench_id          INTEGER NOT NULL REFERENCES benches (bench_id) ON DELETE CASCADE,
+  model             TEXT NOT NULL,
+  phase             TEXT NOT NULL,
+  batch             INTEGER NOT NULL,
+  context           INTEGER NOT NULL,
+  tokens_per_s      REAL,
+  cost_per_mtok_usd REAL,
+  price_basis       TEXT NOT NULL,
+  projection        INTEGER NOT NULL CHECK (projection IN (0, 1))
+);
+CREATE INDEX throughput_measurements_by_bench ON throughput_measurements (bench_id);
+
+CREATE VIEW kernel_results AS
+SELECT k.bench_id, k.kernel, k.shape, k.dtype, k.backend, k.seconds, k.gflops, k.gbps, k.roofline_pct,
+       k.repetitions, b.started_at, b.machine
+FROM kernel_timings AS k JOIN benches AS b ON b.bench_id = k.bench_id;
+
+CREATE VIEW throughput AS
+SELECT t.bench_id, t.model, t.phase, t.batch, t.context, t.tokens_per_s, t.cost_per_mtok_usd, t.price_basis,
+       t.projection, b.started_at, b.machine
+FROM throughput_measurements AS t JOIN benches AS b ON b.bench_id = t.bench_id;
+)sql";
+
+// Version 3: the per-repetition times each kernel's median is taken over, for `r1eval compare --bench`.
+constexpr std::string_view kVersion3 = R"sql(
+-- A JSON array of seconds per call; NULL: not kept (rows from version 2).
+ALTER TABLE kernel_timings ADD COLUMN repetition_seconds TEXT CHECK (repetition_seconds IS NULL OR
+                                                                    json_valid(repetition_seconds));
+
+DROP VIEW kernel_results;
+CREATE VIEW kernel_results AS
+SELECT k.bench_id, k.kernel, k.shape, k.dtype, k.backend, k.seconds, k.gflops, k.gbps, k.roofline_pct,
+       k.repetitions, b.started_at, b.machine, k.repetition_seconds
+FROM kernel_timings AS k JOIN benches AS b ON b.bench_id = k.bench_id;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kVersion1},
+    {2, kVersion2},
+    {3, kVersion3},
+};
+
+// migrate() finds the step after version v at index v.
+constexpr bool versions_consecutive() {
+  for (std::size_t i = 0; i < std::size(kMigrations); ++i) {
+    if (kMigrations[i].version != static_cast<int>(i) + 1) return false;
+  }
+  return true;
+}
+static_assert(versions_consecutive(), "migration versions must be 1, 2, 3... in order");
+
+// Outcome codes run from 0 without gaps (graders/grader.h); the first code without a name ends the list.
+constexpr int kMaxOutcomeCodes = 256;
+
+std::map<int, std::string> known_outcomes() {
+  std::map<int, std::string> names;
+  for (int code = 0; code < kMaxOutcomeCodes; ++code) {
+    const std::string_view name = graders::outcome_name(static_cast<graders::Outcome>(code));
+    if (name == "unknown") break;
+    names.emplace(code, std::string(name));
+  }
+  return names;
+}
+
+struct FileState {
+  std::int64_t application_id = 0;
+  int user_version = 0;
+  std::int64_t objects = 0;  // tables, views, indexes and triggers, SQLite's own excluded
+};
+
+std::int64_t single_integer(sqlite::Connection& db, std::string_view sql, std::string_view what) {
+  sqlite::Statement statement(db, sql);
+  if (!statement.step(what)) throw db.error(what);
+  return statement.column_int(0);
+}
+
+FileState read_state(sqlite::Connection& db) {
+  FileState state;
+  state.application_id = single_integer(db, "PRAGMA application_id", "reading the application id");
+  state.user_version =
+      static_cast<int>(single_integer(db, "PRAGMA user_version", "reading the schema version"));
+  state.objects = single_integer(db, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+                                 "listing the schema");
+  return state;
+}
+
+// Throws unless the file is an empty database or ours with a schema this build can read.
+void check_ours(const sqlite::Connection& db, const FileState& state) {
+  const std::string file = db.path().string();
+  if (state.application_id == 0 && state.user_version == 0 && state.objects == 0) return;  // new or empty
+  if (state.application_id != kApplicationId) {
+    throw DbError("results database " + file +
+                  " is an SQLite database of another program (it has tables but not r1eval's application id); "
+                  "choose another --db path.");
+  }
+  if (state.user_version > current_version()) {
+    throw DbError("results database " + file + " has schema version " + std::to_string(state.user_version) +
+                  ", newer than the version " + std::to_string(current_version()) +
+                  " this r1eval knows; open it with a newer r1eval.");
+  }
+  if (state.user_version < 0) {
+    throw DbError("results database " + file + " has an invalid schema version " +
+                  std::to_string(state.user_version) + ".");
+  }
+}
+
+bool outcomes_current(sqlite::Connection& db, const std::map<int, std::string>& known) {
+  std::map<int, std::string> stored;
+  sqlite::Statement statement(db, "SELECT code, name FROM outcomes");
+  while (statement.step("reading the outcome names")) {
+    stored.emplace(static_cast<int>(statement.column_int(0)), statement.column_text(1));
+  }
+  return stored == known;
+}
+
+void write_outcomes(sqlite::Connection& db, const std::map<int, std::string>& known) {
+  sqlite::Statement statement(
+      db, "INSERT INTO outcomes (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO UPDATE SET name = excluded.name");
+  for (const auto& [code, name] : known) {
+    statement.reset();
+    statement.bind_int(1, code);
+    statement.bind_text(2, name);
+    statement.step("writing the outcome names");
+  }
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int current_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+bool verify(sqlite::Connection& db) {
+  sqlite::Transaction read(db, sqlite::Transaction::Kind::kRead);
+  const FileState state = read_state(db);
+  check_ours(db, state);
+  const bool current = state.user_version == current_version() && outcomes_current(db, known_outcomes());
+  read.commit();
+  return current;
+}
+
+void verify_readable(sqlite::Connection& db) {
+  sqlite::Transaction read(db, sqlite::Transaction::Kind::kRead);
+  const FileState state = read_state(db);
+  check_ours(db, state);
+  read.commit();
+  const std::string file = db.path().string();
+  if (state.objects == 0) throw DbError("results database " + file + " is empty: it holds no r1eval results yet.");
+  if (state.user_version < current_version()) {
+    throw DbError("results database " + file + " has schema version " + std::to_string(state.user_version) +
+                  ", older than the version " + std::to_string(current_version()) +
+                  " this r1eval reads; the next r1eval run or bench on it upgrades it.");
+  }
+}
+
+int migrate(sqlite::Connection& db) {
+  const auto known = known_outcomes();
+  for (;;) {
+    sqlite::Transaction write(db, sqlite::Transaction::Kind::kWrite);
+    const FileState state = read_state(db);  // again, under the write lock: another process may have migrated
+    check_ours(db, state);
+    if (state.user_version == current_version()) {
+      if (!outcomes_current(db, known)) write_outcomes(db, known);
+      write.commit();
+      return state.user_version;
+    }
+    const Migration& step = kMigrations[state.user_version];
+    const std::string what = "migrating the schema to version " + std::to_string(step.version);
+    if (state.user_version == 0) {
+      db.exec("PRAGMA application_id = " + std::to_string(kApplicationId), what);
+    }
+    db.exec(step.sql, what);
+    write_outcomes(db, known);
+    db.exec("PRAGMA user_version = " + std::to_string(step.version), what);
+    write.commit();
+  }
+}
+
+}  // namespace r1eval::reports::db::schema

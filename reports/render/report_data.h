@@ -1,0 +1,41 @@
+// Everything a report shows, as plain data: the renderers never touch the database, so they can be tested on
+// hand-built input and the `report` command only has to fill this in (run, metrics, samples, comparison, bench).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reports/db/results_db.h"
+
+namespace r1eval::reports::render {
+
+// One suite × metric of a comparison against a baseline (another run or a paper's published figure). Fields the
+// baseline cannot provide (a paper has no samples, so no interval or p-value) are NaN and render as "—".
+struct ComparisonRow {
+  std::string suite;
+  std::string metric;
+  double run_value = 0.0;
+  double baseline_value = 0.0;
+  double delta = 0.0;            // run_value - baseline_value
+  double ci_low = 0.0;           // 95% paired-bootstrap interval of delta
+  double ci_high = 0.0;
+  double p_value = 0.0;
+  std::int64_t n_shared = 0;     // problems both runs have
+  bool significant_regression = false;
+  bool significant_improvement = false;
+};
+
+struct ReportData {
+  db::RunInfo run;
+  std::vector<db::MetricRow> metrics;  // suite "all" = the whole run
+  std::vector<db::SampleRow> samples;  // completion-length histograms, outcome counts and example completions
+  std::string baseline_name;           // "paper:DeepSeek-R1", "run 3"; empty = no comparison
+  std::vector<ComparisonRow> comparison;
+  std::optional<db::BenchInfo> bench;  // the database's latest bench run, when it has one
+  std::vector<db::KernelResultRow> kernels;
+  std::vector<db::ThroughputRow> throughput;
+};
+
+}  // namespace r1eval::reports::render
