@@ -30,9 +30,9 @@ void add_endpoint_options(CLI::App& command, EndpointOptions& o) {
       ->group(group);
 }
 
-std::unique_ptr<evals::OpenAiBackend> make_endpoint_backend(EndpointOptions o, evals::runner::RunOptions& run) {
+std::unique_ptr<evals::runner::OpenAiBackend> make_endpoint_backend(EndpointOptions o, evals::runner::RunOptions& run) {
   if (const char* key = std::getenv(o.api_key_env.c_str()); key != nullptr) o.backend.api_key = key;
-  auto backend = std::make_unique<evals::OpenAiBackend>(o.backend);
+  auto backend = std::make_unique<evals::runner::OpenAiBackend>(o.backend);
   run.model = o.backend.served_model;
   run.model_fingerprint = {{"served_model", o.backend.served_model}, {"base_url", o.backend.base_url}};
   run.backend_identity = {{"backend", "openai"}, {"api", o.backend.api.empty() ? "per-template" : o.backend.api}};

@@ -75,7 +75,7 @@ struct OpenAiServer::Impl {
     g.prompt = std::move(prompt);
     std::uint64_t stream = 0;
     if (r.seed) {
-      stream = evals::sample_stream_of_endpoint_seed(*r.seed, options.seed);
+      stream = evals::runner::sample_stream_of_endpoint_seed(*r.seed, options.seed);
     } else {
       std::lock_guard lock(random_mutex);
       stream = random();

@@ -2,7 +2,7 @@
 // POST /v1/chat/completions and /v1/completions, streamed or whole; concurrent requests batch in one scheduler.
 //
 // Seeds: a request's `seed` selects the Philox stream the embedded runner would use, so a run through this server
-// equals the embedded run. The stream is seed XOR splitmix64(server seed), as evals::endpoint_seed() writes it;
+// equals the embedded run. The stream is seed XOR splitmix64(server seed), as evals::runner::endpoint_seed() writes it;
 // start the server with the run's --seed. A request without a seed draws a random stream.
 #pragma once
 

@@ -61,14 +61,14 @@ TEST(CliDatabase, ReportRefusesToWriteOverTheDatabase) {
 
 TEST(CliDatabase, ReportRefusesToWriteOverTheDatabaseSpelledAnotherWay) {
   const fs::path db = make_database("report-over-db-spelled");
-  const fs::path link = db.parent_path() / "link.md";
+  const fs::path link = db.parent_path() / "link-report.html";
   fs::create_symlink(db, link);
   expect_one_sentence_error(run_r1eval("report --db " + db.string() + " --out " + link.string()), "--out");
   const fs::path dotted = db.parent_path() / "." / ".." / db.parent_path().filename() / db.filename();
   expect_one_sentence_error(run_r1eval("report --db " + db.string() + " --out " + dotted.string()), "--out");
-  fs::create_hard_link(db, db.parent_path() / "hard.md");
+  fs::create_hard_link(db, db.parent_path() / "hard-report.html");
   expect_one_sentence_error(
-      run_r1eval("report --db " + db.string() + " --out " + (db.parent_path() / "hard.md").string()), "--out");
+      run_r1eval("report --db " + db.string() + " --out " + (db.parent_path() / "hard-report.html").string()), "--out");
   expect_intact(db);
 }
 

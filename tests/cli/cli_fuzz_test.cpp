@@ -56,12 +56,12 @@ Corpus make_corpus() {
   std::ofstream(dir / "garbage.bin", std::ios::binary) << std::string("\xff\xfe\x00\x01garbage\n", 12);
   std::ofstream(dir / "deep.jsonl") << std::string(50000, '[') << '\n';
   std::ofstream(dir / "rows.jsonl") << R"({"gold": "1", "pred": "\\boxed{1}"})" << "\n\xc3\x28\n";
-  fs::create_symlink(c.db, dir / "link-to-db.md");
+  fs::create_symlink(c.db, dir / "link-to-db.html");
   c.values = {"",     "-",    "nan",  "-nan", "inf",  "-1",  "0",    "1",    "2.5",  "1e400",
               "18446744073709551616",  "9223372036854775808",   "abc",  "1,x",  "0,5,9",
               "\xff\xfe",              std::string(3000, '['),  std::string(5000, 'a'),
               "/nonexistent/x",        dir.string(),            c.db.string(),  c.db.string() + "-wal",
-              (dir / "link-to-db.md").string(), (dir / "garbage.bin").string(), (dir / "deep.jsonl").string(),
+              (dir / "link-to-db.html").string(), (dir / "garbage.bin").string(), (dir / "deep.jsonl").string(),
               (dir / "rows.jsonl").string(),    golden("tiny-bf16").string(),  "paper:DeepSeek-R1", "paper:nope",
               "md",   "html", "json", "math", "r1", "tiny", "arth", "{\"a\": 1}"};
   return c;

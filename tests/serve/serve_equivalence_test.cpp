@@ -50,12 +50,12 @@ TEST(ServeEquivalence, AnEndpointRunThroughServeEqualsTheEmbeddedRun) {
   OpenAiServer server(kModel, options);
   const int port = server.bind("127.0.0.1", 0);
   std::thread serving([&] { server.listen(); });
-  evals::OpenAiBackendOptions client;
+  evals::runner::OpenAiBackendOptions client;
   client.base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
   client.served_model = "toy";
   client.concurrency = 64;
   client.max_retries = 0;
-  evals::OpenAiBackend endpoint(client);
+  evals::runner::OpenAiBackend endpoint(client);
   reports::db::ResultsDb served_db = fresh_db("served");
   const evals::runner::RunOutcome served = evals::runner::run_evaluation(run, endpoint, served_db, quiet, stop);
   server.stop();

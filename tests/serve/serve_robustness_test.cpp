@@ -44,12 +44,12 @@ class Serving : public ::testing::Test {
 
 TEST_F(Serving, AnswersTwoHundredConcurrentStreamingClientsCompletely) {
   // The endpoint backend is the client: libcurl, as most OpenAI clients are, 200 streams in flight at once.
-  evals::OpenAiBackendOptions options;
+  evals::runner::OpenAiBackendOptions options;
   options.base_url = "http://127.0.0.1:" + std::to_string(port_) + "/v1";
   options.served_model = "toy";
   options.concurrency = 200;
   options.max_retries = 0;
-  evals::OpenAiBackend clients(options);
+  evals::runner::OpenAiBackend clients(options);
   evals::runner::CompletionRequest request;
   request.user_message = "What is 12 + 30?";
   request.template_name = "r1-zero";

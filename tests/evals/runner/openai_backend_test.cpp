@@ -77,7 +77,7 @@ TEST_P(OpenAiBackendFaults, StoresEveryAnsweredSampleOnceAndNothingUnanswered) {
   std::map<std::tuple<std::string, std::int64_t>, Fault> faults;
   std::map<Fault, int> per_fault;
   const std::vector<reports::db::SampleRow> rows = db.samples(outcome.run_id);
-  datasets::Dataset data = load_suite_problems(find_suite("arith"), run.limit);
+  datasets::Dataset data = suites::load_suite_problems(suites::find_suite("arith"), run.limit);
   for (const datasets::Problem& p : data.problems) {
     for (std::int64_t k = 0; k < run.samples; ++k) {
       const std::int64_t seed = endpoint_seed(sample_stream("arith", p.id, k), run.seed);
