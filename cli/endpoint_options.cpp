@@ -19,8 +19,9 @@ void add_endpoint_options(CLI::App& command, EndpointOptions& o) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->group(group);
-  command.add_option("--request-timeout", o.backend.idle_timeout_seconds,
-                     "Seconds without a byte (keep-alives count) before a request is retried")
+  command
+      .add_option("--request-timeout", o.backend.idle_timeout_seconds,
+                  "Seconds without a byte (keep-alives count) before a request is retried")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 86400.0))
       ->group(group);

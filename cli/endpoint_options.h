@@ -22,6 +22,7 @@ void add_endpoint_options(CLI::App& command, EndpointOptions& options);
 // The endpoint backend, with the API key read from the named environment variable (never from the command line,
 // so it stays out of shell history and process lists). Sets the run's model and identity: the base URL, served
 // model name and API mode decide the completions, the way the model files do for the engine.
-std::unique_ptr<evals::runner::OpenAiBackend> make_endpoint_backend(EndpointOptions options, evals::runner::RunOptions& run);
+std::unique_ptr<evals::runner::OpenAiBackend> make_endpoint_backend(EndpointOptions options,
+                                                                    evals::runner::RunOptions& run);
 
 }  // namespace r1eval::cli

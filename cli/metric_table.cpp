@@ -35,7 +35,9 @@ void print_metric_table(std::FILE* out, std::span<const reports::db::MetricRow> 
     fmt::print(out, "{:<16} {:>8} {:>21} {:>10} {:>10} {:>8} {:>8} {:>9}\n", cells...);
   };
   print_row("suite", "problems", "pass@1 [95% CI]", "pass@k", "cons@k", "format", "trunc", "tokens");
-  auto percent = [](const reports::db::MetricRow* row) { return row ? fmt::format("{:.1f}%", 100.0 * row->value) : "-"; };
+  auto percent = [](const reports::db::MetricRow* row) {
+    return row ? fmt::format("{:.1f}%", 100.0 * row->value) : "-";
+  };
   for (const std::string& suite : order) {
     const auto& m = by_suite[suite];
     const auto find = [&m](const std::string& name) -> const reports::db::MetricRow* {

@@ -33,9 +33,10 @@ void refuse_database_target(const fs::path& out, const fs::path& db) {
   for (const char* suffix : kSuffixes) {
     const fs::path file = db.string() + suffix;
     if (same_file(out, file)) {
-      throw std::invalid_argument(fmt::format("--out {} is the results database file {}; refusing to overwrite it, "
-                                              "give another output path",
-                                              out.string(), file.string()));
+      throw std::invalid_argument(
+          fmt::format("--out {} is the results database file {}; refusing to overwrite it, "
+                      "give another output path",
+                      out.string(), file.string()));
     }
   }
 }

@@ -6,7 +6,8 @@ if(R1EVAL_WERROR)
   target_compile_options(r1eval_options INTERFACE -Werror)
 endif()
 if(R1EVAL_SANITIZE)
-  target_compile_options(r1eval_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_compile_options(r1eval_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                  -fno-sanitize-recover=undefined)
   target_link_options(r1eval_options INTERFACE -fsanitize=address,undefined)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     # GCC 12 with ASan at -O2 reports maybe-uninitialized inside libstdc++'s std::regex/std::function as it inlines

@@ -47,8 +47,7 @@ std::string json_error_detail(const nlohmann::json::exception& error) {
 
 nlohmann::json parse_untrusted_json(std::string_view text, std::string_view what) {
   if (json_nesting_depth(text) > kMaxJsonDepth) {
-    throw std::invalid_argument(std::string(what) + " nests deeper than " + std::to_string(kMaxJsonDepth) +
-                                " levels");
+    throw std::invalid_argument(std::string(what) + " nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
   try {
     return nlohmann::json::parse(text);

@@ -11,7 +11,8 @@ namespace {
 // Uniform in [low, high] by rejection: only the standard-fixed engine output is used.
 int draw(std::mt19937_64& engine, int low, int high) {
   const std::uint64_t span = static_cast<std::uint64_t>(high - low) + 1;
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % span;
+  const std::uint64_t limit =
+      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % span;
   std::uint64_t value = engine();
   while (value >= limit) value = engine();
   return low + static_cast<int>(value % span);

@@ -51,7 +51,8 @@ const std::vector<LoaderEntry>& entries() {
         {"livecodebench", "JSONL: question_id, prompt (statement with sample tests)",
          jsonl_rows(&loaders::livecodebench_row)},
         {"math", "JSONL: idx, problem, answer, type (subject)", jsonl_fields({"idx", "problem", "answer", "type"})},
-        {"math500", "JSONL: unique_id, problem, answer, subject", jsonl_fields({"unique_id", "problem", "answer", "subject"})},
+        {"math500", "JSONL: unique_id, problem, answer, subject",
+         jsonl_fields({"unique_id", "problem", "answer", "subject"})},
         {"mbpp", "JSONL: task_id, text, test_list, test_setup_code; the test split, task ids 11-510",
          jsonl_rows(&loaders::mbpp_row)},
     };
@@ -65,7 +66,8 @@ const LoaderEntry& find_entry(std::string_view name) {
   for (const LoaderEntry& entry : entries()) {
     if (entry.name == name) return entry;
   }
-  throw std::invalid_argument("unknown dataset loader '" + std::string(name) + "'" + common::did_you_mean(name, loader_names()));
+  throw std::invalid_argument("unknown dataset loader '" + std::string(name) + "'" +
+                              common::did_you_mean(name, loader_names()));
 }
 
 }  // namespace
@@ -88,7 +90,8 @@ Dataset load_dataset(std::string_view loader, const std::vector<std::string>& fi
     // Results are keyed by problem id (resume, paired comparison), so a repeated id would merge two problems.
     if (!ids.insert(problem.id).second) {
       throw std::invalid_argument("dataset loader '" + std::string(loader) + "': problem id '" + problem.id +
-                                  "' occurs twice in " + files.front() + (files.size() > 1 ? " and the other files" : ""));
+                                  "' occurs twice in " + files.front() +
+                                  (files.size() > 1 ? " and the other files" : ""));
     }
   }
   if (dataset.problems.empty()) {

@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   try {
-    r1eval::engine::weights::parse_safetensors_file(std::as_bytes(std::span<const std::uint8_t>(data, size)), "fuzz.safetensors");
+    r1eval::engine::weights::parse_safetensors_file(std::as_bytes(std::span<const std::uint8_t>(data, size)),
+                                                    "fuzz.safetensors");
   } catch (const LoadError&) {
   }
   return 0;

@@ -37,7 +37,8 @@ std::unique_ptr<Grader> make_grader(std::string_view name) {
   for (const GraderEntry& entry : kGraders) {
     if (entry.name == name) return entry.factory();
   }
-  throw std::invalid_argument("unknown grader '" + std::string(name) + "'" + common::did_you_mean(name, grader_names()));
+  throw std::invalid_argument("unknown grader '" + std::string(name) + "'" +
+                              common::did_you_mean(name, grader_names()));
 }
 
 std::vector<std::string> grader_names() {

@@ -46,7 +46,8 @@ class ExpertFfnFixture final : public PreparedCase {
       : p_(p), x_(synthetic_floats(p.m * p.hidden, 2)), gate_(static_cast<std::size_t>(p.m * p.width)),
         up_(gate_.size()), y_(static_cast<std::size_t>(p.m * p.hidden)) {
     for (int i = 0; i < copies; ++i) {
-      experts_.push_back({pool.get({p.dtype, p.width, p.hidden, 2 * i}), pool.get({p.dtype, p.width, p.hidden, 2 * i + 1}),
+      experts_.push_back({pool.get({p.dtype, p.width, p.hidden, 2 * i}),
+                          pool.get({p.dtype, p.width, p.hidden, 2 * i + 1}),
                           pool.get({p.dtype, p.hidden, p.width, i})});
     }
   }
@@ -120,17 +121,19 @@ class RopeFixture final : public PreparedCase {
 class MoeRoutingFixture final : public PreparedCase {
  public:
   explicit MoeRoutingFixture(const MoeRoutingCase& p)
-      : params_(engine::model::RouterParams::from_config(p.config)), tokens_(p.tokens),
+      : params_(engine::model::RouterParams::from_config(p.config)),
+        tokens_(p.tokens),
         logits_(synthetic_floats(p.tokens * params_.n_experts, 6, 4.0f)),
         bias_(synthetic_floats(params_.n_experts, 7, 0.15f)),
-        experts_(static_cast<std::size_t>(p.tokens * params_.top_k)), weights_(experts_.size()),
+        experts_(static_cast<std::size_t>(p.tokens * params_.top_k)),
+        weights_(experts_.size()),
         scratch_(static_cast<std::size_t>(2 * params_.n_experts + params_.n_group)) {
     for (float& b : bias_) b = std::abs(b);  // the correction bias is non-negative (MODEL.md §5.6)
   }
   void run() override {
     for (std::int64_t t = 0; t < tokens_; ++t) {
       engine::model::route_token(params_, logits_.data() + t * params_.n_experts, bias_.data(),
-                         experts_.data() + t * params_.top_k, weights_.data() + t * params_.top_k, scratch_);
+                                 experts_.data() + t * params_.top_k, weights_.data() + t * params_.top_k, scratch_);
     }
   }
 
@@ -168,11 +171,12 @@ class MlaDecodeAttentionFixture final : public PreparedCase {
         positions_(p.context),
         queries_(synthetic_floats(heads_ * width_, 9, 1.0f)),
         cache_(synthetic_floats(positions_ * width_, 10, 1.0f)),
-        scratch_(static_cast<std::size_t>(engine::kernels::latent_attention_scratch_floats(heads_, positions_, width_))),
+        scratch_(
+            static_cast<std::size_t>(engine::kernels::latent_attention_scratch_floats(heads_, positions_, width_))),
         out_(static_cast<std::size_t>(heads_ * width_)) {}
   void run() override {
-    engine::kernels::latent_attention({queries_.data(), heads_, cache_.data(), positions_, width_, 0.05f, scratch_.data(),
-                               out_.data(), static_cast<std::int64_t>(scratch_.size())});
+    engine::kernels::latent_attention({queries_.data(), heads_, cache_.data(), positions_, width_, 0.05f,
+                                       scratch_.data(), out_.data(), static_cast<std::int64_t>(scratch_.size())});
   }
 
  private:

@@ -27,7 +27,7 @@ class PreparedCase {
 
 struct CaseResources {
   WeightPool* weights = nullptr;                     // required for matmul and expert_ffn
-  const engine::tokenizer::Tokenizer* tokenizer = nullptr;   // required for tokenizer_encode
+  const engine::tokenizer::Tokenizer* tokenizer = nullptr;  // required for tokenizer_encode
   std::int64_t llc_bytes = 32 << 20;                 // weights smaller than 3 × this get rotating copies
 };
 

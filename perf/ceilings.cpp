@@ -94,7 +94,8 @@ double measure_peak_gflops(PeakLoop loop, double seconds, int repetitions) {
     g_sink = g_sink + loop(iterations, &flops);
     const double elapsed = seconds_since(start);
     if (elapsed >= seconds / 8 || iterations > (std::int64_t{1} << 40)) {
-      iterations = std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(iterations) * seconds / elapsed));
+      iterations =
+          std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(iterations) * seconds / elapsed));
       break;
     }
     iterations *= 4;
@@ -161,7 +162,8 @@ MachineCeilings measure_ceilings(const CeilingOptions& options) {
   c.threads = omp_get_max_threads();
   c.repetitions = options.repetitions;
   c.buffer_bytes = options.buffer_bytes;
-  if (c.buffer_bytes == 0) c.buffer_bytes = std::max<std::int64_t>(std::int64_t{256} << 20, 8 * read_cpu_info().llc_bytes);
+  if (c.buffer_bytes == 0)
+    c.buffer_bytes = std::max<std::int64_t>(std::int64_t{256} << 20, 8 * read_cpu_info().llc_bytes);
 
   // The ceiling is the most any configuration reaches: on a shared host one descheduled thread stalls a static
   // all-thread loop, and a single thread can then out-read it.

@@ -14,18 +14,21 @@ namespace {
 double d(std::int64_t v) { return static_cast<double>(v); }
 
 // FLOPs per cached position per token of attention (absorbed MLA): flops_per_token's slope in the context.
-double attention_flops_per_position(const engine::weights::ModelConfig& c) { return flops_per_token(c, 1) - flops_per_token(c, 0); }
+double attention_flops_per_position(const engine::weights::ModelConfig& c) {
+  return flops_per_token(c, 1) - flops_per_token(c, 0);
+}
 
 }  // namespace
 
 std::int64_t gpus_needed(const engine::weights::ModelConfig& config, const GpuSpec& spec, double memory_headroom) {
-  if (!(memory_headroom > 0.0) || !(spec.memory_gb > 0.0)) throw std::invalid_argument("gpus_needed: bad memory figures");
+  if (!(memory_headroom > 0.0) || !(spec.memory_gb > 0.0))
+    throw std::invalid_argument("gpus_needed: bad memory figures");
   const double per_node = 8.0 * spec.memory_gb * 1e9 * memory_headroom;
   return 8 * static_cast<std::int64_t>(std::ceil(weight_storage_bytes(config) / per_node));
 }
 
-double step_floor_seconds(const engine::weights::ModelConfig& config, const GpuSpec& spec, std::int64_t n, std::int64_t tokens,
-                          double flops, std::int64_t kv_positions) {
+double step_floor_seconds(const engine::weights::ModelConfig& config, const GpuSpec& spec, std::int64_t n,
+                          std::int64_t tokens, double flops, std::int64_t kv_positions) {
   // decode_step_bytes(tokens, context) reads tokens × context positions; express kv_positions through it exactly:
   // weights and embedding rows for `tokens`, plus the KV bytes of kv_positions positions.
   const double weights_bytes = decode_step_bytes(config, tokens, 0);

@@ -28,11 +28,11 @@ engine::weights::ModelConfig deepseek_r1_config() {
   c.rms_norm_eps = 1e-6;
   c.rope_theta = 10000.0;
   c.yarn = engine::weights::YarnScaling{.factor = 40.0,
-                                .original_max_position_embeddings = 4096,
-                                .beta_fast = 32.0,
-                                .beta_slow = 1.0,
-                                .mscale = 1.0,
-                                .mscale_all_dim = 1.0};
+                                        .original_max_position_embeddings = 4096,
+                                        .beta_fast = 32.0,
+                                        .beta_slow = 1.0,
+                                        .mscale = 1.0,
+                                        .mscale_all_dim = 1.0};
   c.max_position_embeddings = 163840;
   c.tie_word_embeddings = false;
   c.bos_token_id = 0;

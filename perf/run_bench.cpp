@@ -87,7 +87,8 @@ std::vector<KernelMeasurement> measure_kernels(const BenchOptions& options, cons
 }
 
 std::vector<ThroughputMeasurement> measure_engine(const BenchOptions& options, engine::model::Model& model,
-                                                  const engine::tokenizer::Tokenizer* tok, const BenchProgress& progress) {
+                                                  const engine::tokenizer::Tokenizer* tok,
+                                                  const BenchProgress& progress) {
   ThroughputOptions throughput;
   throughput.prompt_tokens = options.quick ? 64 : 256;
   throughput.decode_tokens = options.quick ? 16 : 64;
@@ -104,7 +105,7 @@ std::vector<ThroughputMeasurement> measure_engine(const BenchOptions& options, e
 // The stored throughput rows: the measured ones priced at the CPU cores the engine ran on, then the R1 projection
 // on GPUs, then the API's list price as a reference.
 std::vector<reports::db::ThroughputRow> priced_throughput(const std::vector<ThroughputMeasurement>& measured,
-                                                      const std::string& model_name, const PriceTable& prices) {
+                                                          const std::string& model_name, const PriceTable& prices) {
   const int cores = omp_get_max_threads();
   const double cpu_usd_per_hour = prices.cpu.usd_per_core_hour * cores;
   const std::string cpu_basis = fmt::format("measured; {} cores x ${}/core-h ({}, {}, list price as of {})", cores,
@@ -123,42 +124,42 @@ std::vector<reports::db::ThroughputRow> priced_throughput(const std::vector<Thro
   }
   for (const auto& p : project_throughput(deepseek_r1_config(), prices)) {
     rows.push_back(reports::db::ThroughputRow{.model = fmt::format("DeepSeek-R1 671B on {}x{}", p.gpus, p.gpu),
-                                          .phase = p.phase,
-                                          .batch = p.batch,
-                                          .context = p.context,
-                                          .tokens_per_s = p.tokens_per_s,
-                                          .cost_per_mtok_usd = p.usd_per_mtok,
-                                          .price_basis = p.basis,
-                                          .projection = true});
+                                              .phase = p.phase,
+                                              .batch = p.batch,
+                                              .context = p.context,
+                                              .tokens_per_s = p.tokens_per_s,
+                                              .cost_per_mtok_usd = p.usd_per_mtok,
+                                              .price_basis = p.basis,
+                                              .projection = true});
   }
   for (const bool output : {false, true}) {
     rows.push_back(reports::db::ThroughputRow{
         .model = prices.api.name,
         .phase = output ? "decode" : "prefill",
         .cost_per_mtok_usd = output ? prices.api.output_usd_per_mtok : prices.api.input_usd_per_mtok,
-        .price_basis = fmt::format("reference: API list price per M {} ({}, {})",
-                                   output ? "output tokens" : prices.api.input_basis, prices.api.source,
-                                   prices.api.as_of)});
+        .price_basis =
+            fmt::format("reference: API list price per M {} ({}, {})",
+                        output ? "output tokens" : prices.api.input_basis, prices.api.source, prices.api.as_of)});
   }
   return rows;
 }
 
 std::vector<reports::db::KernelResultRow> kernel_rows(const std::vector<KernelMeasurement>& measured,
-                                                  std::int64_t bench_id) {
+                                                      std::int64_t bench_id) {
   std::vector<reports::db::KernelResultRow> rows;
   for (const auto& m : measured) {
     if (m.skipped) continue;
     rows.push_back(reports::db::KernelResultRow{.bench_id = bench_id,
-                                            .kernel = m.kernel,
-                                            .shape = m.shape,
-                                            .dtype = m.dtype,
-                                            .backend = m.backend,
-                                            .seconds = m.timing.seconds,
-                                            .gflops = m.gflops,
-                                            .gbps = m.gbps,
-                                            .roofline_pct = m.roofline_pct,
-                                            .repetitions = m.timing.samples,
-                                            .repetition_seconds = m.timing.repetition_seconds});
+                                                .kernel = m.kernel,
+                                                .shape = m.shape,
+                                                .dtype = m.dtype,
+                                                .backend = m.backend,
+                                                .seconds = m.timing.seconds,
+                                                .gflops = m.gflops,
+                                                .gbps = m.gbps,
+                                                .roofline_pct = m.roofline_pct,
+                                                .repetitions = m.timing.samples,
+                                                .repetition_seconds = m.timing.repetition_seconds});
   }
   return rows;
 }
@@ -180,7 +181,8 @@ BenchOutcome run_bench(const BenchOptions& options, const fs::path& db_path, con
     progress("writing a synthetic tiny model to " + model_dir.string());
     engine::synth::SynthOptions synth_options;
     synth_options.durable = false;
-    engine::synth::write_synthetic_checkpoint(engine::synth::Preset::Tiny, kSyntheticSeed, false, model_dir, synth_options);
+    engine::synth::write_synthetic_checkpoint(engine::synth::Preset::Tiny, kSyntheticSeed, false, model_dir,
+                                              synth_options);
     outcome.model_name = fmt::format("synthetic tiny (seed {})", kSyntheticSeed);
     model_provenance = {{"synthetic", "tiny"}, {"seed", kSyntheticSeed}};
   }

@@ -26,7 +26,8 @@ double weight_bytes(engine::weights::DType dtype, std::int64_t rows, std::int64_
   throw std::invalid_argument("benchmark weights must be BF16, F32 or F8_E4M3");
 }
 
-SyntheticMatrix::SyntheticMatrix(engine::weights::DType dtype, std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
+SyntheticMatrix::SyntheticMatrix(engine::weights::DType dtype, std::int64_t rows, std::int64_t cols,
+                                 std::uint64_t seed) {
   if (rows <= 0 || cols <= 0) throw std::invalid_argument("a benchmark matrix needs positive dimensions");
   const std::int64_t count = rows * cols;
   const engine::synth::CounterRandom random(seed, "bench-weights");
@@ -58,7 +59,8 @@ SyntheticMatrix::SyntheticMatrix(engine::weights::DType dtype, std::int64_t rows
       if (bf16) {
         std::copy_n(reinterpret_cast<const std::uint8_t*>(&bf16_bits), 2, out + 2 * i);
       } else {
-        const std::uint32_t f32_bits = static_cast<std::uint32_t>(bf16_bits) << 16 | static_cast<std::uint32_t>(h >> 48);
+        const std::uint32_t f32_bits =
+            static_cast<std::uint32_t>(bf16_bits) << 16 | static_cast<std::uint32_t>(h >> 48);
         std::copy_n(reinterpret_cast<const std::uint8_t*>(&f32_bits), 4, out + 4 * i);
       }
     }
@@ -66,11 +68,11 @@ SyntheticMatrix::SyntheticMatrix(engine::weights::DType dtype, std::int64_t rows
     throw std::invalid_argument("benchmark weights must be BF16, F32 or F8_E4M3");
   }
   view_ = engine::kernels::WeightMatrix{.dtype = dtype,
-                                .data = data_.data(),
-                                .rows = rows,
-                                .cols = cols,
-                                .scale_inv = scales_.empty() ? nullptr : scales_.data(),
-                                .block = kBlock};
+                                        .data = data_.data(),
+                                        .rows = rows,
+                                        .cols = cols,
+                                        .scale_inv = scales_.empty() ? nullptr : scales_.data(),
+                                        .block = kBlock};
 }
 
 std::vector<float> synthetic_floats(std::int64_t count, std::uint64_t seed, float scale) {

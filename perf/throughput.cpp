@@ -41,7 +41,8 @@ std::vector<ThroughputMeasurement> measure_throughput(engine::model::Model& mode
   }
 
   engine::model::GenerateOptions generate;
-  generate.sampling = engine::model::SamplingParams{.temperature = 0.6, .top_p = 0.95, .top_k = 0, .seed = options.seed};
+  generate.sampling =
+      engine::model::SamplingParams{.temperature = 0.6, .top_p = 0.95, .top_k = 0, .seed = options.seed};
   generate.stop_at_eos = false;
   generate.sampleable_vocab = vocab;
 
@@ -51,10 +52,12 @@ std::vector<ThroughputMeasurement> measure_throughput(engine::model::Model& mode
   engine::model::generate(model, std::span(prompt).first(std::min<std::size_t>(prompt.size(), 16)), generate);
 
   std::vector<ThroughputMeasurement> out;
-  const auto run = [&](std::span<const std::int32_t> ids, std::int64_t batch, std::int64_t new_tokens, bool prefill_row) {
+  const auto run = [&](std::span<const std::int32_t> ids, std::int64_t batch, std::int64_t new_tokens,
+                       bool prefill_row) {
     if (progress) progress(fmt::format("prompt {} tokens, {} sample(s) x {} tokens", ids.size(), batch, new_tokens));
     generate.max_new_tokens = new_tokens;
-    const std::vector<engine::model::GenerateResult> results = engine::model::generate_samples(model, ids, batch, generate);
+    const std::vector<engine::model::GenerateResult> results =
+        engine::model::generate_samples(model, ids, batch, generate);
     const engine::model::GenerateResult& first = results.front();
     if (prefill_row) {
       out.push_back({"prefill", 1, first.prefill_tokens, first.prefill_tokens, first.prefill_seconds,

@@ -21,7 +21,10 @@ for shard in tests/data/golden/*/*.safetensors; do
   header_len=$(od -An -t u8 -N 8 "$shard" | tr -d ' ')
   data_len=$(($(stat -c %s "$shard") - 8 - header_len))
   seed="$corpus/seed-$(basename "$(dirname "$shard")")-$(basename "$shard" .safetensors)"
-  { u64le "$data_len"; dd if="$shard" iflag=skip_bytes,count_bytes bs=64K skip=8 count="$header_len" status=none; } >"$seed"
+  {
+    u64le "$data_len"
+    dd if="$shard" iflag=skip_bytes,count_bytes bs=64K skip=8 count="$header_len" status=none
+  } >"$seed"
 done
 
 build/fuzz/fuzz/safetensors_header_fuzz "$corpus" \

@@ -2,7 +2,8 @@
 
 namespace r1eval::serve {
 
-EngineService::EngineService(engine::model::Model& model, engine::scheduler::SchedulerOptions options, std::size_t max_waiting)
+EngineService::EngineService(engine::model::Model& model, engine::scheduler::SchedulerOptions options,
+                             std::size_t max_waiting)
     : generator_(model, options), max_waiting_(max_waiting), thread_([this] { run(); }) {}
 
 EngineService::~EngineService() { drain(); }

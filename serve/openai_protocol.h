@@ -25,14 +25,14 @@ std::string error_body(const ApiError& error);
 struct ParsedRequest {
   bool chat = true;
   std::string model;
-  nlohmann::json messages;            // chat
-  std::string prompt;                 // completions
-  double temperature = 1.0;           // the API's defaults
+  nlohmann::json messages;   // chat
+  std::string prompt;        // completions
+  double temperature = 1.0;  // the API's defaults
   double top_p = 1.0;
   std::optional<std::int64_t> max_tokens;  // absent: chat fills the context; completions default to 16
   std::optional<std::int64_t> seed;
   bool stream = false;
-  bool include_usage = false;         // stream_options.include_usage
+  bool include_usage = false;  // stream_options.include_usage
 };
 
 // Reads a /v1/chat/completions (chat) or /v1/completions body. Throws ApiError (400) naming the offending field.

@@ -107,10 +107,10 @@ struct OpenAiServer::Impl {
     try {
       const ParsedRequest request = parse_request(req.body, chat);
       if (request.model != options.served_model) {
-        throw ApiError{404, "invalid_request_error",
-                       fmt::format("The model '{}' does not exist; this server serves '{}'", request.model,
-                                   options.served_model),
-                       "model", "model_not_found"};
+        throw ApiError{
+            404, "invalid_request_error",
+            fmt::format("The model '{}' does not exist; this server serves '{}'", request.model, options.served_model),
+            "model", "model_not_found"};
       }
       std::vector<std::int32_t> prompt = prompt_ids(request);
       const auto prompt_tokens = static_cast<std::int64_t>(prompt.size());
@@ -122,21 +122,21 @@ struct OpenAiServer::Impl {
                         "application/json");
         return;
       }
-      res.set_chunked_content_provider(
-          "text/event-stream", [this, request, result, prompt_tokens, id, created](std::size_t, httplib::DataSink& sink) {
-            while (result.wait_for(kKeepAliveInterval) != std::future_status::ready) {
-              if (!sink.write(": keep-alive\n\n", 14)) return false;
-            }
-            std::string events;
-            try {
-              events = stream_events(request, reply_of(result.get(), prompt_tokens), id, created);
-            } catch (const std::exception& e) {
-              events = "data: " + error_body({500, "server_error", e.what(), "", ""}) + "\n\ndata: [DONE]\n\n";
-            }
-            sink.write(events.data(), events.size());
-            sink.done();
-            return true;
-          });
+      res.set_chunked_content_provider("text/event-stream", [this, request, result, prompt_tokens, id, created](
+                                                                std::size_t, httplib::DataSink& sink) {
+        while (result.wait_for(kKeepAliveInterval) != std::future_status::ready) {
+          if (!sink.write(": keep-alive\n\n", 14)) return false;
+        }
+        std::string events;
+        try {
+          events = stream_events(request, reply_of(result.get(), prompt_tokens), id, created);
+        } catch (const std::exception& e) {
+          events = "data: " + error_body({500, "server_error", e.what(), "", ""}) + "\n\ndata: [DONE]\n\n";
+        }
+        sink.write(events.data(), events.size());
+        sink.done();
+        return true;
+      });
     } catch (const ApiError& e) {
       send_error(res, e);
     } catch (const QueueFull& e) {
@@ -156,9 +156,11 @@ OpenAiServer::OpenAiServer(const std::filesystem::path& model_dir, ServeOptions 
   m.model = engine::model::Model::load(model_dir, m.options.model);
   m.tok = engine::tokenizer::Tokenizer::load(model_dir);
   if (!m.tok) {
-    throw std::runtime_error(model_dir.string() + " has no tokenizer.json and tokenizer_config.json; serving needs them");
+    throw std::runtime_error(model_dir.string() +
+                             " has no tokenizer.json and tokenizer_config.json; serving needs them");
   }
-  if (!m.tok->config().chat_templates.empty()) m.chat_template = engine::tokenizer::ChatTemplate::select(m.tok->config(), "");
+  if (!m.tok->config().chat_templates.empty())
+    m.chat_template = engine::tokenizer::ChatTemplate::select(m.tok->config(), "");
   m.engine = std::make_unique<EngineService>(*m.model, m.options.scheduler, m.options.max_waiting);
 
   const std::size_t threads = m.options.max_waiting + 8;  // each waiting request holds a thread; a few spare for 429s
@@ -173,8 +175,10 @@ OpenAiServer::OpenAiServer(const std::filesystem::path& model_dir, ServeOptions 
   m.http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     const int status = res.status;
-    send_error(res, {status, status == 413 ? "invalid_request_error" : status >= 500 ? "server_error"
-                                                                                  : "invalid_request_error",
+    send_error(res, {status,
+                     status == 413   ? "invalid_request_error"
+                     : status >= 500 ? "server_error"
+                                     : "invalid_request_error",
                      status == 404   ? "no such endpoint; this server has /v1/models, /v1/chat/completions and "
                                        "/v1/completions"
                      : status == 413 ? "the request body is too large"
@@ -188,8 +192,8 @@ OpenAiServer::OpenAiServer(const std::filesystem::path& model_dir, ServeOptions 
   });
   m.http.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
     if (!impl_->chat_template) {
-      return send_error(res, {400, "invalid_request_error", "this model has no chat template; use /v1/completions",
-                              "messages", ""});
+      return send_error(
+          res, {400, "invalid_request_error", "this model has no chat template; use /v1/completions", "messages", ""});
     }
     impl_->complete(req, res, true);
   });

@@ -17,12 +17,12 @@
 namespace r1eval::serve {
 
 struct ServeOptions {
-  std::string served_model;          // the name clients send as "model"
-  std::string api_key;               // when not empty, requests need "Authorization: Bearer <key>"
-  std::uint64_t seed = 0;            // the Philox key, as `r1eval run --seed`
+  std::string served_model;  // the name clients send as "model"
+  std::string api_key;       // when not empty, requests need "Authorization: Bearer <key>"
+  std::uint64_t seed = 0;    // the Philox key, as `r1eval run --seed`
   engine::scheduler::SchedulerOptions scheduler;
   engine::model::ModelOptions model;
-  std::size_t max_waiting = 256;     // requests queued or generating before 429
+  std::size_t max_waiting = 256;  // requests queued or generating before 429
   std::size_t max_body_bytes = 4 << 20;
 };
 

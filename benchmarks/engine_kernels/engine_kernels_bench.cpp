@@ -44,7 +44,8 @@ SuiteState& suite() {
 
 const MachineCeilings& ceilings() {
   SuiteState& s = suite();
-  if (!s.ceilings) s.ceilings = measure_ceilings(CeilingOptions{.buffer_bytes = 0, .repetitions = 3, .fma_seconds = 0.1});
+  if (!s.ceilings)
+    s.ceilings = measure_ceilings(CeilingOptions{.buffer_bytes = 0, .repetitions = 3, .fma_seconds = 0.1});
   return *s.ceilings;
 }
 

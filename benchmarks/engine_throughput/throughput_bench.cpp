@@ -58,7 +58,8 @@ Model& model(std::int64_t bf16, std::int64_t fp8_head = 0) {
   static std::map<std::pair<std::int64_t, std::int64_t>, std::unique_ptr<Model>> loaded;
   std::unique_ptr<Model>& m = loaded[{bf16, fp8_head}];
   if (!m) {
-    const auto inputs = bf16 != 0 ? r1eval::engine::kernels::MatmulInputs::Bfloat16 : r1eval::engine::kernels::MatmulInputs::Float32;
+    const auto inputs =
+        bf16 != 0 ? r1eval::engine::kernels::MatmulInputs::Bfloat16 : r1eval::engine::kernels::MatmulInputs::Float32;
     m = Model::load(model_dir(fp8_head != 0), {.matmul_inputs = inputs});
   }
   return *m;

@@ -128,9 +128,11 @@ void BM_MathGradeAutoProse(benchmark::State& state) {
   std::vector<r1eval::graders::GradeRequest> requests;
   const nlohmann::json policy = {{"answer_policy", "auto"}};
   for (const Row& row : math500()) {
-    requests.push_back({"Let me work through it.\nWe first simplify, then check the cases; $x = 2$ gives $4$.\n</think>"
-                        "\n\nChecking every case, the final answer is $" + reformat(row.answer) + "$.",
-                        row.answer, policy});
+    requests.push_back(
+        {"Let me work through it.\nWe first simplify, then check the cases; $x = 2$ gives $4$.\n</think>"
+         "\n\nChecking every case, the final answer is $" +
+             reformat(row.answer) + "$.",
+         row.answer, policy});
   }
   run(state, requests);
 }

@@ -83,7 +83,8 @@ const BenchWeights& weights_for(DType dtype, std::int64_t rows, std::int64_t col
   }
   if (dtype == DType::F8_E4M3) {
     w->scales.resize(static_cast<std::size_t>(((rows + 127) / 128) * ((cols + 127) / 128)));
-    for (std::size_t k = 0; k < w->scales.size(); ++k) w->scales[k] = 1.0f / 448.0f * (1.0f + static_cast<float>(k % 7) / 8.0f);
+    for (std::size_t k = 0; k < w->scales.size(); ++k)
+      w->scales[k] = 1.0f / 448.0f * (1.0f + static_cast<float>(k % 7) / 8.0f);
   }
   w->view = WeightMatrix{.dtype = dtype,
                          .data = w->data.data(),
@@ -129,7 +130,8 @@ void matmul_benchmark(benchmark::State& state, Shape shape, DType dtype, std::in
 }
 
 // q_nope (one head, 128 values) through that head's 128-row band of kv_b_proj: y[m, kv_lora_rank].
-void absorption_benchmark(benchmark::State& state, std::int64_t kv_rank, std::int64_t kv_b_rows, DType dtype, std::int64_t m) {
+void absorption_benchmark(benchmark::State& state, std::int64_t kv_rank, std::int64_t kv_b_rows, DType dtype,
+                          std::int64_t m) {
   const BenchWeights& w = weights_for(dtype, kv_b_rows, kv_rank);
   const std::int64_t band = 128, band_begin = 5 * 256;  // head 5's W_UK rows (qk_nope 128 + v 128 per head)
   const std::vector<float> x = activations(m * band);
@@ -158,15 +160,20 @@ void stream_read_benchmark(benchmark::State& state) {
     for (std::int64_t i = 0; i < words; ++i) sum += data[i];
     benchmark::DoNotOptimize(sum);
   }
-  state.counters["GB/s"] = benchmark::Counter(static_cast<double>(words * 8) / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GB/s"] =
+      benchmark::Counter(static_cast<double>(words * 8) / 1e9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 std::string dtype_tag(DType dtype) { return dtype == DType::BF16 ? "bf16" : "fp8"; }
 
 [[maybe_unused]] const bool kRegistered = [] {
-  benchmark::RegisterBenchmark("stream_read/1GiB", stream_read_benchmark)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(0.5);
-  for (const auto& [preset, shapes] : {std::pair{"small", std::vector<Shape>(std::begin(kSmallShapes), std::end(kSmallShapes))},
-                                       std::pair{"real", std::vector<Shape>(std::begin(kRealShapes), std::end(kRealShapes))}}) {
+  benchmark::RegisterBenchmark("stream_read/1GiB", stream_read_benchmark)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(0.5);
+  for (const auto& [preset, shapes] :
+       {std::pair{"small", std::vector<Shape>(std::begin(kSmallShapes), std::end(kSmallShapes))},
+        std::pair{"real", std::vector<Shape>(std::begin(kRealShapes), std::end(kRealShapes))}}) {
     for (const Shape& shape : shapes) {
       for (DType dtype : {DType::BF16, DType::F8_E4M3}) {
         for (std::int64_t m : kBatchSizes) {
@@ -192,8 +199,8 @@ std::string dtype_tag(DType dtype) { return dtype == DType::BF16 ? "bf16" : "fp8
                                                     std::tuple{"real", std::int64_t{512}, std::int64_t{32768}}}) {
     for (DType dtype : {DType::BF16, DType::F8_E4M3}) {
       for (std::int64_t m : kBatchSizes) {
-        const std::string name = std::string("matmul_transposed/") + preset + "/kv_b_head_band_128x" + std::to_string(kv_rank) +
-                                 "/" + dtype_tag(dtype) + "/m:" + std::to_string(m);
+        const std::string name = std::string("matmul_transposed/") + preset + "/kv_b_head_band_128x" +
+                                 std::to_string(kv_rank) + "/" + dtype_tag(dtype) + "/m:" + std::to_string(m);
         benchmark::RegisterBenchmark(name.c_str(), absorption_benchmark, kv_rank, kv_b_rows, dtype, m)
             ->UseRealTime()
             ->Unit(benchmark::kMicrosecond)

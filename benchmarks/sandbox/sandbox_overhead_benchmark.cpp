@@ -33,7 +33,8 @@ void BM_DirectPython(benchmark::State& state) {
   double cpu_seconds = 0.0;
   for (auto _ : state) {
     pid_t pid = 0;
-    if (posix_spawn(&pid, kPython, nullptr, nullptr, argv, environ) != 0) throw std::runtime_error("posix_spawn failed");
+    if (posix_spawn(&pid, kPython, nullptr, nullptr, argv, environ) != 0)
+      throw std::runtime_error("posix_spawn failed");
     int status = 0;
     rusage usage{};
     wait4(pid, &status, 0, &usage);
@@ -50,7 +51,8 @@ void BM_SandboxedPython(benchmark::State& state) {
   double cpu_seconds = 0.0;
   for (auto _ : state) {
     const SandboxResult result = shared_sandbox().run(job);
-    if (!result.started || result.exit_code != 0) state.SkipWithError(("sandbox run failed: " + result.sandbox_error).c_str());
+    if (!result.started || result.exit_code != 0)
+      state.SkipWithError(("sandbox run failed: " + result.sandbox_error).c_str());
     cpu_seconds += result.cpu_seconds;
   }
   state.counters["cpu_ms"] = benchmark::Counter(cpu_seconds * 1e3 / static_cast<double>(state.iterations()));

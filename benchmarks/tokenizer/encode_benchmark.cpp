@@ -21,7 +21,8 @@ std::string read_text(const std::filesystem::path& path) {
 }
 
 const Tokenizer& tokenizer() {
-  static const Tokenizer tok = *Tokenizer::load(std::filesystem::path(R1EVAL_SOURCE_DIR) / "datasets/tokenizers/deepseek-r1");
+  static const Tokenizer tok =
+      *Tokenizer::load(std::filesystem::path(R1EVAL_SOURCE_DIR) / "datasets/tokenizers/deepseek-r1");
   return tok;
 }
 
@@ -32,7 +33,8 @@ const std::string& corpus() {
     const std::filesystem::path root(R1EVAL_SOURCE_DIR);
     std::string all;
     std::ifstream rows(root / "tests/data/tokenizer/roundtrip_sample.jsonl");
-    for (std::string line; std::getline(rows, line);) all += nlohmann::json::parse(line)["text"].get<std::string>() + "\n";
+    for (std::string line; std::getline(rows, line);)
+      all += nlohmann::json::parse(line)["text"].get<std::string>() + "\n";
     const std::string cjk = read_text(root / "benchmarks/tokenizer/data/cjk.txt");
     const std::string reasoning = read_text(root / "benchmarks/tokenizer/data/reasoning.txt");
     for (int i = 0; i < 20; ++i) all += cjk + reasoning;

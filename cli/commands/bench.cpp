@@ -72,7 +72,8 @@ void bench_command(const BenchArgs& args) {
 void add_bench_command(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* command = app.add_subcommand(
-      "bench", "Kernel microbenchmarks against the machine's measured ceilings, end-to-end throughput and cost per token");
+      "bench",
+      "Kernel microbenchmarks against the machine's measured ceilings, end-to-end throughput and cost per token");
   args->model_dir = common::default_model_dir().string();
   auto* model = command->add_option("--model", args->model_dir,
                                     "Model directory for the throughput runs (default: the bundled toy-arith-r1zero)");

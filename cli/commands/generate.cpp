@@ -11,8 +11,8 @@
 
 #include "cli/activations_option.h"
 #include "cli/commands.h"
-#include "cli/validation.h"
 #include "cli/token_list.h"
+#include "cli/validation.h"
 #include "common/repo_paths.h"
 #include "engine/model/context_fit.h"
 #include "engine/model/generate.h"
@@ -41,14 +41,16 @@ double rate(std::int64_t tokens, double seconds) { return seconds > 0 ? static_c
 
 void run_generate(const GenerateCommandOptions& o) {
   if (o.threads > 0) omp_set_num_threads(o.threads);
-  std::unique_ptr<engine::model::Model> model = engine::model::Model::load(o.model_dir, model_options_for(o.activations));
+  std::unique_ptr<engine::model::Model> model =
+      engine::model::Model::load(o.model_dir, model_options_for(o.activations));
   const std::optional<engine::tokenizer::Tokenizer> tok = engine::tokenizer::Tokenizer::load(o.model_dir);
 
   std::vector<std::int32_t> prompt_ids;
   if (!o.tokens.empty()) {
     prompt_ids = parse_token_list(o.tokens, "--tokens");
   } else {
-    if (!tok) throw std::invalid_argument(fmt::format("--prompt needs tokenizer.json in {}; use --tokens", o.model_dir));
+    if (!tok)
+      throw std::invalid_argument(fmt::format("--prompt needs tokenizer.json in {}; use --tokens", o.model_dir));
     // Like Hugging Face's encode with add_bos_token: BOS, then exactly the text.
     if (tok->bos_id()) prompt_ids.push_back(*tok->bos_id());
     tok->encode(o.prompt, prompt_ids);
@@ -59,13 +61,16 @@ void run_generate(const GenerateCommandOptions& o) {
   options.max_new_tokens =
       engine::model::budget_within_context(static_cast<std::int64_t>(prompt_ids.size()), o.max_new, context);
   if (options.max_new_tokens < o.max_new) {
-    fmt::print(stderr, "warning: --max-new {} clamped to {}, all the model's context of {} tokens leaves after the "
-               "prompt\n", o.max_new, options.max_new_tokens, context);
+    fmt::print(stderr,
+               "warning: --max-new {} clamped to {}, all the model's context of {} tokens leaves after the "
+               "prompt\n",
+               o.max_new, options.max_new_tokens, context);
   }
   options.sampling = engine::model::SamplingParams{o.temperature, o.top_p, o.top_k, o.seed};
   options.stop_at_eos = !o.ignore_eos;
   if (tok) options.sampleable_vocab = tok->vocab_size();
-  if (tok && tok->eos_id() && *tok->eos_id() != model->config().eos_token_id) options.stop_tokens.push_back(*tok->eos_id());
+  if (tok && tok->eos_id() && *tok->eos_id() != model->config().eos_token_id)
+    options.stop_tokens.push_back(*tok->eos_id());
 
   // Without --json the text streams as it is generated (ids when there is no tokenizer).
   std::optional<engine::tokenizer::StreamDecoder> stream;
@@ -88,9 +93,10 @@ void run_generate(const GenerateCommandOptions& o) {
     fmt::print("{}\n", rest);
   }
   if (result.finish == engine::model::FinishReason::kNonFinite) {
-    throw std::runtime_error(fmt::format("the model's logits held a NaN or infinity after {} tokens, so generation "
-                                         "stopped; its weights are likely corrupt",
-                                         result.tokens.size()));
+    throw std::runtime_error(
+        fmt::format("the model's logits held a NaN or infinity after {} tokens, so generation "
+                    "stopped; its weights are likely corrupt",
+                    result.tokens.size()));
   }
   fmt::print(stderr, "prefill: {} tokens, {:.1f} tok/s; decode: {} tokens, {:.1f} tok/s\n", result.prefill_tokens,
              rate(result.prefill_tokens, result.prefill_seconds), result.decode_tokens,
@@ -117,7 +123,8 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Worker threads (default: all cores)")->check(whole_number_from(0, 4096));
   add_activations_option(*cmd, o->activations);
   cmd->callback([o, tokens, prompt] {
-    if (tokens->count() == 0 && prompt->count() == 0) throw std::invalid_argument("generate needs --tokens or --prompt");
+    if (tokens->count() == 0 && prompt->count() == 0)
+      throw std::invalid_argument("generate needs --tokens or --prompt");
     run_generate(*o);
   });
 }

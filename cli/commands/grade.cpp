@@ -136,12 +136,16 @@ void add_grade_command(CLI::App& app) {
       command->add_option("--jsonl", options->jsonl, "a JSONL file of {\"gold\", \"pred\"} rows (-: standard input)");
   command->add_option("--problem", options->problem,
                       "JSON problem record for every row without one, e.g. '{\"answer_policy\": \"gsm8k\"}'");
-  CLI::Option* policy = command->add_option(
-      "--policy", options->policy,
-      "math grader: answer policy where the problem names none (auto, math, boxed, gsm8k, r1zero, answer_is, "
-      "last_number)")->capture_default_str();
-  command->add_flag("--unsafe-no-sandbox", options->unsafe_no_sandbox,
-                    "run model-written code WITHOUT the sandbox (only where the self-check fails and you accept the risk)");
+  CLI::Option* policy =
+      command
+          ->add_option(
+              "--policy", options->policy,
+              "math grader: answer policy where the problem names none (auto, math, boxed, gsm8k, r1zero, answer_is, "
+              "last_number)")
+          ->capture_default_str();
+  command->add_flag(
+      "--unsafe-no-sandbox", options->unsafe_no_sandbox,
+      "run model-written code WITHOUT the sandbox (only where the self-check fails and you accept the risk)");
   gold->needs(pred);
   pred->needs(gold);
   jsonl->excludes(gold);

@@ -12,8 +12,8 @@
 
 #include "cli/activations_option.h"
 #include "cli/commands.h"
-#include "cli/validation.h"
 #include "cli/token_list.h"
+#include "cli/validation.h"
 #include "engine/model/model.h"
 
 namespace r1eval::cli {
@@ -37,14 +37,16 @@ void add_logits_command(CLI::App& app) {
   cmd->callback([options] {
     if (options->threads > 0) omp_set_num_threads(options->threads);
     const std::vector<std::int32_t> ids = parse_token_list(options->tokens, "--tokens");
-    std::unique_ptr<engine::model::Model> model = engine::model::Model::load(options->model_dir, model_options_for(options->activations));
+    std::unique_ptr<engine::model::Model> model =
+        engine::model::Model::load(options->model_dir, model_options_for(options->activations));
     // Refused before the forward pass: a prompt past the context would run for minutes on positions the model
     // was never trained on.
     if (const std::int64_t context = model->config().max_position_embeddings;
         context > 0 && static_cast<std::int64_t>(ids.size()) > context) {
-      throw std::invalid_argument(fmt::format("--tokens has {} tokens, more than the model's context of {} tokens "
-                                              "(max_position_embeddings)",
-                                              ids.size(), context));
+      throw std::invalid_argument(
+          fmt::format("--tokens has {} tokens, more than the model's context of {} tokens "
+                      "(max_position_embeddings)",
+                      ids.size(), context));
     }
     engine::model::Sequence sequence = model->new_sequence();
     const engine::model::StepItem item{&sequence, ids, options->all_positions};

@@ -12,13 +12,13 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/validation.h"
 #include "cli/output_path.h"
+#include "cli/validation.h"
 #include "evals/compare/baseline_comparison.h"
 #include "perf/bench_comparison.h"
 #include "perf/bench_tables.h"
-#include "reports/render/render.h"
 #include "reports/db/results_db.h"
+#include "reports/render/render.h"
 
 namespace r1eval::cli {
 namespace {
@@ -133,7 +133,8 @@ void compare_command(const CompareCommandOptions& o) {
   }
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
-  const evals::compare::BaselineComparison comparison = evals::compare::compare_with_baseline(db, o.run, o.baseline, options);
+  const evals::compare::BaselineComparison comparison =
+      evals::compare::compare_with_baseline(db, o.run, o.baseline, options);
   const bool published = o.baseline.rfind("paper:", 0) == 0;
   fmt::print("run {} vs {} ({}, {:.0f}% intervals)\n", o.run, comparison.baseline_name,
              published ? "bootstrap of the run's pass@1 against the published figure"

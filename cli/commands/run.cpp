@@ -14,8 +14,8 @@
 #include "cli/activations_option.h"
 #include "cli/commands.h"
 #include "cli/endpoint_options.h"
-#include "cli/validation.h"
 #include "cli/metric_table.h"
+#include "cli/validation.h"
 #include "common/repo_paths.h"
 #include "engine/kernels/kernels.h"
 #include "evals/runner/engine_backend.h"
@@ -87,8 +87,10 @@ void run_command(RunCommandOptions& o) {
   fmt::print("run {}: {} samples ({} generated now, {} found in {})\n", outcome.run_id, outcome.samples_total,
              outcome.samples_generated, outcome.samples_resumed, o.db);
   if (outcome.samples_clamped > 0) {
-    fmt::print(stderr, "warning: {} samples ran with a budget clamped to as few as {} tokens, all the model's context "
-               "leaves after their prompts\n", outcome.samples_clamped, outcome.smallest_budget);
+    fmt::print(stderr,
+               "warning: {} samples ran with a budget clamped to as few as {} tokens, all the model's context "
+               "leaves after their prompts\n",
+               outcome.samples_clamped, outcome.smallest_budget);
   }
   if (outcome.interrupted) {
     fmt::print(stderr, "interrupted: run the same command again to resume run {}\n", outcome.run_id);
@@ -97,13 +99,14 @@ void run_command(RunCommandOptions& o) {
   if (outcome.samples_failed > 0) {
     fmt::print(stderr, "{} samples failed{} and were not stored (last: {}); run the same command again to retry them\n",
                outcome.samples_failed,
-               outcome.stopped_after_failures ? ", the run stopped after too many in a row" : "",
-               outcome.last_failure);
+               outcome.stopped_after_failures ? ", the run stopped after too many in a row" : "", outcome.last_failure);
     throw ExitStatus{kFailedSamplesExit};
   }
   if (outcome.samples_not_generated > 0) {
-    fmt::print(stderr, "r1eval: error: {} samples were not generated and are not scored ({}); the same command "
-               "tries them again\n", outcome.samples_not_generated, outcome.not_generated_reason);
+    fmt::print(stderr,
+               "r1eval: error: {} samples were not generated and are not scored ({}); the same command "
+               "tries them again\n",
+               outcome.samples_not_generated, outcome.not_generated_reason);
     throw ExitStatus{1};
   }
   fmt::print(stderr, "report: r1eval report --db {} --run {} --format html\n", o.db, outcome.run_id);
@@ -113,10 +116,12 @@ void run_command(RunCommandOptions& o) {
 
 void add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunCommandOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "Evaluate suites on a model; the identical command resumes an unfinished run");
+  CLI::App* cmd =
+      app.add_subcommand("run", "Evaluate suites on a model; the identical command resumes an unfinished run");
   cmd->add_option("--suite", o->suites, "Comma-separated suite names (r1eval suites lists them)")->required();
   o->run.model = common::default_model_dir().string();
-  cmd->add_option("--model", o->run.model, "Model directory (Hugging Face layout); default: the bundled toy-arith-r1zero");
+  cmd->add_option("--model", o->run.model,
+                  "Model directory (Hugging Face layout); default: the bundled toy-arith-r1zero");
   cmd->add_option("--db", o->db, "Results database (SQLite; created when absent)")->required();
   cmd->add_option("--samples", o->run.samples, "Samples per problem (default: each suite's)")
       ->check(whole_number_from(1, kMaxSamples));

@@ -40,7 +40,10 @@ void run_synth_model(const SynthModelArgs& args) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   fmt::print(stderr, "synth-model: wrote {}: preset {}, seed {}, {}, {} tensors in {} shards, {:.1f} MB, {:.1f} s\n",
-             args.out, args.preset, args.seed, args.fp8_head ? "FP8 with FP8 LM heads" : args.fp8 ? "FP8" : "BF16",
+             args.out, args.preset, args.seed,
+             args.fp8_head ? "FP8 with FP8 LM heads"
+             : args.fp8    ? "FP8"
+                           : "BF16",
              summary.tensors, summary.shards, static_cast<double>(summary.tensor_bytes) / 1e6, seconds);
   if (summary.tokenizer_from) {
     fmt::print(stderr, "synth-model: tokenizer copied from {}\n", summary.tokenizer_from->string());

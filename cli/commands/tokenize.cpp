@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "common/json_limits.h"
 #include "cli/token_list.h"
+#include "common/json_limits.h"
 #include "engine/tokenizer/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
 
@@ -60,14 +60,18 @@ void add_tokenize_command(CLI::App& app) {
     bool think = false;
   };
   auto options = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("tokenize", "Print the token ids of a text, or of messages through the chat template");
-  cmd->add_option("--model", options->model_dir, "Model directory holding tokenizer.json and tokenizer_config.json")->required();
+  CLI::App* cmd =
+      app.add_subcommand("tokenize", "Print the token ids of a text, or of messages through the chat template");
+  cmd->add_option("--model", options->model_dir, "Model directory holding tokenizer.json and tokenizer_config.json")
+      ->required();
   auto* text = cmd->add_option("--text", options->text, "Text to encode exactly (no BOS is added)");
   auto* messages = cmd->add_option("--messages", options->messages,
                                    "Chat messages as a JSON list of {\"role\", \"content\"} (or @FILE)");
   text->excludes(messages);
-  cmd->add_flag("--add-generation-prompt", options->add_generation_prompt, "End with the assistant prompt")->needs(messages);
-  cmd->add_flag("--think", options->think, "Follow the generation prompt with \"<think>\\n\" (DeepSeek-R1's recommendation)")
+  cmd->add_flag("--add-generation-prompt", options->add_generation_prompt, "End with the assistant prompt")
+      ->needs(messages);
+  cmd->add_flag("--think", options->think,
+                "Follow the generation prompt with \"<think>\\n\" (DeepSeek-R1's recommendation)")
       ->needs(messages);
   cmd->add_option("--template", options->template_name,
                   "Chat template: the model's default, another name from its tokenizer_config.json, or r1-zero")
@@ -96,7 +100,8 @@ void add_detokenize_command(CLI::App& app) {
   };
   auto options = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("detokenize", "Print the text of comma-separated token ids");
-  cmd->add_option("--model", options->model_dir, "Model directory holding tokenizer.json and tokenizer_config.json")->required();
+  cmd->add_option("--model", options->model_dir, "Model directory holding tokenizer.json and tokenizer_config.json")
+      ->required();
   cmd->add_option("--ids", options->ids, "Comma-separated token ids, e.g. 0,128803,3085")->required();
   cmd->add_flag("--skip-special-tokens", options->skip_special, "Leave out special tokens such as BOS/EOS");
   cmd->callback([options] {

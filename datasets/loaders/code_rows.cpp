@@ -35,7 +35,8 @@ std::optional<Problem> mbpp_row(const Row& row) {
   // The usual MBPP prompt: the task and its asserts, which also fix the function's name and signature.
   problem.prompt = row.text("text") + "\nYour code should pass these tests:\n";
   for (const nlohmann::json& test : tests) {
-    if (!test.is_string()) row.fail("field 'test_list' holds a " + std::string(test.type_name()) + ", expected strings");
+    if (!test.is_string())
+      row.fail("field 'test_list' holds a " + std::string(test.type_name()) + ", expected strings");
     problem.prompt += '\n';  // appended in two steps: "\n" + string trips GCC 12's -Wrestrict false positive
     problem.prompt += test.get_ref<const std::string&>();
   }

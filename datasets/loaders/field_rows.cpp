@@ -8,7 +8,8 @@ Problem field_row(const FieldMap& fields, const Row& row) {
   if (!fields.subset_key.empty()) problem.subset = row.text(fields.subset_key);
   problem.prompt = row.text(fields.prompt_key);
   const std::string gold = row.text(fields.gold_key);
-  if (gold.find_first_not_of(" \t\r\n") == std::string::npos) row.fail("field '" + std::string(fields.gold_key) + "' is empty");
+  if (gold.find_first_not_of(" \t\r\n") == std::string::npos)
+    row.fail("field '" + std::string(fields.gold_key) + "' is empty");
   problem.gold = gold;
   problem.record = row.json();
   return problem;

@@ -17,8 +17,9 @@ namespace r1eval::engine::kernels {
 //  - Bfloat16: every input element is rounded to bfloat16 (nearest even; float32 subnormals become zero) before it
 //    multiplies a weight; for FP8 weights the element is rounded after its block scale is applied to it. With BF16
 //    or FP8 weights every product is then exact and only the float32 sums round, and on CPUs with AVX512_BF16
-//    and AVX512_VBMI (bf16_dot_products_supported in kernel_variants.h) the products run as vdpbf16ps pairs at twice the FMA rate. The results are
-//    approximate (bf16 keeps 8 significant bits), deterministic in the same sense as Float32.
+//    and AVX512_VBMI (bf16_dot_products_supported in kernel_variants.h) the products run as vdpbf16ps pairs at twice
+//    the FMA rate. The results are approximate (bf16 keeps 8 significant bits), deterministic in the same sense as
+//    Float32.
 enum class MatmulInputs : std::uint8_t { Float32, Bfloat16 };
 // "f32" or "bf16": the mode's name wherever it is typed or recorded (the --activations option, run identities,
 // backend provenance).

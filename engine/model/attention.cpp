@@ -14,8 +14,13 @@ namespace {
 // cache entries of entry = latent + rope_dim floats, the layout each head's absorbed query takes too.
 struct Mla {
   explicit Mla(const weights::ModelConfig& c)
-      : heads(c.num_attention_heads), nope(c.qk_nope_head_dim), rope_dim(c.qk_rope_head_dim), qk(c.qk_head_dim()),
-        v(c.v_head_dim), latent(c.kv_lora_rank), entry(latent + rope_dim) {}
+      : heads(c.num_attention_heads),
+        nope(c.qk_nope_head_dim),
+        rope_dim(c.qk_rope_head_dim),
+        qk(c.qk_head_dim()),
+        v(c.v_head_dim),
+        latent(c.kv_lora_rank),
+        entry(latent + rope_dim) {}
 
   // Head h's band of kv_b starts here: nope rows of W_UK_h (latent -> key), then v rows of W_UV_h (latent -> value).
   std::int64_t kv_b_band(std::int64_t h) const { return h * (nope + v); }

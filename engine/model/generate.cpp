@@ -39,12 +39,9 @@ std::int64_t sampleable_vocab(const GenerateOptions& options, std::int64_t vocab
 
 const char* finish_reason_name(FinishReason reason) {
   switch (reason) {
-    case FinishReason::kStop:
-      return "stop";
-    case FinishReason::kLength:
-      return "length";
-    case FinishReason::kNonFinite:
-      return "non_finite";
+    case FinishReason::kStop: return "stop";
+    case FinishReason::kLength: return "length";
+    case FinishReason::kNonFinite: return "non_finite";
   }
   return "unknown";
 }

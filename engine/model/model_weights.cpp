@@ -36,9 +36,10 @@ const TensorView& expect_shape(const Checkpoint& ckpt, const std::string& name, 
 void require_finite(std::span<const float> values, const std::string& name, const std::string& file) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i])) {
-      throw LoadError(fmt::format("tensor {} in {} holds a non-finite value (NaN or infinity) at element {}; the "
-                                  "checkpoint is corrupt",
-                                  name, file, i));
+      throw LoadError(
+          fmt::format("tensor {} in {} holds a non-finite value (NaN or infinity) at element {}; the "
+                      "checkpoint is corrupt",
+                      name, file, i));
     }
   }
 }

@@ -101,9 +101,9 @@ void moe_block(const StepContext& step, const MoeWeights& w, const RouterParams&
   route_tokens(step, w, router, a);  // route_experts, route_weights [n, k]
   group_tokens_by_expert(first(a.route_experts, pairs), first(a.expert_begin, step.config.n_routed_experts + 1),
                          first(a.expert_pairs, pairs), first(a.pair_rows, pairs));
-  gather_expert_rows(step, a);    // expert_in [n * k, d]
-  run_experts(step, w, a);        // expert_out [n * k, d], shared_out [n, d]
-  combine_experts(step, w, a);    // block_out [n, d]
+  gather_expert_rows(step, a);  // expert_in [n * k, d]
+  run_experts(step, w, a);      // expert_out [n * k, d], shared_out [n, d]
+  combine_experts(step, w, a);  // block_out [n, d]
 }
 
 }  // namespace r1eval::engine::model

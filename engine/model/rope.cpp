@@ -16,7 +16,8 @@ Rope::Rope(const weights::ModelConfig& config) {
   double mscale = 1.0;
   if (config.yarn && config.yarn->factor > 1.0) {
     const weights::YarnScaling& y = *config.yarn;
-    // The pair index whose wavelength completes n turns over the original context (DeepSeek's yarn_find_correction_dim).
+    // The pair index whose wavelength completes n turns over the original context (DeepSeek's
+    // yarn_find_correction_dim).
     const auto correction_dim = [&](double turns) {
       return static_cast<double>(dim) *
              std::log(static_cast<double>(y.original_max_position_embeddings) / (turns * 2.0 * std::numbers::pi)) /

@@ -42,8 +42,10 @@ BatchGenerator::BatchGenerator(model::Model& model, SchedulerOptions options)
 BatchGenerator::~BatchGenerator() = default;
 
 void BatchGenerator::submit(GenerationRequest request) {
-  if (request.prompt.empty()) throw std::invalid_argument("request " + std::to_string(request.id) + " has an empty prompt");
-  if (request.streams.empty()) throw std::invalid_argument("request " + std::to_string(request.id) + " asks for no samples");
+  if (request.prompt.empty())
+    throw std::invalid_argument("request " + std::to_string(request.id) + " has an empty prompt");
+  if (request.streams.empty())
+    throw std::invalid_argument("request " + std::to_string(request.id) + " asks for no samples");
   if (request.options.max_new_tokens < 1) throw std::invalid_argument("max_new_tokens must be at least 1");
   model::check_sampling_params(request.options.sampling);
   const std::int64_t vocab = model_.config().vocab_size;
@@ -82,7 +84,8 @@ void BatchGenerator::step(std::vector<FinishedSample>& finished) {
   if (prefill_) {
     const auto& prompt = prefill_->request->prompt;
     const std::size_t count = std::min(prompt.size() - prefill_->fed, static_cast<std::size_t>(options_.prefill_chunk));
-    items.push_back(model::StepItem{&prefill_->sequence, std::span<const std::int32_t>(prompt).subspan(prefill_->fed, count), false});
+    items.push_back(model::StepItem{&prefill_->sequence,
+                                    std::span<const std::int32_t>(prompt).subspan(prefill_->fed, count), false});
     prefill_->fed += count;
     prompt_done = prefill_->fed == prompt.size();
   }
@@ -121,7 +124,9 @@ void BatchGenerator::draw(std::vector<FinishedSample>& finished, const model::St
     const model::GenerateOptions& o = s.request->options;
     const bool stop = !broken && model::is_stop_token(drawn[r], eos, o);
     if (broken || stop || static_cast<std::int64_t>(s.result.tokens.size()) == o.max_new_tokens) {
-      s.result.finish = broken ? model::FinishReason::kNonFinite : stop ? model::FinishReason::kStop : model::FinishReason::kLength;
+      s.result.finish = broken ? model::FinishReason::kNonFinite
+                        : stop ? model::FinishReason::kStop
+                               : model::FinishReason::kLength;
       s.result.decode_seconds = seconds_between(s.decode_start, now);
       finished.push_back(FinishedSample{s.request->id, s.sample, std::move(s.result)});
     } else {
@@ -133,7 +138,8 @@ void BatchGenerator::draw(std::vector<FinishedSample>& finished, const model::St
 
 // The prompt is in: every sample of the request gets a copy of the prefilled sequence and draws its first token
 // from the prompt's last logits row.
-void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, const float* prompt_logits, std::int64_t vocab) {
+void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, const float* prompt_logits,
+                                  std::int64_t vocab) {
   std::unique_ptr<Prefill> prefill = std::move(prefill_);
   const GenerationRequest& request = *prefill->request;
   const Clock::time_point now = Clock::now();
@@ -155,7 +161,9 @@ void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, const f
     result.prefill_seconds = seconds_between(prefill->start, now);
     const bool stop = !broken && model::is_stop_token(first[i], eos, request.options);
     if (broken || stop || request.options.max_new_tokens == 1) {
-      result.finish = broken ? model::FinishReason::kNonFinite : stop ? model::FinishReason::kStop : model::FinishReason::kLength;
+      result.finish = broken ? model::FinishReason::kNonFinite
+                      : stop ? model::FinishReason::kStop
+                             : model::FinishReason::kLength;
       finished.push_back(FinishedSample{request.id, i, std::move(result)});
       continue;
     }

@@ -111,7 +111,8 @@ void prepare_output_dir(const fs::path& out_dir, bool force) {
     return;
   }
   fs::create_directories(out_dir, error);
-  if (error) throw std::runtime_error(fmt::format("{}: cannot create the directory ({}).", out_dir.string(), error.message()));
+  if (error)
+    throw std::runtime_error(fmt::format("{}: cannot create the directory ({}).", out_dir.string(), error.message()));
 }
 
 std::string read_file(const fs::path& path) {
@@ -191,9 +192,10 @@ class ShardWriter {
         const auto begin = static_cast<std::size_t>(local_row * cols);
         const auto size = static_cast<std::size_t>(height * cols);
         const auto grid_row = static_cast<std::size_t>((r0 + local_row) / block * grid_cols);
-        weights::quantize_fp8_blocks(std::span<const float>(values_).subspan(begin, size), height, cols, block,
-                                     std::span<std::uint8_t>(codes).subspan(static_cast<std::size_t>(r0 * cols) + begin, size),
-                                     std::span<float>(scales).subspan(grid_row, static_cast<std::size_t>(grid_cols)));
+        weights::quantize_fp8_blocks(
+            std::span<const float>(values_).subspan(begin, size), height, cols, block,
+            std::span<std::uint8_t>(codes).subspan(static_cast<std::size_t>(r0 * cols) + begin, size),
+            std::span<float>(scales).subspan(grid_row, static_cast<std::size_t>(grid_cols)));
       }
     }
     out.write_next(std::as_bytes(std::span<const std::uint8_t>(codes)));
@@ -236,7 +238,8 @@ SynthSummary write_checkpoint(const weights::ModelConfig& config, std::uint64_t 
   const auto stored = plan_tensors(config, options);
   std::uint64_t total = 0;
   for (const auto& tensor : stored) total += tensor.spec.nbytes();
-  const std::uint64_t budget = options.max_shard_bytes != 0 ? options.max_shard_bytes : std::max<std::uint64_t>(total / 5, 1);
+  const std::uint64_t budget =
+      options.max_shard_bytes != 0 ? options.max_shard_bytes : std::max<std::uint64_t>(total / 5, 1);
   const auto shards = assign_shards(stored, budget);
 
   weights::write_file_atomically(out_dir / "config.json", model_config_to_json(config).dump(2) + "\n",
@@ -246,7 +249,8 @@ SynthSummary write_checkpoint(const weights::ModelConfig& config, std::uint64_t 
                                        {"temperature", 0.6}, {"top_p", 0.95},
                                        {"transformers_version", "4.46.3"}};
   weights::write_file_atomically(out_dir / "generation_config.json", generation.dump(2) + "\n", options.durable);
-  weights::write_file_atomically(out_dir / "README.md", readme_text(config, seed, shape_name, options), options.durable);
+  weights::write_file_atomically(out_dir / "README.md", readme_text(config, seed, shape_name, options),
+                                 options.durable);
 
   std::map<std::string, std::vector<float>> pending_scales;
   ShardWriter generator(config, seed, pending_scales);
@@ -288,6 +292,5 @@ SynthSummary write_synthetic_checkpoint(Preset preset, std::uint64_t seed, bool 
   return write_checkpoint(preset_config(preset, fp8), seed, out_dir, options,
                           fmt::format("preset `{}`", preset_name(preset)));
 }
-
 
 }  // namespace r1eval::engine::synth

@@ -65,7 +65,8 @@ BpeModel BpeModel::from_json(const nlohmann::json& model, BpeTables tables, cons
   bpe.token_to_id_.reserve(tables.vocab.size() * 2);
   for (auto& [token, id64] : tables.vocab) {
     const auto id = static_cast<std::int32_t>(id64);
-    if (seen[static_cast<std::size_t>(id)]) throw TokenizerError(where + ": vocab id " + std::to_string(id) + " is used twice");
+    if (seen[static_cast<std::size_t>(id)])
+      throw TokenizerError(where + ": vocab id " + std::to_string(id) + " is used twice");
     seen[static_cast<std::size_t>(id)] = true;
     bpe.token_to_id_.emplace(token, id);
     bpe.id_to_token_[static_cast<std::size_t>(id)] = std::move(token);
@@ -79,7 +80,8 @@ BpeModel BpeModel::from_json(const nlohmann::json& model, BpeTables tables, cons
 
   if (!tables.has_merges) throw TokenizerError(where + ": model \"merges\" is missing");
   if (tables.bad_merge_index >= 0) {
-    throw TokenizerError(where + ": merges entry " + std::to_string(tables.bad_merge_index) + " is not a pair of tokens");
+    throw TokenizerError(where + ": merges entry " + std::to_string(tables.bad_merge_index) +
+                         " is not a pair of tokens");
   }
   std::size_t table_size = 1024;
   while (table_size < tables.merges.size() * 2) table_size *= 2;
@@ -225,7 +227,8 @@ void BpeModel::encode_word(std::string_view word, std::vector<std::int32_t>& out
   merge_word(word, out);
   if (cacheable) {
     std::lock_guard lock(cache_mutex_);
-    if (cache_.size() < kCacheCapacity) cache_.emplace(key, std::vector<std::int32_t>(out.begin() + static_cast<std::ptrdiff_t>(first), out.end()));
+    if (cache_.size() < kCacheCapacity)
+      cache_.emplace(key, std::vector<std::int32_t>(out.begin() + static_cast<std::ptrdiff_t>(first), out.end()));
   }
 }
 

@@ -42,7 +42,8 @@ ChatTemplate ChatTemplate::select(const TokenizerConfig& config, const std::stri
 
 std::string ChatTemplate::render(const nlohmann::json& messages, const ChatOptions& options,
                                  const TokenizerConfig& config) const {
-  if (!messages.is_array()) throw TokenizerError("chat messages must be a JSON list of {\"role\", \"content\"} objects");
+  if (!messages.is_array())
+    throw TokenizerError("chat messages must be a JSON list of {\"role\", \"content\"} objects");
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const auto& m = messages[i];
     if (!m.is_object() || !m.contains("role") || !m["role"].is_string()) {

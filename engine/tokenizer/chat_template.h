@@ -44,7 +44,8 @@ class ChatTemplate {
   const std::string& name() const { return name_; }
 
  private:
-  ChatTemplate(jinja::Template t, std::string name) : template_(std::make_shared<jinja::Template>(std::move(t))), name_(std::move(name)) {}
+  ChatTemplate(jinja::Template t, std::string name)
+      : template_(std::make_shared<jinja::Template>(std::move(t))), name_(std::move(name)) {}
   std::shared_ptr<const jinja::Template> template_;
   std::string name_;
 };

@@ -67,7 +67,8 @@ std::vector<Chunk> split_chunks(std::string_view src, const std::string& name) {
     }
     const std::size_t text_end = open == std::string_view::npos ? src.size() : open;
     if (text_end > pos) {
-      chunks.push_back({Chunk::Type::kText, std::string(src.substr(pos, text_end - pos)), false, false, false, false, line});
+      chunks.push_back(
+          {Chunk::Type::kText, std::string(src.substr(pos, text_end - pos)), false, false, false, false, line});
       line += count_lines(src.substr(pos, text_end - pos));
     }
     if (open == std::string_view::npos) break;
@@ -85,7 +86,8 @@ std::vector<Chunk> split_chunks(std::string_view src, const std::string& name) {
       ++body;
     }
     const std::size_t end = find_close(src, body, close, tag.type != Chunk::Type::kComment);
-    if (end == std::string_view::npos) fail(name, line, std::string("a tag opened here is never closed with \"") + std::string(close) + "\"");
+    if (end == std::string_view::npos)
+      fail(name, line, std::string("a tag opened here is never closed with \"") + std::string(close) + "\"");
     std::size_t body_end = end;
     if (body_end > body && src[body_end - 1] == '-') {
       tag.strip_after = true;
@@ -646,7 +648,8 @@ class StmtParser {
 
   // Parses nodes until a statement whose keyword is in `ends` (returned in end_keyword, its chunk consumed).
   std::unique_ptr<Node> sequence(const std::set<std::string>& ends, std::string& end_keyword) {
-    if (ends.size() > 0 && ++depth_ > 100) fail(name_, chunks_[pos_ > 0 ? pos_ - 1 : 0].line, "blocks are nested too deeply");
+    if (ends.size() > 0 && ++depth_ > 100)
+      fail(name_, chunks_[pos_ > 0 ? pos_ - 1 : 0].line, "blocks are nested too deeply");
     struct Leave {
       int& depth;
       bool active;

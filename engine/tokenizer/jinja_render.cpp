@@ -129,7 +129,8 @@ class Renderer {
   void render(const Node& n, std::string& out) {
     // Templates come from model files: bound their work and output so a hostile one cannot hang the harness.
     if (++steps_ > kMaxSteps) fail(n.line, "the template takes more than " + std::to_string(kMaxSteps) + " steps");
-    if (out.size() > kMaxOutputBytes) fail(n.line, "the template output exceeds " + std::to_string(kMaxOutputBytes) + " bytes");
+    if (out.size() > kMaxOutputBytes)
+      fail(n.line, "the template output exceeds " + std::to_string(kMaxOutputBytes) + " bytes");
     switch (n.kind) {
       case Node::Kind::kSequence:
         for (const auto& child : n.children) render(*child, out);
@@ -152,7 +153,8 @@ class Renderer {
         } else {
           Value ns = lookup(n.targets[0]);
           if (ns.kind != Value::Kind::kDict || !ns.is_namespace) {
-            fail(n.line, "cannot assign the attribute \"" + n.targets[1] + "\" of \"" + n.targets[0] + "\", which is not a namespace()");
+            fail(n.line, "cannot assign the attribute \"" + n.targets[1] + "\" of \"" + n.targets[0] +
+                             "\", which is not a namespace()");
           }
           ns.set(n.targets[1], std::move(v));
         }
@@ -195,7 +197,8 @@ class Renderer {
     if (key == "raise_exception") {
       const std::string name = name_;
       return Value::from_function([name](const std::vector<Value>& args, const Kwargs&) -> Value {
-        throw TokenizerError("chat template " + name + " raised an error: " + (args.empty() ? "" : args[0].to_output()));
+        throw TokenizerError("chat template " + name +
+                             " raised an error: " + (args.empty() ? "" : args[0].to_output()));
       });
     }
     if (key == "range") {
@@ -286,7 +289,8 @@ class Renderer {
       return;
     }
     if (item.kind != Value::Kind::kList || item.list->size() != n.targets.size()) {
-      fail(n.line, "cannot unpack " + std::string(item.type_name()) + " into " + std::to_string(n.targets.size()) + " loop variables");
+      fail(n.line, "cannot unpack " + std::string(item.type_name()) + " into " + std::to_string(n.targets.size()) +
+                       " loop variables");
     }
     for (std::size_t k = 0; k < n.targets.size(); ++k) scopes_.back()[n.targets[k]] = (*item.list)[k];
   }
@@ -300,7 +304,8 @@ class Renderer {
       return found ? *found : Value();
     }
     if ((obj.kind == Value::Kind::kList || obj.kind == Value::Kind::kString) && key.kind == Value::Kind::kInt) {
-      const auto size = static_cast<std::int64_t>(obj.kind == Value::Kind::kList ? obj.list->size() : obj.string.size());
+      const auto size =
+          static_cast<std::int64_t>(obj.kind == Value::Kind::kList ? obj.list->size() : obj.string.size());
       const std::int64_t i = normalize_index(key.integer, size);
       if (i < 0 || i >= size) return Value();
       if (obj.kind == Value::Kind::kList) return (*obj.list)[static_cast<std::size_t>(i)];
@@ -311,7 +316,8 @@ class Renderer {
   }
 
   Value slice(const Value& obj, const Value& start, const Value& stop, const Value& step, std::size_t line) const {
-    if (obj.kind != Value::Kind::kList && obj.kind != Value::Kind::kString) fail(line, std::string("cannot slice ") + obj.type_name());
+    if (obj.kind != Value::Kind::kList && obj.kind != Value::Kind::kString)
+      fail(line, std::string("cannot slice ") + obj.type_name());
     const auto size = static_cast<std::int64_t>(obj.kind == Value::Kind::kList ? obj.list->size() : obj.string.size());
     const std::int64_t st = step.kind == Value::Kind::kInt ? step.integer : 1;
     if (st == 0) fail(line, "slice step cannot be zero");
@@ -369,7 +375,8 @@ class Renderer {
   Value string_method(const Value& obj, const std::string& attr, std::size_t line) const {
     static const char* const kMethods[] = {"split", "strip", "lstrip", "rstrip", "startswith", "endswith", "upper",
                                            "lower", "replace", "title", "capitalize", "join", "find", "count"};
-    if (std::find_if(std::begin(kMethods), std::end(kMethods), [&](const char* m) { return attr == m; }) == std::end(kMethods)) {
+    if (std::find_if(std::begin(kMethods), std::end(kMethods), [&](const char* m) { return attr == m; }) ==
+        std::end(kMethods)) {
       fail(line, "strings have no method \"" + attr + "\" in r1eval's template interpreter");
     }
     const std::string s = obj.string;
@@ -396,15 +403,18 @@ class Renderer {
           for (const auto& o : *p->list) options.push_back(o.string);
         }
         for (const auto& o : options) {
-          const bool hit = attr == "startswith" ? s.compare(0, o.size(), o) == 0 && s.size() >= o.size()
-                                                : s.size() >= o.size() && s.compare(s.size() - o.size(), o.size(), o) == 0;
+          const bool hit = attr == "startswith"
+                               ? s.compare(0, o.size(), o) == 0 && s.size() >= o.size()
+                               : s.size() >= o.size() && s.compare(s.size() - o.size(), o.size(), o) == 0;
           if (hit) return Value::from_bool(true);
         }
         return Value::from_bool(false);
       }
       if (attr == "upper" || attr == "lower") {
         std::string r = s;
-        for (char& c : r) c = static_cast<char>(attr == "upper" ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+        for (char& c : r)
+          c = static_cast<char>(attr == "upper" ? std::toupper(static_cast<unsigned char>(c))
+                                                : std::tolower(static_cast<unsigned char>(c)));
         return Value::from_string(std::move(r));
       }
       if (attr == "title" || attr == "capitalize") {
@@ -412,7 +422,8 @@ class Renderer {
         bool start = true;
         for (char& c : r) {
           const auto u = static_cast<unsigned char>(c);
-          c = static_cast<char>(start ? std::toupper(u) : (attr == "capitalize" || std::isalpha(u) ? std::tolower(u) : u));
+          c = static_cast<char>(start ? std::toupper(u)
+                                      : (attr == "capitalize" || std::isalpha(u) ? std::tolower(u) : u));
           start = attr == "title" ? !std::isalpha(u) : false;
         }
         return Value::from_string(std::move(r));
@@ -423,7 +434,8 @@ class Renderer {
         if (!from || !to || from->string.empty()) return Value::from_string(s);
         std::string r;
         std::size_t pos = 0;
-        for (std::size_t found; (found = s.find(from->string, pos)) != std::string::npos; pos = found + from->string.size()) {
+        for (std::size_t found; (found = s.find(from->string, pos)) != std::string::npos;
+             pos = found + from->string.size()) {
           r += s.substr(pos, found - pos) + to->string;
         }
         return Value::from_string(r + s.substr(pos));
@@ -443,7 +455,9 @@ class Renderer {
         return Value::from_int(found == std::string::npos ? -1 : static_cast<std::int64_t>(found));
       }
       std::int64_t count = 0;  // "count"
-      for (std::size_t pos = 0; !needle.empty() && (pos = s.find(needle, pos)) != std::string::npos; pos += needle.size()) ++count;
+      for (std::size_t pos = 0; !needle.empty() && (pos = s.find(needle, pos)) != std::string::npos;
+           pos += needle.size())
+        ++count;
       return Value::from_int(count);
     });
   }
@@ -525,7 +539,8 @@ class Renderer {
       std::reverse(items.begin(), items.end());
       return Value::from_list(std::move(items));
     }
-    if (f == "items") return (*dict_method(v.kind == Value::Kind::kDict ? v : Value::from_dict({}), "items").function)({}, {});
+    if (f == "items")
+      return (*dict_method(v.kind == Value::Kind::kDict ? v : Value::from_dict({}), "items").function)({}, {});
     if (f == "int") {
       if (v.kind == Value::Kind::kInt) return v;
       if (v.kind == Value::Kind::kFloat) return Value::from_int(static_cast<std::int64_t>(v.number));
@@ -537,7 +552,8 @@ class Renderer {
       return Value::from_float(v.is_string() ? std::strtod(v.string.c_str(), nullptr) : 0.0);
     }
     if (f == "abs" && v.is_number()) {
-      return v.kind == Value::Kind::kInt ? Value::from_int(v.integer < 0 ? -v.integer : v.integer) : Value::from_float(std::fabs(v.number));
+      return v.kind == Value::Kind::kInt ? Value::from_int(v.integer < 0 ? -v.integer : v.integer)
+                                         : Value::from_float(std::fabs(v.number));
     }
     fail(e.line, "the filter \"" + f + "\" is not supported by r1eval's template interpreter");
   }
@@ -587,7 +603,8 @@ class Renderer {
         if (!needle.is_string()) fail(line, std::string("'in <string>' needs a string, not ") + needle.type_name());
         return container.string.find(needle.string) != std::string::npos;
       case Value::Kind::kList:
-        return std::any_of(container.list->begin(), container.list->end(), [&](const Value& x) { return equal(x, needle); });
+        return std::any_of(container.list->begin(), container.list->end(),
+                           [&](const Value& x) { return equal(x, needle); });
       case Value::Kind::kDict: return needle.is_string() && container.find(needle.string) != nullptr;
       case Value::Kind::kUndefined:
       case Value::Kind::kNone: return false;
@@ -627,9 +644,11 @@ class Renderer {
       if (op == "-") return Value::from_int(i - j);
       if (op == "*") return Value::from_int(i * j);
       if (j == 0 && (op == "//" || op == "%")) fail(line, "division by zero");
-      if (op == "//") return Value::from_int(static_cast<std::int64_t>(std::floor(static_cast<double>(i) / static_cast<double>(j))));
+      if (op == "//")
+        return Value::from_int(static_cast<std::int64_t>(std::floor(static_cast<double>(i) / static_cast<double>(j))));
       if (op == "%") return Value::from_int(((i % j) + j) % j);
-      if (op == "**") return Value::from_int(static_cast<std::int64_t>(std::pow(static_cast<double>(i), static_cast<double>(j))));
+      if (op == "**")
+        return Value::from_int(static_cast<std::int64_t>(std::pow(static_cast<double>(i), static_cast<double>(j))));
     }
     if (op == "+") return Value::from_float(x + y);
     if (op == "-") return Value::from_float(x - y);

@@ -59,7 +59,9 @@ std::string onig_to_re2(std::string_view pattern, bool& whitespace_lookahead, co
                                         : e == 'd' || e == 'D' ? std::string_view("\\p{Nd}")
                                                                : kWordRanges;
         if (in_class && negated) {
-          throw TokenizerError(where + ": the pre-tokenizer regex uses a negated class escape inside [...], which r1eval cannot translate to re2");
+          throw TokenizerError(where +
+                               ": the pre-tokenizer regex uses a negated class escape inside [...], which r1eval "
+                               "cannot translate to re2");
         }
         if (in_class) {
           out += ranges;
@@ -74,9 +76,10 @@ std::string onig_to_re2(std::string_view pattern, bool& whitespace_lookahead, co
       i += len;
       continue;
     }
-    if (!in_class && c == '(' && pattern.substr(i, 3) != "(?:" && pattern.substr(i, 2) == "(?" && i + 2 < pattern.size() &&
-        (pattern[i + 2] == '=' || pattern[i + 2] == '!' || pattern[i + 2] == '<')) {
-      throw TokenizerError(where + ": the pre-tokenizer regex uses a lookaround other than `\\s+(?!\\S)|\\s+`, which re2 cannot run");
+    if (!in_class && c == '(' && pattern.substr(i, 3) != "(?:" && pattern.substr(i, 2) == "(?" &&
+        i + 2 < pattern.size() && (pattern[i + 2] == '=' || pattern[i + 2] == '!' || pattern[i + 2] == '<')) {
+      throw TokenizerError(
+          where + ": the pre-tokenizer regex uses a lookaround other than `\\s+(?!\\S)|\\s+`, which re2 cannot run");
     }
     if (!in_class && c == '[') {
       in_class = true;
@@ -118,7 +121,8 @@ PreTokenizer PreTokenizer::from_json(const nlohmann::json& spec, const std::stri
   add_steps(spec, where, result.steps_, result.byte_level_);
   bool deepseek = result.steps_.size() == 3;
   for (std::size_t i = 0; deepseek && i < 3; ++i) {
-    deepseek = !result.steps_[i]->remove_matches && result.steps_[i]->source_pattern == DeepSeekPreTokenizer::kPatterns[i];
+    deepseek =
+        !result.steps_[i]->remove_matches && result.steps_[i]->source_pattern == DeepSeekPreTokenizer::kPatterns[i];
   }
   if (deepseek) result.deepseek_ = std::make_unique<DeepSeekPreTokenizer>();
   return result;
@@ -141,7 +145,8 @@ void add_steps(const nlohmann::json& spec, const std::string& where,
   const std::string type = string_field(spec, "type", where);
   if (type == "Sequence") {
     const auto it = spec.find("pretokenizers");
-    if (it == spec.end() || !it->is_array()) throw TokenizerError(where + ": pre_tokenizer Sequence lacks the array \"pretokenizers\"");
+    if (it == spec.end() || !it->is_array())
+      throw TokenizerError(where + ": pre_tokenizer Sequence lacks the array \"pretokenizers\"");
     for (const auto& child : *it) add_steps(child, where, steps, byte_level);
     return;
   }
@@ -151,10 +156,12 @@ void add_steps(const nlohmann::json& spec, const std::string& where,
     }
     if (spec.value("use_regex", true)) {
       // The GPT-2 split that ByteLevel runs when use_regex is true.
-      nlohmann::json split = {{"type", "Split"},
-                              {"pattern", {{"Regex", "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"}}},
-                              {"behavior", "Isolated"},
-                              {"invert", false}};
+      nlohmann::json split = {
+          {"type", "Split"},
+          {"pattern",
+           {{"Regex", "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"}}},
+          {"behavior", "Isolated"},
+          {"invert", false}};
       add_steps(split, where, steps, byte_level);
     }
     byte_level = true;
@@ -162,7 +169,8 @@ void add_steps(const nlohmann::json& spec, const std::string& where,
   }
   if (type != "Split") throw TokenizerError(where + ": pre_tokenizer type \"" + type + "\" is not supported");
   const auto pattern_it = spec.find("pattern");
-  if (pattern_it == spec.end() || !pattern_it->is_object()) throw TokenizerError(where + ": Split pre_tokenizer lacks \"pattern\"");
+  if (pattern_it == spec.end() || !pattern_it->is_object())
+    throw TokenizerError(where + ": Split pre_tokenizer lacks \"pattern\"");
   std::string re2_pattern;
   auto step = std::make_unique<PreTokenizer::Step>();
   if (pattern_it->contains("Regex") && (*pattern_it)["Regex"].is_string()) {
@@ -217,8 +225,8 @@ void PreTokenizer::split_one(const Step& step, std::string_view piece, std::vect
     }
     if (step.whitespace_lookahead && end < piece.size() && may_start_whitespace(piece[start])) {
       // Ask re2 which alternative matched (group 1 = the rewritten `\s+(?!\S)|\s+`).
-      if (step.regex->Match(text, start, piece.size(), re2::RE2::ANCHOR_START, match, 2) && match[1].data() != nullptr &&
-          match[1].data() == piece.data() + start) {
+      if (step.regex->Match(text, start, piece.size(), re2::RE2::ANCHOR_START, match, 2) &&
+          match[1].data() != nullptr && match[1].data() == piece.data() + start) {
         const std::size_t last = utf8::last_char_start(piece, end);
         if (last > start) end = last;  // `\s+(?!\S)`: leave the last space for the next word
       }

@@ -34,7 +34,8 @@ void check_normalizer(const nlohmann::json& root, const std::string& where) {
       (*it)["normalizers"].is_array() && (*it)["normalizers"].empty()) {
     return;
   }
-  throw TokenizerError(where + ": only an empty \"normalizer\" is supported, this file has " + it->dump().substr(0, 80));
+  throw TokenizerError(where + ": only an empty \"normalizer\" is supported, this file has " +
+                       it->dump().substr(0, 80));
 }
 
 void check_decoder(const nlohmann::json& root, const std::string& where) {
@@ -54,10 +55,12 @@ std::vector<AddedToken> parse_added_tokens(const nlohmann::json& root, const std
       throw TokenizerError(where + ": an \"added_tokens\" entry lacks an integer \"id\" or a string \"content\"");
     }
     const auto id = entry["id"].get<std::int64_t>();
-    if (id < 0 || id >= (1LL << 30)) throw TokenizerError(where + ": added token id " + std::to_string(id) + " is out of range");
+    if (id < 0 || id >= (1LL << 30))
+      throw TokenizerError(where + ": added token id " + std::to_string(id) + " is out of range");
     for (const char* flag : {"lstrip", "rstrip", "single_word"}) {
       if (entry.value(flag, false)) {
-        throw TokenizerError(where + ": added token " + std::to_string(id) + " sets \"" + flag + "\", which is not supported");
+        throw TokenizerError(where + ": added token " + std::to_string(id) + " sets \"" + flag +
+                             "\", which is not supported");
       }
     }
     tokens.push_back({static_cast<std::int32_t>(id), entry["content"].get<std::string>(), entry.value("special", false),
@@ -155,7 +158,9 @@ bool Tokenizer::is_valid_id(std::int32_t id) const {
   return id >= 0 && id < vocab_size() && id_known_[static_cast<std::size_t>(id)];
 }
 
-bool Tokenizer::is_special(std::int32_t id) const { return is_valid_id(id) && id_special_[static_cast<std::size_t>(id)]; }
+bool Tokenizer::is_special(std::int32_t id) const {
+  return is_valid_id(id) && id_special_[static_cast<std::size_t>(id)];
+}
 
 const std::string& Tokenizer::token_bytes(std::int32_t id) const {
   if (!is_valid_id(id)) {

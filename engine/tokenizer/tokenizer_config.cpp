@@ -28,7 +28,8 @@ TokenizerConfig TokenizerConfig::from_json(const nlohmann::json& config, const s
   result.eos_token = token_string(config, "eos_token", where);
   result.pad_token = token_string(config, "pad_token", where);
   result.unk_token = token_string(config, "unk_token", where);
-  if (const auto it = config.find("add_bos_token"); it != config.end() && it->is_boolean()) result.add_bos_token = it->get<bool>();
+  if (const auto it = config.find("add_bos_token"); it != config.end() && it->is_boolean())
+    result.add_bos_token = it->get<bool>();
   const auto tmpl = config.find("chat_template");
   if (tmpl != config.end() && !tmpl->is_null()) {
     if (tmpl->is_string()) {
@@ -36,8 +37,8 @@ TokenizerConfig TokenizerConfig::from_json(const nlohmann::json& config, const s
     } else if (tmpl->is_array()) {
       // Newer files: [{"name": "default", "template": "..."}, {"name": "tool_use", ...}]
       for (const auto& entry : *tmpl) {
-        if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() || !entry.contains("template") ||
-            !entry["template"].is_string()) {
+        if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() ||
+            !entry.contains("template") || !entry["template"].is_string()) {
           throw TokenizerError(where + ": a \"chat_template\" list entry lacks a string \"name\" or \"template\"");
         }
         result.chat_templates[entry["name"].get<std::string>()] = entry["template"].get<std::string>();

@@ -27,7 +27,9 @@ class Handler {
     }
     return value([&] { return dom_.number_unsigned(v); });
   }
-  bool number_float(Json::number_float_t v, const Json::string_t& s) { return value([&] { return dom_.number_float(v, s); }); }
+  bool number_float(Json::number_float_t v, const Json::string_t& s) {
+    return value([&] { return dom_.number_float(v, s); });
+  }
   bool binary(Json::binary_t& v) { return value([&] { return dom_.binary(v); }); }
   bool string(Json::string_t& s) {
     if (mode_ == Mode::kMerges && depth_ == 1) {
@@ -136,7 +138,8 @@ class Handler {
     return true;
   }
   void bad_merge() {
-    if (out_.tables.bad_merge_index < 0) out_.tables.bad_merge_index = static_cast<std::int64_t>(out_.tables.merges.size());
+    if (out_.tables.bad_merge_index < 0)
+      out_.tables.bad_merge_index = static_cast<std::int64_t>(out_.tables.merges.size());
   }
   // A container nested where only scalars (or merge pairs) belong: skipped, and recorded as malformed.
   bool enter_unexpected() {
@@ -144,7 +147,8 @@ class Handler {
       mode_ = mode_ == Mode::kVocabPending ? Mode::kVocab : Mode::kMerges;
       depth_ = 0;
     }
-    if (mode_ == Mode::kVocab && out_.tables.bad_vocab_key.empty()) out_.tables.bad_vocab_key = key_.empty() ? "?" : key_;
+    if (mode_ == Mode::kVocab && out_.tables.bad_vocab_key.empty())
+      out_.tables.bad_vocab_key = key_.empty() ? "?" : key_;
     if (mode_ == Mode::kMerges) bad_merge();
     ++depth_;
     return true;

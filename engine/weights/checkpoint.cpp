@@ -45,8 +45,8 @@ std::map<std::string, std::string> read_weight_map(const std::filesystem::path& 
   std::map<std::string, std::string> weight_map;
   for (const auto& [tensor, shard] : map_it->items()) {
     if (!shard.is_string()) {
-      throw LoadError(fmt::format("{}: tensor {} is mapped to {}, not to a file name.", source, quote_for_message(tensor),
-                                  shard.dump()));
+      throw LoadError(fmt::format("{}: tensor {} is mapped to {}, not to a file name.", source,
+                                  quote_for_message(tensor), shard.dump()));
     }
     check_shard_name(shard.get<std::string>(), tensor, source);
     weight_map.emplace(tensor, shard.get<std::string>());
@@ -145,7 +145,8 @@ const TensorView* Checkpoint::find(const std::string& name) const {
 const TensorView& Checkpoint::get(const std::string& name) const {
   const TensorView* view = find(name);
   if (view == nullptr) {
-    throw LoadError(fmt::format("{}: tensor {} is not in the checkpoint.", impl_->directory.string(), quote_for_message(name)));
+    throw LoadError(
+        fmt::format("{}: tensor {} is not in the checkpoint.", impl_->directory.string(), quote_for_message(name)));
   }
   return *view;
 }

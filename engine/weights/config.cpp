@@ -157,7 +157,8 @@ void parse_rope(const ConfigReader& in, const std::string& source, ModelConfig& 
   config.max_position_embeddings = in.integer("max_position_embeddings", 1, kMaxPositions);
   if (!in.has("rope_scaling")) return;  // absent or null: plain RoPE
   const auto& scaling = in.required("rope_scaling");
-  if (!scaling.is_object()) throw in.error("rope_scaling", fmt::format("must be an object or null, got {}", scaling.dump()));
+  if (!scaling.is_object())
+    throw in.error("rope_scaling", fmt::format("must be an object or null, got {}", scaling.dump()));
   const ConfigReader yarn_in(scaling, source, "rope_scaling.");
   // transformers spells the kind "type" in older configs and "rope_type" in newer ones.
   yarn_in.require_string(yarn_in.has("type") ? "type" : "rope_type", {"yarn"});
@@ -187,8 +188,9 @@ void parse_quantization(const ConfigReader& in, const std::string& source, Model
   if (!block.is_array() || block.size() != 2 || !block[0].is_number_integer() || !block[1].is_number_integer() ||
       block[0].get<std::int64_t>() < 1 || block[0].get<std::int64_t>() > 65536 ||
       block[0].get<std::int64_t>() != block[1].get<std::int64_t>()) {
-    throw q_in.error("weight_block_size",
-                     fmt::format("is {}; r1eval supports only square blocks [n, n] with 1 <= n <= 65536", block.dump()));
+    throw q_in.error(
+        "weight_block_size",
+        fmt::format("is {}; r1eval supports only square blocks [n, n] with 1 <= n <= 65536", block.dump()));
   }
   config.fp8_block_size = block[0].get<std::int64_t>();
 }

@@ -79,7 +79,8 @@ float decode_e4m3(std::uint8_t bits) {
 
 std::array<float, 256> make_e4m3_table() {
   std::array<float, 256> table{};
-  for (int code = 0; code < 256; ++code) table[static_cast<std::size_t>(code)] = decode_e4m3(static_cast<std::uint8_t>(code));
+  for (int code = 0; code < 256; ++code)
+    table[static_cast<std::size_t>(code)] = decode_e4m3(static_cast<std::uint8_t>(code));
   return table;
 }
 

@@ -35,7 +35,8 @@ void quantize_fp8_blocks(std::span<const float> values, std::int64_t rows, std::
       const std::int64_t c1 = std::min(cols, c0 + block);
       float amax = 0.0f;
       for (std::int64_t r = r0; r < r1; ++r) {
-        for (std::int64_t c = c0; c < c1; ++c) amax = std::max(amax, std::fabs(values[static_cast<std::size_t>(r * cols + c)]));
+        for (std::int64_t c = c0; c < c1; ++c)
+          amax = std::max(amax, std::fabs(values[static_cast<std::size_t>(r * cols + c)]));
       }
       const float scale = amax > 0.0f ? amax / kE4M3Max : 1.0f;
       scales[static_cast<std::size_t>(br * grid_cols + bc)] = scale;

@@ -103,7 +103,8 @@ void validate_checkpoint(const ModelConfig& config, const Checkpoint& checkpoint
     }
     if (view->shape != expected.shape) {
       throw LoadError(fmt::format("{}: tensor {} has shape {} but config.json implies {}.", view->file,
-                                  quote_for_message(expected.name), shape_text(view->shape), shape_text(expected.shape)));
+                                  quote_for_message(expected.name), shape_text(view->shape),
+                                  shape_text(expected.shape)));
     }
     if (view->dtype != DType::F8_E4M3) continue;  // BF16, F16 and F32 are all readable as they are
     if (expected.fp8 == Fp8Storage::Never) {

@@ -19,7 +19,8 @@ std::string read_text_file(const std::filesystem::path& path, std::uint64_t max_
   const auto size = std::filesystem::file_size(path, error);
   if (error) throw LoadError(fmt::format("{}: cannot read the file size ({}).", path.string(), error.message()));
   if (size > max_bytes) {
-    throw LoadError(fmt::format("{}: the file has {} bytes, more than the {} accepted.", path.string(), size, max_bytes));
+    throw LoadError(
+        fmt::format("{}: the file has {} bytes, more than the {} accepted.", path.string(), size, max_bytes));
   }
   std::ifstream in(path, std::ios::binary);
   std::string text(static_cast<std::size_t>(size), '\0');

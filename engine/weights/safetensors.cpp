@@ -45,7 +45,8 @@ SafetensorsEntry parse_entry(const std::string& name, const nlohmann::json& valu
   entry.dtype = *dtype;
 
   const auto shape_it = value.find("shape");
-  if (shape_it == value.end() || !shape_it->is_array()) throw LoadError(fmt::format("{} has no \"shape\" array.", where));
+  if (shape_it == value.end() || !shape_it->is_array())
+    throw LoadError(fmt::format("{} has no \"shape\" array.", where));
   if (shape_it->size() > kMaxTensorRank) {
     throw LoadError(fmt::format("{} has {} dimensions (at most {} are supported).", where, shape_it->size(),
                                 kMaxTensorRank));
@@ -107,16 +108,18 @@ void check_tiling(std::vector<SafetensorsEntry>& entries, std::uint64_t data_siz
   const SafetensorsEntry* previous = nullptr;
   for (const auto& entry : entries) {
     if (entry.end > data_size) {
-      throw LoadError(fmt::format("{}: tensor {} has data_offsets [{}, {}] past the end of the {}-byte data section (is the file truncated?).",
-                                  file, quote_for_message(entry.name), entry.begin, entry.end, data_size));
+      throw LoadError(fmt::format(
+          "{}: tensor {} has data_offsets [{}, {}] past the end of the {}-byte data section (is the file truncated?).",
+          file, quote_for_message(entry.name), entry.begin, entry.end, data_size));
     }
     if (entry.begin < expected_begin) {
       throw LoadError(fmt::format("{}: tensor {} (data_offsets [{}, {}]) overlaps tensor {} (ending at {}).", file,
-                                  quote_for_message(entry.name), entry.begin, entry.end, quote_for_message(previous->name), expected_begin));
+                                  quote_for_message(entry.name), entry.begin, entry.end,
+                                  quote_for_message(previous->name), expected_begin));
     }
     if (entry.begin > expected_begin) {
-      throw LoadError(fmt::format("{}: tensor {} starts at data offset {}, leaving a gap of unused bytes from {}.", file,
-                                  quote_for_message(entry.name), entry.begin, expected_begin));
+      throw LoadError(fmt::format("{}: tensor {} starts at data offset {}, leaving a gap of unused bytes from {}.",
+                                  file, quote_for_message(entry.name), entry.begin, expected_begin));
     }
     expected_begin = entry.end;
     previous = &entry;

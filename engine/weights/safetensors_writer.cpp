@@ -57,11 +57,13 @@ void commit(std::FILE*& file, const std::filesystem::path& temp, const std::file
   const bool closed = std::fclose(file) == 0;
   file = nullptr;
   if (!flushed || !closed) {
-    throw std::runtime_error(fmt::format("{}: cannot finish writing the file ({}).", temp.string(), std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("{}: cannot finish writing the file ({}).", temp.string(), std::strerror(errno)));
   }
   std::error_code error;
   std::filesystem::rename(temp, path, error);
-  if (error) throw std::runtime_error(fmt::format("{}: cannot rename into place ({}).", path.string(), error.message()));
+  if (error)
+    throw std::runtime_error(fmt::format("{}: cannot rename into place ({}).", path.string(), error.message()));
 }
 
 }  // namespace

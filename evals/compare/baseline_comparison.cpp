@@ -18,7 +18,8 @@ std::int64_t parse_run_id(const std::string& text) {
     throw std::invalid_argument("baseline '" + text + "' is neither a run id nor paper:NAME (names: " +
                                 [] {
                                   std::string names;
-                                  for (const std::string& n : suites::paper_baseline_names()) names += (names.empty() ? "" : ", ") + n;
+                                  for (const std::string& n : suites::paper_baseline_names())
+                                    names += (names.empty() ? "" : ", ") + n;
                                   return names;
                                 }() + ")");
   }

@@ -44,11 +44,10 @@ std::vector<SuiteSamples> group_samples(std::span<const reports::db::SampleRow> 
                 [](const reports::db::SampleRow* a, const reports::db::SampleRow* b) {
                   return a->sample_index < b->sample_index;
                 });
-      const auto twin = std::adjacent_find(
-          problem.samples.begin(), problem.samples.end(),
-          [](const reports::db::SampleRow* a, const reports::db::SampleRow* b) {
-            return a->sample_index == b->sample_index;
-          });
+      const auto twin = std::adjacent_find(problem.samples.begin(), problem.samples.end(),
+                                           [](const reports::db::SampleRow* a, const reports::db::SampleRow* b) {
+                                             return a->sample_index == b->sample_index;
+                                           });
       if (twin != problem.samples.end()) {
         throw std::invalid_argument("sample " + std::to_string((*twin)->sample_index) + " of problem '" +
                                     problem.problem_id + "' in suite '" + suite.suite + "' appears twice");

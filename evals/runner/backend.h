@@ -19,7 +19,7 @@ struct SamplingSettings {
 // One problem's worth of samples. Each sample has its own RNG stream, so any sample can be reproduced alone.
 struct CompletionRequest {
   std::uint64_t id = 0;
-  std::string user_message;                   // rendered by the backend through the chat template
+  std::string user_message;           // rendered by the backend through the chat template
   std::string template_name;          // "r1" (the model's chat template, answer opened with "<think>\n"), "r1-zero"...
   std::vector<std::uint64_t> streams;  // one completion per stream
   SamplingSettings sampling;

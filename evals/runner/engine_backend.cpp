@@ -44,8 +44,9 @@ EngineBackend::EngineBackend(const std::filesystem::path& model_dir, EngineBacke
   impl_->model = engine::model::Model::load(model_dir, options.model);
   impl_->tok = engine::tokenizer::Tokenizer::load(model_dir);
   if (!impl_->tok) {
-    throw std::runtime_error(model_dir.string() +
-                             " has no tokenizer.json and tokenizer_config.json; evaluations need the model's tokenizer");
+    throw std::runtime_error(
+        model_dir.string() +
+        " has no tokenizer.json and tokenizer_config.json; evaluations need the model's tokenizer");
   }
   impl_->generator = std::make_unique<engine::scheduler::BatchGenerator>(*impl_->model, options.scheduler);
 }
@@ -80,14 +81,16 @@ void EngineBackend::submit(const CompletionRequest& request) {
   g.prompt = prompt_ids(request.user_message, request.template_name);
   g.streams = request.streams;
   g.options.max_new_tokens = request.max_new_tokens;
-  g.options.sampling = engine::model::SamplingParams{request.sampling.temperature, request.sampling.top_p, 0, request.sampling.seed};
+  g.options.sampling =
+      engine::model::SamplingParams{request.sampling.temperature, request.sampling.top_p, 0, request.sampling.seed};
   g.options.sampleable_vocab = impl_->tok->vocab_size();
   const auto model_eos = impl_->model->config().eos_token_id;
-  if (impl_->tok->eos_id() && *impl_->tok->eos_id() != model_eos) g.options.stop_tokens.push_back(*impl_->tok->eos_id());
+  if (impl_->tok->eos_id() && *impl_->tok->eos_id() != model_eos)
+    g.options.stop_tokens.push_back(*impl_->tok->eos_id());
   // A budget past what the context leaves after the prompt is clamped; a prompt that leaves no room cannot run.
-  g.options.max_new_tokens = engine::model::budget_within_context(static_cast<std::int64_t>(g.prompt.size()),
-                                                          request.max_new_tokens,
-                                                          impl_->model->config().max_position_embeddings);
+  g.options.max_new_tokens =
+      engine::model::budget_within_context(static_cast<std::int64_t>(g.prompt.size()), request.max_new_tokens,
+                                           impl_->model->config().max_position_embeddings);
   impl_->budgets[request.id] = {g.options.max_new_tokens, request.streams.size()};
   impl_->generator->submit(std::move(g));
 }
@@ -107,7 +110,8 @@ void EngineBackend::advance(std::vector<Completion>& finished) {
       c.max_new_tokens = budget->second.max_new_tokens;
       if (--budget->second.outstanding == 0) impl_->budgets.erase(budget);
     }
-    if (f.result.finish == engine::model::FinishReason::kStop) tokens.pop_back();  // the stop token has no text of the answer
+    if (f.result.finish == engine::model::FinishReason::kStop)
+      tokens.pop_back();  // the stop token has no text of the answer
     c.text = impl_->tok->decode(tokens);
     c.prompt_tokens = f.result.prefill_tokens;
     c.prefill_seconds = f.result.prefill_seconds;

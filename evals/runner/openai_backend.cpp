@@ -56,9 +56,9 @@ struct Transfer {
   SseParser sse;
   std::vector<std::string> events;
   OpenAiReply reply;
-  bool done = false;          // "[DONE]" arrived
-  std::string body;           // a whole response, or an error body
-  std::string reply_error;    // set when the stream broke the API; the transfer is then aborted
+  bool done = false;        // "[DONE]" arrived
+  std::string body;         // a whole response, or an error body
+  std::string reply_error;  // set when the stream broke the API; the transfer is then aborted
   Clock::time_point started;
   Clock::time_point first_byte;
   bool any_event = false;
@@ -118,7 +118,7 @@ std::uint64_t sample_stream_of_endpoint_seed(std::int64_t seed, std::uint64_t ru
 struct OpenAiBackend::Impl {
   OpenAiBackendOptions options;
   CURLM* multi = nullptr;
-  std::deque<Job> waiting;                         // not yet sent, or waiting for a retry
+  std::deque<Job> waiting;  // not yet sent, or waiting for a retry
   std::list<std::unique_ptr<Transfer>> in_flight;
   std::mt19937_64 jitter{std::random_device{}()};
   std::optional<engine::tokenizer::ChatTemplate> r1_zero;
@@ -162,8 +162,8 @@ struct OpenAiBackend::Impl {
 
   void start_ready() {
     const auto now = Clock::now();
-    for (auto it = waiting.begin(); it != waiting.end() && static_cast<std::int64_t>(in_flight.size()) <
-                                                               options.concurrency;) {
+    for (auto it = waiting.begin();
+         it != waiting.end() && static_cast<std::int64_t>(in_flight.size()) < options.concurrency;) {
       if (it->not_before <= now) {
         start(std::move(*it));
         it = waiting.erase(it);
@@ -188,9 +188,9 @@ struct OpenAiBackend::Impl {
     if (job.attempts > options.max_retries) return fail(job, error, finished);
     // Exponential backoff with jitter (half to all of the delay), so that clients rejected together do not return
     // together; the server's Retry-After is a floor.
-    const double exponential = std::min(options.backoff_cap_seconds,
-                                        options.backoff_seconds * static_cast<double>(1LL << std::min<std::int64_t>(
-                                                                                          job.attempts - 1, 30)));
+    const double exponential =
+        std::min(options.backoff_cap_seconds,
+                 options.backoff_seconds * static_cast<double>(1LL << std::min<std::int64_t>(job.attempts - 1, 30)));
     const double delay =
         std::max(retry_after_seconds, exponential * std::uniform_real_distribution<double>(0.5, 1.0)(jitter));
     job.not_before = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
@@ -203,8 +203,8 @@ struct OpenAiBackend::Impl {
     const long status = http_status(t.easy);
     if (!t.reply_error.empty()) return retry_or_fail(std::move(job), t.reply_error, 0, finished);
     if (result == CURLE_OPERATION_TIMEDOUT) {
-      return retry_or_fail(std::move(job),
-                           fmt::format("idle timeout: no byte for {} s", options.idle_timeout_seconds), 0, finished);
+      return retry_or_fail(std::move(job), fmt::format("idle timeout: no byte for {} s", options.idle_timeout_seconds),
+                           0, finished);
     }
     if (result != CURLE_OK) {
       return retry_or_fail(std::move(job), fmt::format("connection error: {}", curl_easy_strerror(result)), 0,
@@ -260,7 +260,8 @@ OpenAiBackend::OpenAiBackend(OpenAiBackendOptions options) : impl_(std::make_uni
   impl_->multi = curl_multi_init();
   if (impl_->multi == nullptr) throw std::runtime_error("libcurl could not create a multi handle");
   // The r1-zero prompt is rendered here; the BOS token is left to the server, which adds its own.
-  impl_->r1_zero = engine::tokenizer::ChatTemplate::select(engine::tokenizer::TokenizerConfig{}, engine::tokenizer::ChatTemplate::kR1Zero);
+  impl_->r1_zero = engine::tokenizer::ChatTemplate::select(engine::tokenizer::TokenizerConfig{},
+                                                           engine::tokenizer::ChatTemplate::kR1Zero);
 }
 
 OpenAiBackend::~OpenAiBackend() {
@@ -271,9 +272,14 @@ OpenAiBackend::~OpenAiBackend() {
 
 nlohmann::json OpenAiBackend::provenance() const {
   const OpenAiBackendOptions& o = impl_->options;
-  return {{"backend", "openai"},         {"base_url", o.base_url},       {"served_model", o.served_model},
-          {"api", o.api.empty() ? "per-template" : o.api}, {"stream", o.stream}, {"concurrency", o.concurrency},
-          {"max_retries", o.max_retries}, {"idle_timeout_seconds", o.idle_timeout_seconds}};
+  return {{"backend", "openai"},
+          {"base_url", o.base_url},
+          {"served_model", o.served_model},
+          {"api", o.api.empty() ? "per-template" : o.api},
+          {"stream", o.stream},
+          {"concurrency", o.concurrency},
+          {"max_retries", o.max_retries},
+          {"idle_timeout_seconds", o.idle_timeout_seconds}};
 }
 
 std::string OpenAiBackend::api_for(const std::string& template_name) const {

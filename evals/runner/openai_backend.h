@@ -12,15 +12,15 @@
 namespace r1eval::evals::runner {
 
 struct OpenAiBackendOptions {
-  std::string base_url;      // as OpenAI's clients take it, e.g. "http://host:8000/v1"; endpoints are appended
-  std::string served_model;  // the "model" field of every request
-  std::string api;           // "chat", "completions", or "" (chat for the r1 template, completions for r1-zero)
-  std::string api_key;       // sent as a bearer token when not empty; never recorded
-  std::int64_t concurrency = 32;        // requests in flight
+  std::string base_url;           // as OpenAI's clients take it, e.g. "http://host:8000/v1"; endpoints are appended
+  std::string served_model;       // the "model" field of every request
+  std::string api;                // "chat", "completions", or "" (chat for the r1 template, completions for r1-zero)
+  std::string api_key;            // sent as a bearer token when not empty; never recorded
+  std::int64_t concurrency = 32;  // requests in flight
   double idle_timeout_seconds = 600.0;  // a request that receives no byte (keep-alives count) this long is retried
   double connect_timeout_seconds = 30.0;
-  std::int64_t max_retries = 6;         // further attempts of a sample after its first
-  double backoff_seconds = 1.0;         // first retry delay, doubled per attempt, with jitter
+  std::int64_t max_retries = 6;  // further attempts of a sample after its first
+  double backoff_seconds = 1.0;  // first retry delay, doubled per attempt, with jitter
   double backoff_cap_seconds = 60.0;
   bool stream = true;
 };

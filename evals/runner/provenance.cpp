@@ -19,7 +19,8 @@ std::string file_hash(const fs::path& path) {
   if (!in) throw std::runtime_error("cannot read " + path.string() + " to fingerprint the model");
   datasets::Sha256 hash;
   char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) hash.update(std::string_view(buffer, static_cast<std::size_t>(in.gcount())));
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
+    hash.update(std::string_view(buffer, static_cast<std::size_t>(in.gcount())));
   return hash.finish();
 }
 

@@ -1,5 +1,5 @@
-// What a run records about where it came from: the machine and the exact model files (the build: common/build_info.h), so two results
-// can be told apart long after the run.
+// What a run records about where it came from: the machine and the exact model files (the build: common/build_info.h),
+// so two results can be told apart long after the run.
 #pragma once
 
 #include <filesystem>

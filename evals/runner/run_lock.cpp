@@ -35,9 +35,10 @@ RunLock RunLock::acquire(const std::filesystem::path& db, const std::string& run
     const int error = errno;
     ::close(fd);
     if (error == EAGAIN || error == EACCES) {
-      throw std::runtime_error(fmt::format("another process is already evaluating this run of {}; wait for it to "
-                                           "end, or stop it, then run the same command again to resume",
-                                           db.string()));
+      throw std::runtime_error(
+          fmt::format("another process is already evaluating this run of {}; wait for it to "
+                      "end, or stop it, then run the same command again to resume",
+                      db.string()));
     }
     throw std::runtime_error(fmt::format("cannot lock the run in {}: {}", db.string(), std::strerror(error)));
   }

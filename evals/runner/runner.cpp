@@ -125,7 +125,8 @@ std::uint64_t sample_stream(const std::string& suite, const std::string& problem
   // splits of the same characters collide, then SplitMix64's mix to spread the bits.
   const std::string index = std::to_string(sample_index);
   std::uint64_t h = common::kFnv1aOffset;
-  for (const std::string_view field : {std::string_view(suite), std::string_view(problem_id), std::string_view(index)}) {
+  for (const std::string_view field :
+       {std::string_view(suite), std::string_view(problem_id), std::string_view(index)}) {
     h = common::fnv1a("\xff", common::fnv1a(field, h));
   }
   return common::splitmix64_mix(h);
@@ -279,7 +280,8 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
       progress.sample_done(c.completion_tokens, --todo.outstanding == 0);
     }
     const auto now = std::chrono::steady_clock::now();
-    if (static_cast<std::int64_t>(unwritten.size()) >= options.write_batch || now - last_flush > std::chrono::seconds(2)) {
+    if (static_cast<std::int64_t>(unwritten.size()) >= options.write_batch ||
+        now - last_flush > std::chrono::seconds(2)) {
       flush();
       last_flush = now;
     }

@@ -47,15 +47,15 @@ struct RunOutcome {
   std::int64_t samples_generated = 0;  // by this invocation
   // Samples the backend gave up on (an endpoint that never answered): not stored, so resuming requests them again.
   std::int64_t samples_failed = 0;
-  std::string last_failure;            // the backend's reason for the latest of them
+  std::string last_failure;             // the backend's reason for the latest of them
   bool stopped_after_failures = false;  // max_consecutive_failures in a row ended the run early
   // Samples the backend could not take (a prompt past the model's context) or stopped on non-finite logits:
   // not stored, so they are never scored and the next identical command tries them again.
   std::int64_t samples_not_generated = 0;
-  std::string not_generated_reason;    // the backend's sentence for the first of them
+  std::string not_generated_reason;  // the backend's sentence for the first of them
   // Samples that ran with a smaller budget than asked, as the model's context left less after the prompt.
   std::int64_t samples_clamped = 0;
-  std::int64_t smallest_budget = 0;    // the smallest such budget
+  std::int64_t smallest_budget = 0;  // the smallest such budget
   std::vector<reports::db::MetricRow> metrics;
 };
 

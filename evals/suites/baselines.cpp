@@ -29,7 +29,8 @@ BaselineFigure read_figure(const nlohmann::json& item, const std::string& defaul
   BaselineFigure figure;
   figure.suite = string_at(item, "suite", where);
   if (std::find(suites.begin(), suites.end(), figure.suite) == suites.end()) {
-    throw std::invalid_argument(where + ": unknown suite '" + figure.suite + "'" + common::did_you_mean(figure.suite, suites));
+    throw std::invalid_argument(where + ": unknown suite '" + figure.suite + "'" +
+                                common::did_you_mean(figure.suite, suites));
   }
   figure.metric = string_at(item, "metric", where);
   const auto value = item.find("value");
@@ -70,7 +71,8 @@ std::map<std::string, std::vector<BaselineFigure>> read_baselines(const std::fil
       figures.push_back(read_figure(item, source, where, suites));
       for (std::size_t i = 0; i + 1 < figures.size(); ++i) {
         if (figures[i].suite == figures.back().suite && figures[i].metric == figures.back().metric) {
-          throw std::invalid_argument(where + ": " + figures.back().suite + " " + figures.back().metric + " is given twice");
+          throw std::invalid_argument(where + ": " + figures.back().suite + " " + figures.back().metric +
+                                      " is given twice");
         }
       }
     }
@@ -81,7 +83,8 @@ std::map<std::string, std::vector<BaselineFigure>> read_baselines(const std::fil
 namespace {
 
 const std::map<std::string, std::vector<BaselineFigure>>& bundled() {
-  static const std::map<std::string, std::vector<BaselineFigure>> baselines = read_baselines(common::baselines_dir() / "paper.json");
+  static const std::map<std::string, std::vector<BaselineFigure>> baselines =
+      read_baselines(common::baselines_dir() / "paper.json");
   return baselines;
 }
 

@@ -58,7 +58,8 @@ std::string user_message(const Suite& suite, const datasets::Problem& problem);
 // A source row that already holds one of these keys is rejected as bad data.
 //
 // The same with the data read from `datasets_dir` (the repository's datasets/ folder by default).
-datasets::Dataset load_suite_problems(const Suite& suite, std::int64_t limit, const std::filesystem::path& datasets_dir);
+datasets::Dataset load_suite_problems(const Suite& suite, std::int64_t limit,
+                                      const std::filesystem::path& datasets_dir);
 // Every suite file (*.json) in `dir`, parsed and checked, sorted by name. Throws std::invalid_argument naming the
 // file and the key for a bad file.
 std::vector<Suite> read_suites(const std::filesystem::path& dir);

@@ -45,7 +45,8 @@ class SuiteReader {
   }
   std::string optional_text(std::string_view key, const std::string& fallback) const { return text(key, &fallback); }
 
-  std::string one_of(std::string_view key, const std::string& fallback, std::initializer_list<std::string_view> allowed) const {
+  std::string one_of(std::string_view key, const std::string& fallback,
+                     std::initializer_list<std::string_view> allowed) const {
     const std::string value = optional_text(key, fallback);
     if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
       std::string list;
@@ -58,7 +59,8 @@ class SuiteReader {
   std::int64_t positive(std::string_view key, std::int64_t fallback) const {
     const auto it = document_.find(key);
     if (it == document_.end()) return fallback;
-    if (!it->is_number_integer() || it->get<std::int64_t>() < 1) fail("key '" + std::string(key) + "' must be a positive integer");
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 1)
+      fail("key '" + std::string(key) + "' must be a positive integer");
     return it->get<std::int64_t>();
   }
 
@@ -68,7 +70,8 @@ class SuiteReader {
       if (required) fail("missing key '" + std::string(key) + "'");
       return {};
     }
-    if (!it->is_array() || (required && it->empty())) fail("key '" + std::string(key) + "' must be a non-empty list of strings");
+    if (!it->is_array() || (required && it->empty()))
+      fail("key '" + std::string(key) + "' must be a non-empty list of strings");
     std::vector<std::string> values;
     for (const nlohmann::json& value : *it) {
       if (!value.is_string() || value.get_ref<const std::string&>().empty()) {
@@ -142,7 +145,8 @@ Suite parse_suite(const std::string& json_text, const std::filesystem::path& fil
   suite.description = reader.required_text("description");
   suite.loader = reader.required_text("loader");
   if (!datasets::has_loader(suite.loader)) {
-    reader.fail("unknown dataset loader '" + suite.loader + "'" + common::did_you_mean(suite.loader, datasets::loader_names()));
+    reader.fail("unknown dataset loader '" + suite.loader + "'" +
+                common::did_you_mean(suite.loader, datasets::loader_names()));
   }
   suite.files = reader.list("files", true);
   for (const std::string& data_file : suite.files) check_data_path(reader, data_file);
@@ -164,7 +168,8 @@ Suite parse_suite(const std::string& json_text, const std::filesystem::path& fil
   if (!suite.generator.empty()) {
     const std::vector<std::string> generators = datasets::generator_names();
     if (std::find(generators.begin(), generators.end(), suite.generator) == generators.end()) {
-      reader.fail("unknown problem generator '" + suite.generator + "'" + common::did_you_mean(suite.generator, generators));
+      reader.fail("unknown problem generator '" + suite.generator + "'" +
+                  common::did_you_mean(suite.generator, generators));
     }
   }
   return suite;

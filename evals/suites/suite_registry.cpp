@@ -12,7 +12,8 @@ namespace r1eval::evals::suites {
 std::vector<Suite> read_suites(const std::filesystem::path& dir) {
   std::error_code error;
   std::filesystem::directory_iterator entries(dir, error);
-  if (error) throw std::invalid_argument("cannot read the suites folder " + dir.string() + " (" + error.message() + ")");
+  if (error)
+    throw std::invalid_argument("cannot read the suites folder " + dir.string() + " (" + error.message() + ")");
   std::vector<std::filesystem::path> files;
   for (const std::filesystem::directory_entry& entry : entries) {
     if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
@@ -22,7 +23,8 @@ std::vector<Suite> read_suites(const std::filesystem::path& dir) {
   for (const std::filesystem::path& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw std::invalid_argument("cannot read suite file " + file.string());
-    suites.push_back(parse_suite(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), file));
+    suites.push_back(
+        parse_suite(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), file));
   }
   // Names equal file names, so they are unique; sorting makes every listing stable.
   std::sort(suites.begin(), suites.end(), [](const Suite& a, const Suite& b) { return a.name < b.name; });

@@ -142,7 +142,8 @@ CgroupRun::~CgroupRun() {
 
 CgroupCounters CgroupRun::counters() const {
   CgroupCounters counters;
-  if (!memory_dir_.empty()) counters.oom_killed = keyed_value(read_file(memory_dir_ + "/memory.oom_control"), "oom_kill") > 0;
+  if (!memory_dir_.empty())
+    counters.oom_killed = keyed_value(read_file(memory_dir_ + "/memory.oom_control"), "oom_kill") > 0;
   if (!pids_dir_.empty()) counters.pids_refused = keyed_value(read_file(pids_dir_ + "/pids.events"), "max");
   if (!cpuacct_dir_.empty()) {
     const std::string usage = read_file(cpuacct_dir_ + "/cpuacct.usage");
@@ -207,7 +208,8 @@ std::unique_ptr<CgroupRun> CgroupV1::create(const std::string& name, int max_pid
   if (has_pids()) {
     pids_dir = pids_parent_ + "/" + group;
     if (mkdir(pids_dir.c_str(), 0755) != 0) return fail("cannot create cgroup " + pids_dir);
-    if (!write_file(pids_dir + "/pids.max", std::to_string(max_pids))) return fail("cannot set pids.max in " + pids_dir);
+    if (!write_file(pids_dir + "/pids.max", std::to_string(max_pids)))
+      return fail("cannot set pids.max in " + pids_dir);
   }
   if (has_memory()) {
     memory_dir = memory_parent_ + "/" + group;

@@ -58,7 +58,8 @@ std::vector<Block> fenced_blocks(std::string_view text) {
 
 bool is_python(std::string_view language) {
   std::string lower(language);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return lower == "python" || lower == "py" || lower == "python3" || lower == "py3";
 }
 

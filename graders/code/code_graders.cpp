@@ -53,7 +53,8 @@ class CodeGrader : public Grader {
     const bool only_task_id = original.problem.is_object() && original.problem.size() == 1 &&
                               original.problem.contains("task_id");
     if (only_task_id) {
-      resolved = {original.completion, original.gold, find_code_problem(name(), original.problem["task_id"], datasets_dir_)};
+      resolved = {original.completion, original.gold,
+                  find_code_problem(name(), original.problem["task_id"], datasets_dir_)};
     }
     const GradeRequest& request = only_task_id ? resolved : original;
     Verdict verdict;
@@ -149,8 +150,10 @@ class LiveCodeBenchGrader final : public CodeGrader {
     if (tests.functional) {
       TestJob job;
       job.mode = TestJob::Mode::kCall;
-      job.program = "from typing import *\nfrom collections import *\nfrom functools import *\nfrom itertools import *\n"
-                    "from heapq import *\nfrom bisect import *\nimport math\n" + code;
+      job.program =
+          "from typing import *\nfrom collections import *\nfrom functools import *\nfrom itertools import *\n"
+          "from heapq import *\nfrom bisect import *\nimport math\n" +
+          code;
       job.method = tests.method;
       job.cases = tests.cases;
       return finish(std::move(verdict), execute(sandbox(), job, retries()));

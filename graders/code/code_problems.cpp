@@ -47,7 +47,8 @@ const Index& index_of(const std::string& path, const char* key) {
     if (line.empty()) continue;
     nlohmann::json row = nlohmann::json::parse(line, nullptr, false);
     if (row.is_discarded() || !row.is_object() || !row.contains(key)) {
-      throw std::invalid_argument(path + " line " + std::to_string(number) + " is not a problem record with '" + key + "'");
+      throw std::invalid_argument(path + " line " + std::to_string(number) + " is not a problem record with '" + key +
+                                  "'");
     }
     const std::string id = id_text(row[key]);  // before the row is moved into the index
     if (row.contains("global_id")) index[id_text(row["global_id"])] = row;
@@ -58,13 +59,15 @@ const Index& index_of(const std::string& path, const char* key) {
 
 }  // namespace
 
-nlohmann::json find_code_problem(std::string_view grader, const nlohmann::json& task_id, const std::string& datasets_dir) {
+nlohmann::json find_code_problem(std::string_view grader, const nlohmann::json& task_id,
+                                 const std::string& datasets_dir) {
   const Suite suite = suite_of(grader);
   const std::string path = datasets_dir + "/" + suite.file;
   const Index& index = index_of(path, suite.key);
   const std::string id = id_text(task_id);
   const auto it = index.find(id);
-  if (it == index.end()) throw std::invalid_argument(std::string(grader) + ": no problem with task_id '" + id + "' in " + path);
+  if (it == index.end())
+    throw std::invalid_argument(std::string(grader) + ": no problem with task_id '" + id + "' in " + path);
   return it->second;
 }
 

@@ -12,6 +12,7 @@ namespace r1eval::graders::code {
 
 // `datasets_dir` is the repository's datasets/ folder. Throws std::invalid_argument naming the grader, the id and
 // the file when the problem is not there; thread-safe (files are read once and cached).
-nlohmann::json find_code_problem(std::string_view grader, const nlohmann::json& task_id, const std::string& datasets_dir);
+nlohmann::json find_code_problem(std::string_view grader, const nlohmann::json& task_id,
+                                 const std::string& datasets_dir);
 
 }  // namespace r1eval::graders::code

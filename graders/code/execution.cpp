@@ -116,9 +116,10 @@ Execution classify(const SandboxResult& run, const Record& record, const Sandbox
   e.wall_seconds = run.wall_seconds;
   if (!run.started || !record.started) {
     e.outcome = Outcome::kSandboxError;
-    e.detail = !run.sandbox_error.empty() ? run.sandbox_error
-                                          : "the harness did not start inside the sandbox" +
-                                                (run.stderr_text.empty() ? std::string() : ": " + tail(run.stderr_text, 400));
+    e.detail = !run.sandbox_error.empty()
+                   ? run.sandbox_error
+                   : "the harness did not start inside the sandbox" +
+                         (run.stderr_text.empty() ? std::string() : ": " + tail(run.stderr_text, 400));
     return e;
   }
   if (run.output_limit) {
@@ -153,7 +154,8 @@ Execution classify(const SandboxResult& run, const Record& record, const Sandbox
     e.tests_run = r.value("tests_run", 0);
     e.tests_passed = r.value("tests_passed", 0);
     const std::string error = r.value("error", std::string());
-    const std::string where = r.contains("test") ? "test " + std::to_string(r.value("test", 0)) : r.value("phase", std::string("program"));
+    const std::string where =
+        r.contains("test") ? "test " + std::to_string(r.value("test", 0)) : r.value("phase", std::string("program"));
     if (status == "done") {
       e.outcome = Outcome::kPass;
       e.detail = "passed " + std::to_string(e.tests_passed) + "/" + std::to_string(e.tests_run) + " tests";
@@ -202,7 +204,8 @@ Execution execute(const Sandbox& sandbox, const TestJob& job, int retries) {
       sandbox_job.stdin_data = job.stdin_data;
       sandbox_job.limits = job.limits;
       const SandboxResult run = sandbox.run(sandbox_job);
-      execution = classify(run, parse_record(run.record, nonce), job.limits != nullptr ? *job.limits : sandbox.settings().limits);
+      execution = classify(run, parse_record(run.record, nonce),
+                           job.limits != nullptr ? *job.limits : sandbox.settings().limits);
       if (job.mode == TestJob::Mode::kStdio) execution.stdout_text = run.stdout_text;
     } catch (const std::exception& error) {
       execution = Execution{};

@@ -196,7 +196,8 @@ LiveCodeBenchTests livecodebench_tests(const nlohmann::json& problem) {
       nlohmann::json metadata = problem.value("metadata", nlohmann::json::object());
       if (metadata.is_string()) metadata = nlohmann::json::parse(metadata.get<std::string>(), nullptr, false);
       tests.method = metadata.is_object() ? metadata.value("func_name", std::string()) : std::string();
-      if (tests.method.empty()) throw std::invalid_argument("livecodebench: functional tests without metadata.func_name");
+      if (tests.method.empty())
+        throw std::invalid_argument("livecodebench: functional tests without metadata.func_name");
     }
     return tests;
   }

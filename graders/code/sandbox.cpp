@@ -63,7 +63,8 @@ class HostUidLease {
       for (int k = 0; k < kSlots; ++k) {
         const int slot = static_cast<int>((offset + static_cast<unsigned>(k)) % kSlots);
         UniqueFd fd(open((dir + "/" + std::to_string(slot) + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-        if (!fd.valid()) throw std::runtime_error("cannot open a uid slot lock in " + dir + ": " + std::strerror(errno));
+        if (!fd.valid())
+          throw std::runtime_error("cannot open a uid slot lock in " + dir + ": " + std::strerror(errno));
         if (flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
           slot_ = slot;
           fd_ = std::move(fd);
@@ -210,7 +211,8 @@ SandboxResult Sandbox::State::run(const SandboxJob& job) const {
   const bool change_uid = root && settings.drop_root_to_slot_uid;
   std::optional<HostUidLease> lease;
   if (change_uid) lease.emplace(static_cast<unsigned>(getpid()) + static_cast<unsigned>(run_number));
-  const uid_t uid = change_uid ? static_cast<uid_t>(settings.host_uid_base + static_cast<unsigned>(lease->slot())) : geteuid();
+  const uid_t uid =
+      change_uid ? static_cast<uid_t>(settings.host_uid_base + static_cast<unsigned>(lease->slot())) : geteuid();
 
   std::string cgroup_error;
   std::unique_ptr<CgroupRun> cgroup;
@@ -268,7 +270,8 @@ SandboxResult Sandbox::State::run(const SandboxJob& job) const {
     for (const SandboxFile& file : job.files) {
       std::ofstream(workdir + "/" + file.name, std::ios::binary) << file.content;
     }
-    if (change_uid && chown(workdir.c_str(), uid, uid) != 0) throw std::runtime_error("cannot chown the work directory");
+    if (change_uid && chown(workdir.c_str(), uid, uid) != 0)
+      throw std::runtime_error("cannot chown the work directory");
     for (const std::string& arg : job.argv) {
       args.push_back(arg.rfind("/sandbox/", 0) == 0 ? workdir + "/" + arg.substr(9) : arg);
     }
@@ -348,7 +351,8 @@ SandboxResult Sandbox::State::run(const SandboxJob& job) const {
     const pid_t got = wait4(pid, &wait_status, block ? 0 : WNOHANG, &usage);
     if (got == pid) {
       exited = true;
-      drain_deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kDrainSeconds));
+      drain_deadline =
+          Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kDrainSeconds));
     }
   };
 
@@ -439,9 +443,10 @@ SandboxResult Sandbox::State::run(const SandboxJob& job) const {
   } else if (WIFSIGNALED(wait_status)) {
     result.signal = WTERMSIG(wait_status);
   }
-  result.cpu_timeout = !result.wall_timeout && !result.output_limit && !result.oom_killed &&
-                       (result.signal == SIGXCPU ||
-                        (result.signal == SIGKILL && result.cpu_seconds >= 0.95 * static_cast<double>(limits.cpu_seconds)));
+  result.cpu_timeout =
+      !result.wall_timeout && !result.output_limit && !result.oom_killed &&
+      (result.signal == SIGXCPU ||
+       (result.signal == SIGKILL && result.cpu_seconds >= 0.95 * static_cast<double>(limits.cpu_seconds)));
   return result;
 }
 

@@ -9,11 +9,14 @@ namespace {
 constexpr const char* kProbeTests[] = {
     "import os\nassert os.getuid() == 65534, 'the program does not run as uid 65534'\n",
     "import socket\ntry:\n    socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n    opened = True\n"
-    "except PermissionError:\n    opened = False\nassert not opened, 'the seccomp filter did not refuse an AF_INET socket'\n",
+    "except PermissionError:\n    opened = False\nassert not opened, 'the seccomp filter did not refuse an AF_INET "
+    "socket'\n",
     "import os\nassert not os.path.exists('/etc/passwd'), 'host /etc is visible inside the sandbox'\n",
-    "import os\nassert not os.path.exists('/root') and not os.path.exists('/home'), 'host home directories are visible'\n",
+    "import os\nassert not os.path.exists('/root') and not os.path.exists('/home'), 'host home directories are "
+    "visible'\n",
     "import os\nassert set(os.environ) <= {'PATH', 'HOME', 'LANG', 'MALLOC_ARENA_MAX', 'OMP_NUM_THREADS', "
-    "'OPENBLAS_NUM_THREADS', 'PYTHONDONTWRITEBYTECODE', 'PWD', 'LC_CTYPE'}, 'the environment was not cleared: %s' % sorted(os.environ)\n",
+    "'OPENBLAS_NUM_THREADS', 'PYTHONDONTWRITEBYTECODE', 'PWD', 'LC_CTYPE'}, 'the environment was not cleared: %s' % "
+    "sorted(os.environ)\n",
     "import os\nopen('/tmp/probe', 'w').write('x')\nassert os.getcwd() == '/tmp', 'the work directory is not /tmp'\n",
     "import os\ntry:\n    open('/usr/probe', 'w')\n    wrote = True\nexcept OSError:\n    wrote = False\n"
     "assert not wrote, '/usr is writable inside the sandbox'\n",

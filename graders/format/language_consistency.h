@@ -15,7 +15,9 @@ struct LanguageCount {
   std::size_t target_words = 0;
   std::size_t total_words = 0;
   // 1.0 when there are no words (nothing is inconsistent).
-  double share() const { return total_words == 0 ? 1.0 : static_cast<double>(target_words) / static_cast<double>(total_words); }
+  double share() const {
+    return total_words == 0 ? 1.0 : static_cast<double>(target_words) / static_cast<double>(total_words);
+  }
 };
 
 // Invalid UTF-8 is skipped, never an error.

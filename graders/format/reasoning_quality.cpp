@@ -14,7 +14,8 @@ namespace {
 const nlohmann::json* field(const nlohmann::json& problem, const char* key) {
   if (!problem.is_object()) return nullptr;
   if (problem.contains(key)) return &problem[key];
-  if (problem.contains("meta") && problem["meta"].is_object() && problem["meta"].contains(key)) return &problem["meta"][key];
+  if (problem.contains("meta") && problem["meta"].is_object() && problem["meta"].contains(key))
+    return &problem["meta"][key];
   return nullptr;
 }
 
@@ -44,9 +45,10 @@ class FormatGrader final : public Grader {
       detail += "violated:";
       for (std::size_t i = 0; i < q.format_problems.size(); ++i) detail += (i == 0 ? " " : "; ") + q.format_problems[i];
     }
-    detail += " | language consistency " + fixed(q.language_consistency) + " over " + std::to_string(q.reasoning_words) +
-              " words, duplicate 8-grams " + fixed(q.repetition.duplicate_ngram_share) +
-              (q.repetition.looping_tail ? ", ends in a loop" : "") + (q.has_answer ? "" : ", no answer");
+    detail += " | language consistency " + fixed(q.language_consistency) + " over " +
+              std::to_string(q.reasoning_words) + " words, duplicate 8-grams " +
+              fixed(q.repetition.duplicate_ngram_share) + (q.repetition.looping_tail ? ", ends in a loop" : "") +
+              (q.has_answer ? "" : ", no answer");
     verdict.detail = detail;
     return verdict;
   }

@@ -88,7 +88,8 @@ AnswerSpan final_answer_span(std::string_view answer_part) {
     std::size_t start = best + skip;
     // "Final Answer:\n(B)": the statement may sit on the next non-empty line.
     std::size_t end = answer_part.find('\n', start);
-    std::string_view line = answer_part.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    std::string_view line =
+        answer_part.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     while (line.find_first_not_of(" \t\r*:") == std::string_view::npos && end != std::string_view::npos) {
       start = end + 1;
       end = answer_part.find('\n', start);

@@ -77,7 +77,8 @@ std::string pick_option(const AnswerSpan& span) {
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (bare_letter_at(i)) {
       // "A" followed by a lower-case word is the article, not an option.
-      if (t[i] == 'A' && i + 2 < t.size() && t[i + 1] == ' ' && std::islower(static_cast<unsigned char>(t[i + 2]))) continue;
+      if (t[i] == 'A' && i + 2 < t.size() && t[i + 1] == ' ' && std::islower(static_cast<unsigned char>(t[i + 2])))
+        continue;
       return std::string(1, t[i]);
     }
   }
@@ -131,7 +132,8 @@ std::vector<std::string> numbers_of(std::string_view text) {
   std::vector<std::string> numbers;
   std::size_t i = 0;
   while (i < text.size()) {
-    if (std::isdigit(static_cast<unsigned char>(text[i])) && (i == 0 || !std::isalpha(static_cast<unsigned char>(text[i - 1])))) {
+    if (std::isdigit(static_cast<unsigned char>(text[i])) &&
+        (i == 0 || !std::isalpha(static_cast<unsigned char>(text[i - 1])))) {
       const bool negative = i > 0 && (text[i - 1] == '-' || text.substr(0, i).ends_with("\u2212"));
       std::string digits;
       while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || thousands_comma(text, i))) {

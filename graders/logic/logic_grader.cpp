@@ -44,7 +44,8 @@ class LogicGrader final : public Grader {
     verdict.extracted = read_answer(kind, span, request.problem);
     if (verdict.extracted.empty()) {
       verdict.outcome = Outcome::kNoAnswer;
-      verdict.detail = "no " + std::string(kind_name(kind)) + " answer found (looked at the " + std::string(span.how) + ")";
+      verdict.detail =
+          "no " + std::string(kind_name(kind)) + " answer found (looked at the " + std::string(span.how) + ")";
       return verdict;
     }
     verdict.correct = verdict.extracted == expected;

@@ -12,10 +12,10 @@ namespace r1eval::graders::math {
 namespace {
 
 constexpr std::string_view kChineseAnswer = "\xe7\xad\x94\xe6\xa1\x88";  // 答案 (also ends 最终答案)
-constexpr std::string_view kChineseIs = "\xe6\x98\xaf";                   // 是
-constexpr std::string_view kChineseFor = "\xe4\xb8\xba";                  // 为
-constexpr std::string_view kFullWidthColon = "\xef\xbc\x9a";              // ：
-constexpr std::string_view kChineseStop = "\xe3\x80\x82";                 // 。
+constexpr std::string_view kChineseIs = "\xe6\x98\xaf";                  // 是
+constexpr std::string_view kChineseFor = "\xe4\xb8\xba";                 // 为
+constexpr std::string_view kFullWidthColon = "\xef\xbc\x9a";             // ：
+constexpr std::string_view kChineseStop = "\xe3\x80\x82";                // 。
 
 bool starts_with_nocase(std::string_view text, std::size_t pos, std::string_view word) {
   if (pos + word.size() > text.size()) return false;

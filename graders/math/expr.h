@@ -9,8 +9,8 @@
 namespace r1eval::graders::math {
 
 enum class NodeKind {
-  kNumber,     // text: a decimal literal ("12", "0.5", "1.5e3")
-  kSymbol,     // text: a variable name ("x", "x_1", "\alpha")
+  kNumber,  // text: a decimal literal ("12", "0.5", "1.5e3")
+  kSymbol,  // text: a variable name ("x", "x_1", "\alpha")
   kPi,
   kEuler,      // the constant e
   kImaginary,  // i

@@ -264,26 +264,26 @@ std::string mark_plain_commands(std::string_view s) {
 
 // Unicode spellings of operators, constants, spaces and currency signs, as the LaTeX the parser reads.
 void replace_unicode_spellings(std::string& s) {
-  replace_all(s, "\xe2\x88\x92", "-");            // −
-  replace_all(s, "\xc3\x97", "\\times ");         // ×
-  replace_all(s, "\xc2\xb7", "\\cdot ");          // ·
-  replace_all(s, "\xe2\x8b\x85", "\\cdot ");      // ⋅
-  replace_all(s, "\xe2\x89\xa4", "\\le ");        // ≤
-  replace_all(s, "\xe2\x89\xa5", "\\ge ");        // ≥
-  replace_all(s, "\xe2\x89\xa0", "\\ne ");        // ≠
-  replace_all(s, "\xe2\x88\x9a", "\\sqrt");       // √
-  replace_all(s, "\xcf\x80", "\\pi ");            // π
-  replace_all(s, "\xe2\x88\x9e", "\\infty ");     // ∞
-  replace_all(s, "\xc2\xb0", "^\\circ ");         // °
-  replace_all(s, "\xe2\x88\xaa", "\\cup ");       // ∪
-  replace_all(s, "\xc3\xb7", "\\div ");           // ÷
-  replace_all(s, "\xe2\x80\x89", " ");            // thin space
-  replace_all(s, "\xc2\xa0", " ");                // no-break space
-  replace_all(s, "\xc2\xb2", "^2");               // ²
-  replace_all(s, "\xc2\xb3", "^3");               // ³
-  replace_all(s, "\xe2\x82\xac", "");             // € (currency signs, like $, are decoration)
-  replace_all(s, "\xc2\xa3", "");                 // £
-  replace_all(s, "\xc2\xa5", "");                 // ¥
+  replace_all(s, "\xe2\x88\x92", "-");         // −
+  replace_all(s, "\xc3\x97", "\\times ");      // ×
+  replace_all(s, "\xc2\xb7", "\\cdot ");       // ·
+  replace_all(s, "\xe2\x8b\x85", "\\cdot ");   // ⋅
+  replace_all(s, "\xe2\x89\xa4", "\\le ");     // ≤
+  replace_all(s, "\xe2\x89\xa5", "\\ge ");     // ≥
+  replace_all(s, "\xe2\x89\xa0", "\\ne ");     // ≠
+  replace_all(s, "\xe2\x88\x9a", "\\sqrt");    // √
+  replace_all(s, "\xcf\x80", "\\pi ");         // π
+  replace_all(s, "\xe2\x88\x9e", "\\infty ");  // ∞
+  replace_all(s, "\xc2\xb0", "^\\circ ");      // °
+  replace_all(s, "\xe2\x88\xaa", "\\cup ");    // ∪
+  replace_all(s, "\xc3\xb7", "\\div ");        // ÷
+  replace_all(s, "\xe2\x80\x89", " ");         // thin space
+  replace_all(s, "\xc2\xa0", " ");             // no-break space
+  replace_all(s, "\xc2\xb2", "^2");            // ²
+  replace_all(s, "\xc2\xb3", "^3");            // ³
+  replace_all(s, "\xe2\x82\xac", "");          // € (currency signs, like $, are decoration)
+  replace_all(s, "\xc2\xa3", "");              // £
+  replace_all(s, "\xc2\xa5", "");              // ¥
 }
 
 // "28 percent", "28 per cent", "28 percentage", "28 pct": the word is removed; true when there was one.
@@ -381,7 +381,8 @@ NormalizedAnswer normalize_answer(std::string_view raw) {
   s = drop_trailing_words(std::move(s));
   s = mark_plain_commands(s);
   // Trailing punctuation and a leading "=".
-  while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ':' || is_space(s.back()))) {
+  while (!s.empty() &&
+         (s.back() == '.' || s.back() == ',' || s.back() == ';' || s.back() == ':' || is_space(s.back()))) {
     // A trailing "." of a decimal ("5.") is also dropped: the value is unchanged.
     s.pop_back();
   }

@@ -341,8 +341,10 @@ class Parser {
         node = make_node(NodeKind::kFactorial, {std::move(node)});
       } else if (at_command("degree")) {  // inside trigonometry (see normalize.cpp): x° = x·π/180
         next();
-        node = make_node(NodeKind::kMul, {std::move(node), make_node(NodeKind::kDiv, {make_node(NodeKind::kPi),
-                                                                                     make_node(NodeKind::kNumber, {}, "180")})});
+        node =
+            make_node(NodeKind::kMul,
+                      {std::move(node),
+                       make_node(NodeKind::kDiv, {make_node(NodeKind::kPi), make_node(NodeKind::kNumber, {}, "180")})});
       } else {
         return node;
       }
@@ -575,8 +577,8 @@ class Parser {
     }
     if (name == "begin") {
       const std::string environment = read_braced_word();
-      if (environment != "pmatrix" && environment != "bmatrix" && environment != "matrix" &&
-          environment != "array" && environment != "Bmatrix" && environment != "vmatrix") {
+      if (environment != "pmatrix" && environment != "bmatrix" && environment != "matrix" && environment != "array" &&
+          environment != "Bmatrix" && environment != "vmatrix") {
         throw ParseFailure{};
       }
       Node matrix = parse_matrix(environment);

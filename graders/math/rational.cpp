@@ -144,7 +144,8 @@ std::optional<Rational> Rational::exact_sqrt() const {
 }
 
 Rational Rational::pow(long exponent) const {
-  const unsigned long magnitude = exponent < 0 ? static_cast<unsigned long>(-exponent) : static_cast<unsigned long>(exponent);
+  const unsigned long magnitude =
+      exponent < 0 ? static_cast<unsigned long>(-exponent) : static_cast<unsigned long>(exponent);
   Rational r;
   mpz_pow_ui(mpq_numref(r.value_), mpq_numref(value_), magnitude);
   mpz_pow_ui(mpq_denref(r.value_), mpq_denref(value_), magnitude);

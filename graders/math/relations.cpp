@@ -26,9 +26,9 @@ bool is_defined_name(const Node& node) {
   }
   if (node.kind != NodeKind::kMul || node.children.size() != 2) return false;
   const Node& function = node.children[0];
-  const bool function_name = function.kind == NodeKind::kSymbol &&
-                             (function.text == "f" || function.text == "g" || function.text == "h" ||
-                              function.text == "p" || function.text == "q");
+  const bool function_name =
+      function.kind == NodeKind::kSymbol && (function.text == "f" || function.text == "g" || function.text == "h" ||
+                                             function.text == "p" || function.text == "q");
   return function_name && node.children[1].kind == NodeKind::kSymbol;
 }
 
@@ -96,15 +96,15 @@ std::optional<Node> linear_interval(const Node& lhs, const std::string& op, cons
   const double slope = *one - *zero;
   double scale = std::max({1.0, std::abs(*zero), std::abs(*one)});
   if (std::abs(slope) <= kLinearTolerance * scale) return std::nullopt;
-  for (const auto& [point, value] : {std::pair{"-1", -1.0}, std::pair{"2", 2.0}, std::pair{"0.5", 0.5},
-                                     std::pair{"-2.75", -2.75}}) {
+  for (const auto& [point, value] :
+       {std::pair{"-1", -1.0}, std::pair{"2", 2.0}, std::pair{"0.5", 0.5}, std::pair{"-2.75", -2.75}}) {
     const std::optional<double> probe = real_value(at(point), budget);
     if (!probe) return std::nullopt;
     scale = std::max(scale, std::abs(*probe));
     if (std::abs(*probe - (*zero + value * slope)) > kLinearTolerance * scale) return std::nullopt;
   }
-  Node root = make_node(NodeKind::kDiv, {at_zero, make_node(NodeKind::kAdd, {at_zero, make_node(NodeKind::kNeg,
-                                                                                                 {at_one})})});
+  Node root =
+      make_node(NodeKind::kDiv, {at_zero, make_node(NodeKind::kAdd, {at_zero, make_node(NodeKind::kNeg, {at_one})})});
   // lhs - rhs rises with the variable when the slope is positive: then "<" holds below the root.
   return one_sided(std::move(root), is_less(op) == (slope > 0), op);
 }
@@ -125,9 +125,8 @@ std::optional<Node> settle_chain(const Node& node) {
   }
   const auto approx = std::find(node.relations.begin(), node.relations.end(), "approx");
   // Sides kept: up to the first \approx when an equality precedes it, else all of them.
-  const std::size_t kept = approx == node.relations.begin()
-                               ? node.relations.size()
-                               : static_cast<std::size_t>(approx - node.relations.begin());
+  const std::size_t kept = approx == node.relations.begin() ? node.relations.size()
+                                                            : static_cast<std::size_t>(approx - node.relations.begin());
   std::vector<Node> sides(node.children.begin(), node.children.begin() + static_cast<std::ptrdiff_t>(kept + 1));
   if (std::none_of(sides.begin(), sides.end(), contains_symbol)) return std::move(sides.back());
   const bool named = kept >= 2 && is_defined_name(sides.front());

@@ -52,8 +52,8 @@ void read_value(const StoredValue& stored, std::uint64_t& value) {
   const std::string text = stored.row.column_text(stored.column);
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) {
-    throw stored_value_error(stored, fmt::format("the stored {} '{}' is not an unsigned 64-bit number.",
-                                                 stored.noun, text));
+    throw stored_value_error(stored,
+                             fmt::format("the stored {} '{}' is not an unsigned 64-bit number.", stored.noun, text));
   }
 }
 

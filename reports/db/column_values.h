@@ -20,7 +20,7 @@ void bind_value(sqlite::Statement& statement, int parameter, int value);
 void bind_value(sqlite::Statement& statement, int parameter, bool value);  // 0 or 1
 // Decimal text: SQLite's INTEGER is signed, so an unsigned 64-bit value does not fit it.
 void bind_value(sqlite::Statement& statement, int parameter, std::uint64_t value);
-void bind_value(sqlite::Statement& statement, int parameter, double value);  // NaN as NULL
+void bind_value(sqlite::Statement& statement, int parameter, double value);                        // NaN as NULL
 void bind_value(sqlite::Statement& statement, int parameter, const std::optional<double>& value);  // nullopt: NULL
 void bind_value(sqlite::Statement& statement, int parameter, const std::string& value);
 void bind_value(sqlite::Statement& statement, int parameter, const nlohmann::json& value);  // compact text
@@ -103,7 +103,7 @@ struct Field {
   ColumnSql sql;
 
   template <typename Row>
-    requires std::derived_from<Row, Class>
+  requires std::derived_from<Row, Class>
   // Implicit, so a table is an array of Column initialized from fields.
   constexpr operator Column<Row>() const {
     return Column<Row>{

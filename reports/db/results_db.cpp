@@ -40,9 +40,8 @@ void switch_to_wal(sqlite::Connection& db) {
       const std::string got = mode.column_text(0);
       mode.reset();
       if (got == "wal") return;
-      throw DbError("results database " + db.path().string() +
-                    ": could not switch to the WAL journal (SQLite kept '" + got +
-                    "'); keep the file on a local filesystem.");
+      throw DbError("results database " + db.path().string() + ": could not switch to the WAL journal (SQLite kept '" +
+                    got + "'); keep the file on a local filesystem.");
     }
     if ((rc & 0xff) != SQLITE_BUSY || waited_ms >= kGiveUpMs) throw db.error("switching to the WAL journal", rc);
     sqlite3_sleep(kRetryMs);
@@ -68,8 +67,8 @@ struct ResultsDb::Impl {
       exists->reset();
       exists->bind_int(1, id);
       if (!exists->step("looking up a " + std::string(noun))) {
-        throw DbError("results database " + db.path().string() + ": there is no " + std::string(noun) +
-                      " with id " + std::to_string(id) + ".");
+        throw DbError("results database " + db.path().string() + ": there is no " + std::string(noun) + " with id " +
+                      std::to_string(id) + ".");
       }
     }
   }
@@ -174,15 +173,13 @@ void ResultsDb::set_run_status(std::int64_t run_id, const std::string& status, c
                   "' is not one of running, finished, interrupted.");
   }
   std::lock_guard lock(impl_->mutex);
-  auto update =
-      impl_->statements.use("UPDATE runs SET status = ?1, finished_at = NULLIF(?2, '') WHERE run_id = ?3");
+  auto update = impl_->statements.use("UPDATE runs SET status = ?1, finished_at = NULLIF(?2, '') WHERE run_id = ?3");
   update->bind_text(1, status);
   update->bind_text(2, finished_at);
   update->bind_int(3, run_id);
   update->step("setting the status of run " + std::to_string(run_id));
   if (impl_->db.changes() == 0) {
-    throw DbError("results database " + path().string() + ": there is no run with id " + std::to_string(run_id) +
-                  ".");
+    throw DbError("results database " + path().string() + ": there is no run with id " + std::to_string(run_id) + ".");
   }
 }
 
@@ -272,8 +269,8 @@ void ResultsDb::replace_metrics(std::int64_t run_id, std::span<const MetricRow> 
   for (const auto& row : rows) {
     insert->reset();
     bind_row(*insert, columns::metric_table(), columns::StoredMetric{row, run_id});
-    insert->step("storing metric '" + row.metric + "' of suite '" + row.suite + "' for run " +
-                 std::to_string(run_id) + " (nothing was replaced)");
+    insert->step("storing metric '" + row.metric + "' of suite '" + row.suite + "' for run " + std::to_string(run_id) +
+                 " (nothing was replaced)");
   }
   insert->reset();
   transaction.commit();

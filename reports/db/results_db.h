@@ -28,65 +28,65 @@ class DbError : public std::runtime_error {
 // One evaluation run. run_key identifies the command's inputs (model hashes, suites, sampling, seed, limits): the
 // identical command finds the same run and resumes it.
 struct RunInfo {
-  std::int64_t run_id = 0;       // assigned by the database
+  std::int64_t run_id = 0;  // assigned by the database
   std::string run_key;
-  std::string status;            // "running", "finished" or "interrupted"
-  std::string started_at;        // ISO-8601 UTC
-  std::string finished_at;       // empty while running
-  std::string model;             // the model directory as given
-  std::string template_name;     // chat template: "r1", "r1-zero"...
-  std::string suites;            // comma-separated suite names, in the order given
-  std::int64_t samples = 0;      // k per problem (0: each suite's default)
-  std::int64_t limit = 0;        // problems per suite (0: all)
+  std::string status;         // "running", "finished" or "interrupted"
+  std::string started_at;     // ISO-8601 UTC
+  std::string finished_at;    // empty while running
+  std::string model;          // the model directory as given
+  std::string template_name;  // chat template: "r1", "r1-zero"...
+  std::string suites;         // comma-separated suite names, in the order given
+  std::int64_t samples = 0;   // k per problem (0: each suite's default)
+  std::int64_t limit = 0;     // problems per suite (0: all)
   std::int64_t max_new_tokens = 0;
   double temperature = 0.0;
   double top_p = 1.0;
   std::uint64_t seed = 0;
-  nlohmann::json provenance;     // r1eval version, git commit, build flags, model/data hashes, grader versions, machine
+  nlohmann::json provenance;  // r1eval version, git commit, build flags, model/data hashes, grader versions, machine
 };
 
 // One graded completion.
 struct SampleRow {
   std::int64_t run_id = 0;
   std::string suite;
-  std::string subset;            // e.g. the BBH task; empty when the suite has none
+  std::string subset;  // e.g. the BBH task; empty when the suite has none
   std::string problem_id;
   std::int64_t problem_index = 0;  // position of the problem in the suite's selection
   std::int64_t sample_index = 0;
   std::int64_t prompt_tokens = 0;
   std::string completion;
   std::int64_t completion_tokens = 0;
-  std::string finish_reason;     // "stop" or "length"
+  std::string finish_reason;  // "stop" or "length"
   bool correct = false;
-  int outcome = 0;               // graders::Outcome code
-  std::string extracted;         // the grader's extracted answer (cons@k groups these by equivalence)
+  int outcome = 0;        // graders::Outcome code
+  std::string extracted;  // the grader's extracted answer (cons@k groups these by equivalence)
   std::string detail;
-  bool format_ok = false;        // well-formed for the run's template
-  bool has_answer = false;       // an answer could be extracted
-  double language_share = 1.0;   // share of reasoning words in the target language
+  bool format_ok = false;       // well-formed for the run's template
+  bool has_answer = false;      // an answer could be extracted
+  double language_share = 1.0;  // share of reasoning words in the target language
   double prefill_seconds = 0.0;
   double decode_seconds = 0.0;
 };
 
 struct MetricRow {
-  std::string suite;             // a suite name, or "all" for the whole run
-  std::string metric;            // "pass@1", "pass@4", "cons@4", "format_compliance", ... (README lists them)
+  std::string suite;   // a suite name, or "all" for the whole run
+  std::string metric;  // "pass@1", "pass@4", "cons@4", "format_compliance", ... (README lists them)
   double value = 0.0;
   std::optional<double> ci_low;  // 95% bootstrap interval when computed
   std::optional<double> ci_high;
-  std::int64_t n = 0;            // problems the figure is over
+  std::int64_t n = 0;  // problems the figure is over
 };
 
 struct KernelResultRow {
   std::int64_t bench_id = 0;
-  std::string kernel;            // "matmul", "rms_norm", "mla_decode_attention"...
-  std::string shape;             // "m=1,k=7168,n=1536"
-  std::string dtype;             // weight dtype: "bf16", "fp8", "f32"
-  std::string backend;           // "avx2", "avx512", "scalar", "cuda"
-  double seconds = 0.0;          // per call
+  std::string kernel;    // "matmul", "rms_norm", "mla_decode_attention"...
+  std::string shape;     // "m=1,k=7168,n=1536"
+  std::string dtype;     // weight dtype: "bf16", "fp8", "f32"
+  std::string backend;   // "avx2", "avx512", "scalar", "cuda"
+  double seconds = 0.0;  // per call
   double gflops = 0.0;
   double gbps = 0.0;
-  double roofline_pct = 0.0;     // floor time from bytes and FLOPs at the machine's ceilings / measured time
+  double roofline_pct = 0.0;  // floor time from bytes and FLOPs at the machine's ceilings / measured time
   std::int64_t repetitions = 1;
   // The per-call times `seconds` is the median of (empty: not kept, as in rows written before schema version 3).
   std::vector<double> repetition_seconds = {};
@@ -95,20 +95,20 @@ struct KernelResultRow {
 struct ThroughputRow {
   std::int64_t bench_id = 0;
   std::string model;
-  std::string phase;             // "prefill" or "decode"
+  std::string phase;  // "prefill" or "decode"
   std::int64_t batch = 1;
   std::int64_t context = 0;
   double tokens_per_s = 0.0;
   double cost_per_mtok_usd = 0.0;
-  std::string price_basis;       // which price row, its source and date
-  bool projection = false;       // analytic projection (e.g. real R1 on N GPUs), not a measurement
+  std::string price_basis;  // which price row, its source and date
+  bool projection = false;  // analytic projection (e.g. real R1 on N GPUs), not a measurement
 };
 
 struct BenchInfo {
   std::int64_t bench_id = 0;
   std::string started_at;
   std::string model;
-  nlohmann::json machine;        // CPU, cores, features, measured ceilings (GB/s, GFLOP/s)
+  nlohmann::json machine;  // CPU, cores, features, measured ceilings (GB/s, GFLOP/s)
   nlohmann::json provenance;
 };
 

@@ -59,13 +59,9 @@ constexpr Column<StoredSample> kSampleColumns[] = {
 constexpr ColumnTable<StoredSample> kSampleTable{"samples", kSampleColumns};
 
 constexpr Column<StoredMetric> kMetricColumns[] = {
-    field<&StoredMetric::run_id>("run_id"),
-    field<&MetricRow::suite>("suite"),
-    field<&MetricRow::metric>("metric"),
+    field<&StoredMetric::run_id>("run_id"), field<&MetricRow::suite>("suite"),     field<&MetricRow::metric>("metric"),
     field<&MetricRow::value>("value"),  // NULL: a NaN, which SQLite cannot store
-    field<&MetricRow::ci_low>("ci_low"),
-    field<&MetricRow::ci_high>("ci_high"),
-    field<&MetricRow::n>("n"),
+    field<&MetricRow::ci_low>("ci_low"),    field<&MetricRow::ci_high>("ci_high"), field<&MetricRow::n>("n"),
 };
 constexpr ColumnTable<StoredMetric> kMetricTable{"metrics", kMetricColumns};
 
@@ -87,8 +83,8 @@ void bind_repetition_seconds(sqlite::Statement& statement, int parameter, const 
   nlohmann::json array = nlohmann::json::array();
   for (const double seconds : row.repetition_seconds) {
     if (!std::isfinite(seconds)) {
-      throw DbError(fmt::format("kernel '{}' ({}) has a repetition time that is not a finite number.", row.kernel,
-                                row.shape));
+      throw DbError(
+          fmt::format("kernel '{}' ({}) has a repetition time that is not a finite number.", row.kernel, row.shape));
     }
     array.push_back(seconds);
   }

@@ -198,8 +198,7 @@ std::int64_t single_integer(sqlite::Connection& db, std::string_view sql, std::s
 FileState read_state(sqlite::Connection& db) {
   FileState state;
   state.application_id = single_integer(db, "PRAGMA application_id", "reading the application id");
-  state.user_version =
-      static_cast<int>(single_integer(db, "PRAGMA user_version", "reading the schema version"));
+  state.user_version = static_cast<int>(single_integer(db, "PRAGMA user_version", "reading the schema version"));
   state.objects = single_integer(db, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
                                  "listing the schema");
   return state;
@@ -220,8 +219,8 @@ void check_ours(const sqlite::Connection& db, const FileState& state) {
                   " this r1eval knows; open it with a newer r1eval.");
   }
   if (state.user_version < 0) {
-    throw DbError("results database " + file + " has an invalid schema version " +
-                  std::to_string(state.user_version) + ".");
+    throw DbError("results database " + file + " has an invalid schema version " + std::to_string(state.user_version) +
+                  ".");
   }
 }
 

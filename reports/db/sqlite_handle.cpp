@@ -4,9 +4,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <string_view>
-#include <limits>
 #include <utility>
 
 namespace r1eval::reports::db::sqlite {
@@ -145,9 +145,7 @@ void Statement::check_bind(int rc, int index) {
   if (rc != SQLITE_OK) throw connection_->error("binding parameter " + std::to_string(index), rc);
 }
 
-void Statement::bind_int(int index, std::int64_t value) {
-  check_bind(sqlite3_bind_int64(stmt_, index, value), index);
-}
+void Statement::bind_int(int index, std::int64_t value) { check_bind(sqlite3_bind_int64(stmt_, index, value), index); }
 
 void Statement::bind_real(int index, double value) {
   if (std::isnan(value)) {
@@ -159,9 +157,9 @@ void Statement::bind_real(int index, double value) {
 
 void Statement::bind_text(int index, std::string_view value) {
   // SQLITE_TRANSIENT: SQLite copies the bytes, so the caller's buffer may go away before the step.
-  check_bind(sqlite3_bind_text(stmt_, index, value.data(), checked_length(value, connection_->path()),
-                               SQLITE_TRANSIENT),
-             index);
+  check_bind(
+      sqlite3_bind_text(stmt_, index, value.data(), checked_length(value, connection_->path()), SQLITE_TRANSIENT),
+      index);
 }
 
 void Statement::bind_null(int index) { check_bind(sqlite3_bind_null(stmt_, index), index); }

@@ -70,7 +70,7 @@ class Statement {
 
   bool is_null(int column) const;
   std::int64_t column_int(int column) const;
-  double column_real(int column) const;  // NULL reads as NaN
+  double column_real(int column) const;       // NULL reads as NaN
   std::string column_text(int column) const;  // byte-exact, embedded NULs included
 
  private:

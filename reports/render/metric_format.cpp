@@ -11,7 +11,7 @@ namespace r1eval::reports::render {
 namespace {
 
 constexpr std::array<std::string_view, 4> kRateMetrics = {"format_compliance", "truncation_rate", "no_answer_rate",
-                                                           "language_consistency"};
+                                                          "language_consistency"};
 
 // (rank, k) for ordering; unknown names share the last rank and are then ordered by name.
 std::pair<int, std::int64_t> metric_rank(std::string_view metric) {
@@ -45,8 +45,7 @@ MetricKind metric_kind(std::string_view metric) {
 }
 
 std::optional<std::int64_t> metric_k(std::string_view metric, std::string_view family) {
-  if (metric.size() <= family.size() + 1 || metric.substr(0, family.size()) != family ||
-      metric[family.size()] != '@') {
+  if (metric.size() <= family.size() + 1 || metric.substr(0, family.size()) != family || metric[family.size()] != '@') {
     return std::nullopt;
   }
   const std::string_view digits = metric.substr(family.size() + 1);

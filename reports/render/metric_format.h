@@ -28,12 +28,12 @@ bool metric_less(std::string_view a, std::string_view b);
 // "—" for a value that is not finite (NaN marks "not available" throughout the report data).
 inline constexpr std::string_view kMissing = "\xE2\x80\x94";
 
-std::string format_metric_value(std::string_view metric, double value);                   // "73.3%"
+std::string format_metric_value(std::string_view metric, double value);  // "73.3%"
 std::string format_metric_interval(std::string_view metric, std::optional<double> low,
-                                   std::optional<double> high);                               // "[70.1%, 76.0%]"
-std::string format_metric_delta(std::string_view metric, double delta);                   // "+2.3 pp"
-std::string format_delta_interval(std::string_view metric, double low, double high);      // "[-1.0, +5.6] pp"
-std::string format_p_value(double p);                                                     // "0.012", "<0.001"
-std::string format_fixed(double value, int decimals);                                     // "1.50"
+                                   std::optional<double> high);                       // "[70.1%, 76.0%]"
+std::string format_metric_delta(std::string_view metric, double delta);               // "+2.3 pp"
+std::string format_delta_interval(std::string_view metric, double low, double high);  // "[-1.0, +5.6] pp"
+std::string format_p_value(double p);                                                 // "0.012", "<0.001"
+std::string format_fixed(double value, int decimals);                                 // "1.50"
 
 }  // namespace r1eval::reports::render

@@ -77,8 +77,9 @@ std::string results_section(const ReportData& data) {
   if (const auto chart = pass_at_k_chart(data)) charts += figure(svg::line_chart(*chart));
   if (const auto chart = reasoning_chart(data)) charts += figure(svg::bar_chart(*chart));
   if (!charts.empty()) out += fmt::format("<div class=\"charts\">\n{}</div>\n", charts);
-  out += "<h2 id=\"metrics\">All metrics</h2>\n"
-         "<p class=\"note\">Intervals are 95% bootstrap intervals over problems and samples.</p>\n";
+  out +=
+      "<h2 id=\"metrics\">All metrics</h2>\n"
+      "<p class=\"note\">Intervals are 95% bootstrap intervals over problems and samples.</p>\n";
   out += table_or_note(metrics_table(data), "No metrics computed yet.");
   return out + "</section>\n";
 }
@@ -102,13 +103,15 @@ std::string samples_section(const ReportData& data) {
   std::string out = fmt::format("<section id=\"samples\">\n<h2>Outcomes</h2>\n{}", table_html(outcomes));
   out += "<h2 id=\"lengths\">Completion lengths</h2>\n<div class=\"charts\">\n";
   for (const auto& chart : completion_length_histograms(data)) out += figure(svg::histogram(chart));
-  out += "</div>\n<h2 id=\"examples\">Example completions</h2>\n"
-         "<p class=\"note\">Each suite's first incorrect and first correct sample.</p>\n";
+  out +=
+      "</div>\n<h2 id=\"examples\">Example completions</h2>\n"
+      "<p class=\"note\">Each suite's first incorrect and first correct sample.</p>\n";
   for (const auto& example : pick_examples(data, kExampleBytes)) {
-    out += fmt::format("<details><summary>{}{} · problem {} · sample {} · {} ({})</summary>\n",
-                       html_escape(example.suite), example.subset.empty() ? std::string() : fmt::format(" / {}", html_escape(example.subset)),
-                       html_escape(example.problem_id), example.sample_index,
-                       example.correct ? "correct" : "incorrect", html_escape(example.outcome));
+    out +=
+        fmt::format("<details><summary>{}{} · problem {} · sample {} · {} ({})</summary>\n", html_escape(example.suite),
+                    example.subset.empty() ? std::string() : fmt::format(" / {}", html_escape(example.subset)),
+                    html_escape(example.problem_id), example.sample_index, example.correct ? "correct" : "incorrect",
+                    html_escape(example.outcome));
     out += fmt::format("<p>Extracted answer: <code>{}</code> · finish: {} · {} tokens</p>\n",
                        html_escape(example.extracted.empty() ? kMissing : example.extracted),
                        html_escape(example.finish_reason), example.completion_tokens);
@@ -129,8 +132,8 @@ std::string bench_section(const ReportData& data) {
   if (!machine.empty()) out += fmt::format("<h3>Machine</h3>\n{}", table_html(field_table(machine)));
   out += fmt::format("<h3>Kernels</h3>\n{}", table_or_note(kernels_table(data), "No kernel results."));
   if (const auto chart = roofline_chart(data)) out += figure(svg::bar_chart(*chart));
-  out += fmt::format("<h3>Throughput and cost</h3>\n{}",
-                     table_or_note(throughput_table(data), "No throughput results."));
+  out +=
+      fmt::format("<h3>Throughput and cost</h3>\n{}", table_or_note(throughput_table(data), "No throughput results."));
   return out + "</section>\n";
 }
 
@@ -151,9 +154,10 @@ std::string render_html(const ReportData& data) {
   // Last and folded: dozens of hashes and settings that matter when reproducing a run, not when reading it.
   const auto provenance = json_fields(data.run.provenance);
   if (!provenance.empty()) {
-    out += fmt::format("<section id=\"provenance\">\n<h2>Provenance</h2>\n<details><summary>{} fields: build, machine, "
-                       "model and data hashes, suite settings</summary>\n{}</details>\n</section>\n",
-                       provenance.size(), table_html(field_table(provenance)));
+    out += fmt::format(
+        "<section id=\"provenance\">\n<h2>Provenance</h2>\n<details><summary>{} fields: build, machine, "
+        "model and data hashes, suite settings</summary>\n{}</details>\n</section>\n",
+        provenance.size(), table_html(field_table(provenance)));
   }
   out += "</main>\n</body>\n</html>\n";
   return out;

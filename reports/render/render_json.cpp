@@ -129,12 +129,8 @@ json bench_json(const ReportData& data) {
                           {"price_basis", row.price_basis},
                           {"projection", row.projection}});
   }
-  return {{"bench_id", data.bench->bench_id},
-          {"started_at", data.bench->started_at},
-          {"model", data.bench->model},
-          {"machine", data.bench->machine},
-          {"provenance", data.bench->provenance},
-          {"kernels", kernels},
+  return {{"bench_id", data.bench->bench_id}, {"started_at", data.bench->started_at}, {"model", data.bench->model},
+          {"machine", data.bench->machine},   {"provenance", data.bench->provenance}, {"kernels", kernels},
           {"throughput", throughput}};
 }
 

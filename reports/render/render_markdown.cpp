@@ -95,9 +95,9 @@ std::string render_markdown(const ReportData& data) {
     append_table_or(out, comparison_table(data), "No shared suites and metrics to compare.");
     std::size_t regressions = 0;
     for (const auto& row : data.comparison) regressions += row.significant_regression ? 1 : 0;
-    out += regressions == 0 ? std::string("No significant regression.\n\n")
-                            : fmt::format("**{} significant regression{}.**\n\n", regressions,
-                                          regressions == 1 ? "" : "s");
+    out += regressions == 0
+               ? std::string("No significant regression.\n\n")
+               : fmt::format("**{} significant regression{}.**\n\n", regressions, regressions == 1 ? "" : "s");
   }
 
   const TextTable outcomes = outcomes_table(data);

@@ -10,8 +10,8 @@
 namespace r1eval::reports::render {
 namespace {
 
-constexpr std::array<std::string_view, 4> kReasoningMetrics = {"format_compliance", "truncation_rate",
-                                                                "no_answer_rate", "language_consistency"};
+constexpr std::array<std::string_view, 4> kReasoningMetrics = {"format_compliance", "truncation_rate", "no_answer_rate",
+                                                               "language_consistency"};
 
 std::vector<std::string> suites_then_overall(const ReportData& data) {
   std::vector<std::string> suites = suite_order(data);
@@ -78,8 +78,8 @@ std::optional<svg::BarChart> reasoning_chart(const ReportData& data) {
 std::vector<svg::Histogram> completion_length_histograms(const ReportData& data) {
   std::vector<svg::Histogram> charts;
   for (const auto& suite : suite_order(data)) {
-    svg::Histogram chart{"Completion length: " + suite, "completion tokens", {}, "stopped",
-                         "truncated at the token limit", 20};
+    svg::Histogram chart{
+        "Completion length: " + suite, "completion tokens", {}, "stopped", "truncated at the token limit", 20};
     for (const auto& row : data.samples) {
       if (row.suite != suite) continue;
       chart.values.push_back({static_cast<double>(row.completion_tokens), row.finish_reason == "length"});
@@ -91,8 +91,7 @@ std::vector<svg::Histogram> completion_length_histograms(const ReportData& data)
 
 std::optional<svg::BarChart> roofline_chart(const ReportData& data) {
   if (data.kernels.empty()) return std::nullopt;
-  svg::BarChart chart{"Kernel time against the machine's roofline", {}, {{"roofline %", {}}},
-                      {"% of roofline", false}};
+  svg::BarChart chart{"Kernel time against the machine's roofline", {}, {{"roofline %", {}}}, {"% of roofline", false}};
   for (const auto& row : data.kernels) {
     chart.categories.push_back(row.kernel + " " + row.dtype);
     chart.series[0].bars.push_back(svg::Bar{row.roofline_pct, std::nullopt, std::nullopt});

@@ -46,9 +46,9 @@ std::string outcome_label(int outcome);
 struct SuiteSampleSummary {
   std::string suite;
   std::int64_t samples = 0;
-  std::int64_t problems = 0;     // distinct problem ids
+  std::int64_t problems = 0;  // distinct problem ids
   std::int64_t correct = 0;
-  std::int64_t truncated = 0;    // finish_reason "length"
+  std::int64_t truncated = 0;  // finish_reason "length"
   std::map<int, std::int64_t> outcomes;
   double mean_completion_tokens = 0.0;
   std::int64_t max_completion_tokens = 0;
@@ -67,8 +67,8 @@ struct ExampleCompletion {
   std::string finish_reason;
   std::int64_t completion_tokens = 0;
   std::string extracted;
-  std::string excerpt;           // sanitized (valid UTF-8), at most max_bytes
-  std::size_t full_bytes = 0;    // the completion's full length, to say when the excerpt is cut
+  std::string excerpt;         // sanitized (valid UTF-8), at most max_bytes
+  std::size_t full_bytes = 0;  // the completion's full length, to say when the excerpt is cut
 };
 
 // Per suite, its first incorrect and its first correct sample (so a reader sees what failing and passing output

@@ -18,11 +18,11 @@ struct ComparisonRow {
   std::string metric;
   double run_value = 0.0;
   double baseline_value = 0.0;
-  double delta = 0.0;            // run_value - baseline_value
-  double ci_low = 0.0;           // 95% paired-bootstrap interval of delta
+  double delta = 0.0;   // run_value - baseline_value
+  double ci_low = 0.0;  // 95% paired-bootstrap interval of delta
   double ci_high = 0.0;
   double p_value = 0.0;
-  std::int64_t n_shared = 0;     // problems both runs have
+  std::int64_t n_shared = 0;  // problems both runs have
   bool significant_regression = false;
   bool significant_improvement = false;
 };

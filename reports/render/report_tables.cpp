@@ -70,13 +70,13 @@ std::vector<std::string> suites_with_overall(const ReportData& data) {
 }  // namespace
 
 TextTable summary_table(const ReportData& data) {
-  TextTable table = make_table({"Suite", "Problems", "Samples", "pass@1", "95% interval", "cons@k", "Format ok",
-                                "Truncated", "Tokens/sample"},
-                               {false, true, true, true, true, true, true, true, true});
+  TextTable table = make_table(
+      {"Suite", "Problems", "Samples", "pass@1", "95% interval", "cons@k", "Format ok", "Truncated", "Tokens/sample"},
+      {false, true, true, true, true, true, true, true, true});
   const std::vector<SuiteSampleSummary> sampled = summarize_samples(data);
   for (const auto& suite : suites_with_overall(data)) {
-    const auto summary = std::find_if(sampled.begin(), sampled.end(),
-                                      [&](const SuiteSampleSummary& s) { return s.suite == suite; });
+    const auto summary =
+        std::find_if(sampled.begin(), sampled.end(), [&](const SuiteSampleSummary& s) { return s.suite == suite; });
     const bool has_metrics = std::any_of(data.metrics.begin(), data.metrics.end(),
                                          [&](const db::MetricRow& row) { return row.suite == suite; });
     if (!has_metrics && summary == sampled.end()) continue;
@@ -87,12 +87,12 @@ TextTable summary_table(const ReportData& data) {
       samples = summary->samples;
     }
     const db::MetricRow* pass1 = find_metric(data, suite, "pass@1");
-    add_row(table, {suite, count_cell(data, suite, "problems", problems), count_cell(data, suite, "samples", samples),
-                    metric_cell(data, suite, "pass@1"),
-                    pass1 == nullptr ? std::string(kMissing)
-                                     : format_metric_interval("pass@1", pass1->ci_low, pass1->ci_high),
-                    best_cons_cell(data, suite), metric_cell(data, suite, "format_compliance"),
-                    metric_cell(data, suite, "truncation_rate"), metric_cell(data, suite, "tokens_per_sample")});
+    add_row(table,
+            {suite, count_cell(data, suite, "problems", problems), count_cell(data, suite, "samples", samples),
+             metric_cell(data, suite, "pass@1"),
+             pass1 == nullptr ? std::string(kMissing) : format_metric_interval("pass@1", pass1->ci_low, pass1->ci_high),
+             best_cons_cell(data, suite), metric_cell(data, suite, "format_compliance"),
+             metric_cell(data, suite, "truncation_rate"), metric_cell(data, suite, "tokens_per_sample")});
   }
   return table;
 }
@@ -142,9 +142,9 @@ TextTable outcomes_table(const ReportData& data) {
 }
 
 TextTable comparison_table(const ReportData& data) {
-  TextTable table = make_table({"Suite", "Metric", "Run", "Baseline", "Delta", "95% interval", "p", "Shared problems",
-                                "Verdict"},
-                               {false, false, true, true, true, true, true, true, false});
+  TextTable table =
+      make_table({"Suite", "Metric", "Run", "Baseline", "Delta", "95% interval", "p", "Shared problems", "Verdict"},
+                 {false, false, true, true, true, true, true, true, false});
   for (const auto& row : data.comparison) {
     const std::string verdict = row.significant_regression    ? "REGRESSION"
                                 : row.significant_improvement ? "improvement"
@@ -166,9 +166,9 @@ TextTable field_table(const std::vector<Field>& fields) {
 }
 
 TextTable kernels_table(const ReportData& data) {
-  TextTable table = make_table({"Kernel", "Shape", "Dtype", "Backend", "Time/call (us)", "GFLOP/s", "GB/s",
-                                "Roofline", "Repetitions"},
-                               {false, false, false, false, true, true, true, true, true});
+  TextTable table = make_table(
+      {"Kernel", "Shape", "Dtype", "Backend", "Time/call (us)", "GFLOP/s", "GB/s", "Roofline", "Repetitions"},
+      {false, false, false, false, true, true, true, true, true});
   for (const auto& row : data.kernels) {
     add_row(table, {row.kernel, row.shape, row.dtype, row.backend, format_fixed(row.seconds * 1e6, 2),
                     format_fixed(row.gflops, 1), format_fixed(row.gbps, 1), percent_cell(row.roofline_pct),
@@ -178,9 +178,9 @@ TextTable kernels_table(const ReportData& data) {
 }
 
 TextTable throughput_table(const ReportData& data) {
-  TextTable table = make_table({"Model", "Phase", "Batch", "Context", "Tokens/s", "USD per 1M tokens", "Kind",
-                                "Price basis"},
-                               {false, false, true, true, true, true, false, false});
+  TextTable table =
+      make_table({"Model", "Phase", "Batch", "Context", "Tokens/s", "USD per 1M tokens", "Kind", "Price basis"},
+                 {false, false, true, true, true, true, false, false});
   for (const auto& row : data.throughput) {
     add_row(table, {row.model, row.phase, fmt::format("{}", row.batch), fmt::format("{}", row.context),
                     format_fixed(row.tokens_per_s, 1), format_fixed(row.cost_per_mtok_usd, 4),

@@ -113,8 +113,8 @@ std::string value_axis(const Plot& plot, const Scale& scale, const std::string& 
                        num(plot.right), num(y));
     out += text(plot.left - 6, y + 4, tick_text(value, scale), "end");
   }
-  out += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#333333"/>)", num(plot.left),
-                     num(plot.top), num(plot.bottom));
+  out += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#333333"/>)", num(plot.left), num(plot.top),
+                     num(plot.bottom));
   out += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#333333"/>)", num(plot.left),
                      num(plot.bottom), num(plot.right));
   const double mid = (plot.top + plot.bottom) / 2;
@@ -242,8 +242,8 @@ std::string bar_chart(const BarChart& chart) {
         label_y = std::min(label_y, y_high - 4);
       }
       if (bar_width >= 34) {
-        const std::string value = chart.axis.percent ? fmt::format("{:.1f}%", bar.value * 100.0)
-                                                     : fmt::format("{:g}", bar.value);
+        const std::string value =
+            chart.axis.percent ? fmt::format("{:.1f}%", bar.value * 100.0) : fmt::format("{:g}", bar.value);
         out += text(centre, label_y, value, "middle", R"( font-size="11")");
       }
     }
@@ -358,17 +358,18 @@ std::string histogram(const Histogram& chart) {
                          html_escape(fmt::format("{}: {} {}", range, bins.plain[i], sanitize_text(chart.plain_name))));
     }
     if (bins.highlighted[i] > 0) {
-      out += fmt::format(R"(<rect class="bin" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>)",
-                         num(x), num(y_total), num(drawn_width), num(y_plain - y_total), kHighlightColour,
-                         html_escape(fmt::format("{}: {} {}", range, bins.highlighted[i],
-                                                 sanitize_text(chart.highlighted_name))));
+      out += fmt::format(
+          R"(<rect class="bin" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>)", num(x),
+          num(y_total), num(drawn_width), num(y_plain - y_total), kHighlightColour,
+          html_escape(fmt::format("{}: {} {}", range, bins.highlighted[i], sanitize_text(chart.highlighted_name))));
     }
   }
   // Edge labels: at most about eight, always including the first edge.
   const std::size_t every = std::max<std::size_t>(1, (count + 7) / 8);
   for (std::size_t i = 0; i <= count; i += every) {
     const double x = plot.left + bin_width * static_cast<double>(i);
-    out += text(x, plot.bottom + 16, html_escape(fmt::format("{:g}", bins.start + bins.width * static_cast<double>(i))));
+    out +=
+        text(x, plot.bottom + 16, html_escape(fmt::format("{:g}", bins.start + bins.width * static_cast<double>(i))));
   }
   out += text((plot.left + plot.right) / 2, plot.bottom + 38, label(chart.x_label, 60));
   return out + "</svg>";

@@ -18,7 +18,7 @@ struct ValueAxis {
 
 struct Bar {
   double value = std::numeric_limits<double>::quiet_NaN();
-  std::optional<double> low;   // interval drawn as an error bar when both ends are finite
+  std::optional<double> low;  // interval drawn as an error bar when both ends are finite
   std::optional<double> high;
 };
 
@@ -74,7 +74,7 @@ struct Histogram {
   std::string title;
   std::string x_label;
   std::vector<HistogramValue> values;
-  std::string plain_name;        // legend entries
+  std::string plain_name;  // legend entries
   std::string highlighted_name;
   int max_bins = 20;
 };

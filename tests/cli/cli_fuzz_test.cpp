@@ -55,28 +55,92 @@ Corpus make_corpus() {
   }
   std::ofstream(dir / "garbage.bin", std::ios::binary) << std::string("\xff\xfe\x00\x01garbage\n", 12);
   std::ofstream(dir / "deep.jsonl") << std::string(50000, '[') << '\n';
-  std::ofstream(dir / "rows.jsonl") << R"({"gold": "1", "pred": "\\boxed{1}"})" << "\n\xc3\x28\n";
+  std::ofstream(dir / "rows.jsonl") << R"({"gold": "1", "pred": "\\boxed{1}"})"
+                                    << "\n\xc3\x28\n";
   fs::create_symlink(c.db, dir / "link-to-db.html");
-  c.values = {"",     "-",    "nan",  "-nan", "inf",  "-1",  "0",    "1",    "2.5",  "1e400",
-              "18446744073709551616",  "9223372036854775808",   "abc",  "1,x",  "0,5,9",
-              "\xff\xfe",              std::string(3000, '['),  std::string(5000, 'a'),
-              "/nonexistent/x",        dir.string(),            c.db.string(),  c.db.string() + "-wal",
-              (dir / "link-to-db.html").string(), (dir / "garbage.bin").string(), (dir / "deep.jsonl").string(),
-              (dir / "rows.jsonl").string(),    golden("tiny-bf16").string(),  "paper:DeepSeek-R1", "paper:nope",
-              "md",   "html", "json", "math", "r1", "tiny", "arth", "{\"a\": 1}"};
+  c.values = {"",
+              "-",
+              "nan",
+              "-nan",
+              "inf",
+              "-1",
+              "0",
+              "1",
+              "2.5",
+              "1e400",
+              "18446744073709551616",
+              "9223372036854775808",
+              "abc",
+              "1,x",
+              "0,5,9",
+              "\xff\xfe",
+              std::string(3000, '['),
+              std::string(5000, 'a'),
+              "/nonexistent/x",
+              dir.string(),
+              c.db.string(),
+              c.db.string() + "-wal",
+              (dir / "link-to-db.html").string(),
+              (dir / "garbage.bin").string(),
+              (dir / "deep.jsonl").string(),
+              (dir / "rows.jsonl").string(),
+              golden("tiny-bf16").string(),
+              "paper:DeepSeek-R1",
+              "paper:nope",
+              "md",
+              "html",
+              "json",
+              "math",
+              "r1",
+              "tiny",
+              "arth",
+              "{\"a\": 1}"};
   return c;
 }
 
 // Every option of every command, a few misspelled ones, and some bare words.
-const std::vector<std::string> kCommands = {"synth-model", "logits", "generate", "tokenize", "detokenize", "grade",
-                                            "suites",      "run",    "report",   "compare",  "bench", "reprot", ""};
-const std::vector<std::string> kOptions = {
-    "--model", "--tokens", "--prompt", "--max-new", "--temperature", "--top-p", "--top-k", "--seed", "--threads",
-    "--text", "--messages", "--ids", "--grader", "--gold", "--pred", "--jsonl", "--problem", "--suite", "--db",
-    "--samples", "--limit", "--max-new-tokens", "--preset", "--generate", "--max-batch", "--run", "--format",
-    "--baseline", "--out", "--alpha", "--min-change", "--preset", "--activations", "--fomat", "--", "-x"};
-const std::vector<std::string> kFlags = {"--json", "--all-positions", "--ignore-eos", "--bench", "--force", "--fp8",
-                                         "--add-generation-prompt", "--think", "--skip-special-tokens"};
+const std::vector<std::string> kCommands = {"synth-model", "logits", "generate", "tokenize", "detokenize",
+                                            "grade",       "suites", "run",      "report",   "compare",
+                                            "bench",       "reprot", ""};
+const std::vector<std::string> kOptions = {"--model",
+                                           "--tokens",
+                                           "--prompt",
+                                           "--max-new",
+                                           "--temperature",
+                                           "--top-p",
+                                           "--top-k",
+                                           "--seed",
+                                           "--threads",
+                                           "--text",
+                                           "--messages",
+                                           "--ids",
+                                           "--grader",
+                                           "--gold",
+                                           "--pred",
+                                           "--jsonl",
+                                           "--problem",
+                                           "--suite",
+                                           "--db",
+                                           "--samples",
+                                           "--limit",
+                                           "--max-new-tokens",
+                                           "--preset",
+                                           "--generate",
+                                           "--max-batch",
+                                           "--run",
+                                           "--format",
+                                           "--baseline",
+                                           "--out",
+                                           "--alpha",
+                                           "--min-change",
+                                           "--preset",
+                                           "--activations",
+                                           "--fomat",
+                                           "--",
+                                           "-x"};
+const std::vector<std::string> kFlags = {
+    "--json",  "--all-positions",      "--ignore-eos", "--bench", "--force", "--fp8", "--add-generation-prompt",
+    "--think", "--skip-special-tokens"};
 
 std::string integrity_check(const fs::path& path) {
   sqlite3* db = nullptr;
@@ -119,7 +183,8 @@ TEST(CliFuzz, EveryCommandSurvivesHostileArgumentsAndTheDatabaseStaysWhole) {
     const Invocation r = run_shell("timeout -s KILL 20 " + r1eval_binary() + " " + args);
     SCOPED_TRACE("r1eval " + args.substr(0, 300));
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1 || r.exit_code == 2 || r.exit_code == 130)
-        << "exit " << r.exit_code << "\n" << r.err.substr(0, 2000);
+        << "exit " << r.exit_code << "\n"
+        << r.err.substr(0, 2000);
     EXPECT_EQ(r.err.find("terminate called"), std::string::npos) << r.err.substr(0, 2000);
     if (r.exit_code != 0) {
       std::string last = r.err;

@@ -27,15 +27,15 @@ fs::path hostile_rows(const std::string& name) {
   const fs::path path = scratch_dir() / name;
   std::ofstream file(path, std::ios::binary);
   file << R"({"gold": "5", "pred": "\\boxed{5}"})" << '\n'
-       << "{\"gold\": \"5\", \"pred\": \"\\\\boxed{5} \xff\xfe\"}\n"   // 2: invalid UTF-8 in a string
-       << "\xc3\x28\n"                                               // 3: invalid UTF-8, not JSON at all
-       << std::string(100000, '[') << '\n'                           // 4: nesting far past any limit
-       << R"({"gold": "5", "pred": 5})" << '\n'                       // 5: pred of the wrong type
+       << "{\"gold\": \"5\", \"pred\": \"\\\\boxed{5} \xff\xfe\"}\n"            // 2: invalid UTF-8 in a string
+       << "\xc3\x28\n"                                                          // 3: invalid UTF-8, not JSON at all
+       << std::string(100000, '[') << '\n'                                      // 4: nesting far past any limit
+       << R"({"gold": "5", "pred": 5})" << '\n'                                 // 5: pred of the wrong type
        << R"({"gold": {"a": [1, {"b": null}]}, "pred": "\\boxed{5}"})" << '\n'  // 6: gold of the wrong type
-       << R"({"gold": "5", "pred": "\\boxed{5}", "problem": "x"})" << '\n'     // 7: problem of the wrong type
-       << R"(["gold", "pred"])" << '\n'                               // 8: not an object
-       << R"({"gold": "5", "pred": "\\boxed{5}\ud800"})" << '\n'      // 9: a lone surrogate
-       << R"({"gold": "7", "pred": "\\boxed{7}"})" << '\n';           // 10: fine, after all of the above
+       << R"({"gold": "5", "pred": "\\boxed{5}", "problem": "x"})" << '\n'      // 7: problem of the wrong type
+       << R"(["gold", "pred"])" << '\n'                                         // 8: not an object
+       << R"({"gold": "5", "pred": "\\boxed{5}\ud800"})" << '\n'                // 9: a lone surrogate
+       << R"({"gold": "7", "pred": "\\boxed{7}"})" << '\n';                     // 10: fine, after all of the above
   return path;
 }
 

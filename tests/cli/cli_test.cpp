@@ -45,8 +45,8 @@ TEST(Cli, LogitsWithBf16ActivationsAreCloseToFloat32OnesButNotTheSame) {
 }
 
 TEST(Cli, GenerateJsonWithoutTokenizerHasNullText) {
-  const Invocation r = run_r1eval("generate --model " + golden("tiny-fp8").string() +
-                                  " --tokens 0,5,9 --max-new 4 --ignore-eos --json");
+  const Invocation r =
+      run_r1eval("generate --model " + golden("tiny-fp8").string() + " --tokens 0,5,9 --max-new 4 --ignore-eos --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["prompt_ids"], nlohmann::json::parse("[0,5,9]"));
@@ -118,8 +118,8 @@ TEST(Cli, TokenizeTextPrintsExactlyTheTextsIds) {
 
 TEST(Cli, TokenizeMessagesRendersTheChatTemplate) {
   const Invocation r = run_r1eval("tokenize --model " + v3_tokenizer_dir().string() +
-                              " --messages '[{\"role\": \"user\", \"content\": \"What is 2+2?\"}]'"
-                              " --add-generation-prompt");
+                                  " --messages '[{\"role\": \"user\", \"content\": \"What is 2+2?\"}]'"
+                                  " --add-generation-prompt");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["rendered"], "<｜begin▁of▁sentence｜><｜User｜>What is 2+2?<｜Assistant｜>");

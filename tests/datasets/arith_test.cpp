@@ -97,7 +97,8 @@ TEST(ArithGenerator, RejectsBadCounts) {
 }
 
 TEST(ArithHeldOut, BundledProblemsAreInTheFamily) {
-  const Dataset data = load_dataset("arith", {"math/arith/eval_problems.jsonl"}, r1eval::testing::repository_datasets());
+  const Dataset data =
+      load_dataset("arith", {"math/arith/eval_problems.jsonl"}, r1eval::testing::repository_datasets());
   ASSERT_EQ(data.problems.size(), 200u);
   int additions = 0;
   for (const Problem& problem : data.problems) {

@@ -87,11 +87,13 @@ TEST(BadData, MissingOrMistypedFieldNamesFileLineAndField) {
   R1EVAL_EXPECT_THROW_MESSAGE(load_dataset("gsm8k", {"missing.jsonl"}, dir), std::invalid_argument, missing);
   EXPECT_NE(missing.find("missing.jsonl line 2: missing field 'final_answer'"), std::string::npos) << missing;
 
-  write_bytes(dir / "typed.jsonl", "{\"task_id\": \"HumanEval/0\", \"prompt\": 7, \"entry_point\": \"f\", \"test\": \"\"}\n");
+  write_bytes(dir / "typed.jsonl",
+              "{\"task_id\": \"HumanEval/0\", \"prompt\": 7, \"entry_point\": \"f\", \"test\": \"\"}\n");
   R1EVAL_EXPECT_THROW_MESSAGE(load_dataset("humaneval", {"typed.jsonl"}, dir), std::invalid_argument, typed);
   EXPECT_NE(typed.find("typed.jsonl line 1: field 'prompt' is number, expected a string"), std::string::npos) << typed;
 
-  write_bytes(dir / "roles.jsonl", "{\"id\": \"k\", \"quiz\": \"q\", \"names\": [\"A\", \"B\"], \"solution\": [true]}\n");
+  write_bytes(dir / "roles.jsonl",
+              "{\"id\": \"k\", \"quiz\": \"q\", \"names\": [\"A\", \"B\"], \"solution\": [true]}\n");
   R1EVAL_EXPECT_THROW_MESSAGE(load_dataset("knights-knaves", {"roles.jsonl"}, dir), std::invalid_argument, roles);
   EXPECT_NE(roles.find("roles.jsonl line 1:"), std::string::npos) << roles;
 

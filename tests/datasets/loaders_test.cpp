@@ -124,7 +124,8 @@ TEST(Loaders, KnightsKnavesGoldNamesEveryRole) {
 
 TEST(Loaders, BbhReadsAllTwentySevenTasks) {
   // Row counts from datasets/logic/bbh/SOURCE.md; every other task has 250.
-  const std::map<std::string, std::size_t> smaller = {{"causal_judgement", 187}, {"penguins_in_a_table", 146}, {"snarks", 178}};
+  const std::map<std::string, std::size_t> smaller = {
+      {"causal_judgement", 187}, {"penguins_in_a_table", 146}, {"snarks", 178}};
   const char* tasks[] = {"boolean_expressions", "causal_judgement", "date_understanding", "disambiguation_qa",
                          "dyck_languages", "formal_fallacies", "geometric_shapes", "hyperbaton",
                          "logical_deduction_five_objects", "logical_deduction_seven_objects",

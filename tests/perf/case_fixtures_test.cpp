@@ -101,7 +101,8 @@ TEST(CaseFixtures, WeightCopiesSpanThreeCaches) {
   // Three 1 MiB matrices per copy: 96 MiB / 3 MiB = 32 copies, 96 keys.
   EXPECT_EQ(weight_copies(ffn, 32 << 20), 32);
   EXPECT_EQ(weight_keys(ffn, 32 << 20).size(), 96u);
-  const KernelCase head{"real", MatmulCase{.label = "head", .in = 7168, .out = 129280, .m = 1, .dtype = DType::F8_E4M3}, false};
+  const KernelCase head{"real", MatmulCase{.label = "head", .in = 7168, .out = 129280, .m = 1, .dtype = DType::F8_E4M3},
+                        false};
   EXPECT_EQ(weight_copies(head, 32 << 20), 1);
   const KernelCase norm{"real", RmsNormCase{.width = 7168, .rows = 1}, false};
   EXPECT_TRUE(weight_keys(norm, 32 << 20).empty());

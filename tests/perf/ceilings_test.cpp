@@ -64,7 +64,8 @@ TEST(CpuInfo, ParsesModelCpusAndTheFeaturesThatMatter) {
   const CpuInfo info = parse_cpuinfo(text);
   EXPECT_EQ(info.model_name, "AMD EPYC 9R14");
   EXPECT_EQ(info.logical_cpus, 2);
-  EXPECT_EQ(info.features, (std::vector<std::string>{"sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512_bf16"}));
+  EXPECT_EQ(info.features,
+            (std::vector<std::string>{"sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512_bf16"}));
   EXPECT_EQ(parse_cpuinfo("").logical_cpus, 0);
 }
 

@@ -24,7 +24,8 @@ const KernelCase& find_case(const std::vector<KernelCase>& cases, const std::str
 TEST(KernelCases, RealMatmulShapesAreDeepSeekV3s) {
   std::set<std::tuple<std::string, std::int64_t, std::int64_t>> real;
   for (const KernelCase& c : kernel_cases(CaseSet::Full)) {
-    if (const auto* m = std::get_if<MatmulCase>(&c.params); m && c.preset == "real") real.insert({m->label, m->in, m->out});
+    if (const auto* m = std::get_if<MatmulCase>(&c.params); m && c.preset == "real")
+      real.insert({m->label, m->in, m->out});
   }
   const std::set<std::tuple<std::string, std::int64_t, std::int64_t>> expected = {
       {"q_a", 7168, 1536},  {"q_b", 1536, 24576},      {"kv_a", 7168, 576},         {"kv_b", 512, 32768},

@@ -19,7 +19,8 @@ TEST(Roofline, FloorIsTheSlowerOfMemoryAndCompute) {
 // A GEMV of a 7168 × 1536 BF16 matrix (22,020,096 bytes) on a 30 GB/s machine: floor 0.7340 ms; measured 1.0 ms
 // gives 73.40%.
 TEST(Roofline, PercentIsFloorOverMeasured) {
-  const double floor = floor_seconds({.flops = 2.0 * 7168 * 1536, .bytes = 2.0 * 7168 * 1536}, {.gflops = 200, .gbps = 30});
+  const double floor =
+      floor_seconds({.flops = 2.0 * 7168 * 1536, .bytes = 2.0 * 7168 * 1536}, {.gflops = 200, .gbps = 30});
   EXPECT_NEAR(floor, 0.00073400320, 1e-12);
   EXPECT_NEAR(roofline_pct(floor, 0.001), 73.400320, 1e-6);
   EXPECT_DOUBLE_EQ(roofline_pct(0.5, 0.25), 200.0);  // faster than the floor: the model or the ceiling is wrong

@@ -71,8 +71,8 @@ TEST(ServeEquivalence, AnEndpointRunThroughServeEqualsTheEmbeddedRun) {
   int correct = 0;
   for (const reports::db::SampleRow& r : b) {
     const reports::db::SampleRow& e = *by_key.at({r.problem_id, r.sample_index});
-    EXPECT_EQ(comparable(r), comparable(e)) << r.problem_id << " sample " << r.sample_index << "\nserved:   "
-                                            << r.completion << "\nembedded: " << e.completion;
+    EXPECT_EQ(comparable(r), comparable(e)) << r.problem_id << " sample " << r.sample_index
+                                            << "\nserved:   " << r.completion << "\nembedded: " << e.completion;
     correct += r.correct ? 1 : 0;
   }
   EXPECT_GT(correct, 0) << "the bundled model answers some arith problems; none correct means a broken prompt";

@@ -1,7 +1,7 @@
 // `r1eval serve` under many concurrent streaming clients and hostile requests on loopback: every response complete,
 // every bad request an OpenAI error object, and the server still serving afterwards.
-#include <httplib.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <filesystem>
 #include <thread>
@@ -93,8 +93,8 @@ TEST_F(Serving, AnswersHostileRequestsWithErrorObjectsAndKeepsServing) {
   const auto models = client().Get("/v1/models");
   ASSERT_TRUE(models);
   EXPECT_EQ(nlohmann::json::parse(models->body)["data"][0]["id"], "toy");
-  const auto answer =
-      client().Post("/v1/completions", R"({"model":"toy","prompt":"What is 1 + 1?","max_tokens":4})", "application/json");
+  const auto answer = client().Post("/v1/completions", R"({"model":"toy","prompt":"What is 1 + 1?","max_tokens":4})",
+                                    "application/json");
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200) << answer->body;
 }

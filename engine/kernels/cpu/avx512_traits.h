@@ -105,7 +105,8 @@ struct Avx512 {
     // As fp8_to_f16_bits in simd_fp8_bits.h, on 32 lanes.
     const __m512i t = _mm512_slli_epi16(u16, 7);
     const __m512i bits = _mm512_add_epi16(t, _mm512_and_si512(t, _mm512_set1_epi16(0x4000)));
-    const __mmask32 nan = _mm512_cmpeq_epi16_mask(_mm512_and_si512(t, _mm512_set1_epi16(0x3F80)), _mm512_set1_epi16(0x3F80));
+    const __mmask32 nan =
+        _mm512_cmpeq_epi16_mask(_mm512_and_si512(t, _mm512_set1_epi16(0x3F80)), _mm512_set1_epi16(0x3F80));
     const __m512i half = _mm512_mask_blend_epi16(nan, bits, _mm512_set1_epi32(-1));
     lo = _mm512_cvtph_ps(_mm512_castsi512_si256(half));
     hi = _mm512_cvtph_ps(_mm512_extracti64x4_epi64(half, 1));

@@ -58,7 +58,8 @@ bool known_dtype(weights::DType dtype) {
 WeightView checked_view(const WeightMatrix* w, const char* function) {
   if (w == nullptr) fail(function, "the weight matrix pointer is null.");
   if (w->rows < 0 || w->cols < 0) fail(function, "the weight matrix has a negative shape " + shape(*w) + ".");
-  if (w->data == nullptr && w->rows > 0 && w->cols > 0) fail(function, "the weight matrix " + shape(*w) + " has no data.");
+  if (w->data == nullptr && w->rows > 0 && w->cols > 0)
+    fail(function, "the weight matrix " + shape(*w) + " has no data.");
   if (!known_dtype(w->dtype)) fail(function, "the weight matrix " + shape(*w) + " has an unknown dtype.");
   WeightView view{.dtype = w->dtype,
                   .data = static_cast<const std::uint8_t*>(w->data),
@@ -87,8 +88,8 @@ WeightView checked_view(const WeightMatrix* w, const char* function) {
 void check_range(std::int64_t begin, std::int64_t& end, const WeightMatrix& w, const char* function) {
   if (end == -1) end = w.rows;
   if (begin < 0 || end < begin || end > w.rows) {
-    fail(function, "row range [" + std::to_string(begin) + ", " + std::to_string(end) + ") is outside the weight matrix " +
-                       shape(w) + ".");
+    fail(function, "row range [" + std::to_string(begin) + ", " + std::to_string(end) +
+                       ") is outside the weight matrix " + shape(w) + ".");
   }
 }
 
@@ -100,7 +101,8 @@ void check_operands(const float* x, const float* y, std::int64_t m, std::int64_t
     fail(function, "ldx = " + std::to_string(ldx) + " is smaller than the input length " + std::to_string(x_len) + ".");
   }
   if (ldy < y_len) {
-    fail(function, "ldy = " + std::to_string(ldy) + " is smaller than the output length " + std::to_string(y_len) + ".");
+    fail(function,
+         "ldy = " + std::to_string(ldy) + " is smaller than the output length " + std::to_string(y_len) + ".");
   }
 }
 
@@ -173,7 +175,8 @@ void dequantize_row(const WeightMatrix& w, std::int64_t row, float* out, Variant
   constexpr const char* kName = "dequantize_row";
   const KernelTable& table = table_for(variant, kName);
   const WeightView view = checked_view(&w, kName);
-  if (row < 0 || row >= view.rows) fail(kName, "row " + std::to_string(row) + " is outside the weight matrix " + shape(w) + ".");
+  if (row < 0 || row >= view.rows)
+    fail(kName, "row " + std::to_string(row) + " is outside the weight matrix " + shape(w) + ".");
   if (out == nullptr && view.cols > 0) fail(kName, "the output pointer is null.");
   table.dequantize_row(view, row, out);
 }
@@ -201,13 +204,17 @@ SoftmaxNumerators softmax_numerators(float* x, std::int64_t n, Variant variant) 
 
 void matmul(const MatmulArgs& args) { matmul(args, active_variant()); }
 void matmul_transposed(const MatmulTransposedArgs& args) { matmul_transposed(args, active_variant()); }
-void dequantize_row(const WeightMatrix& w, std::int64_t row, float* out) { dequantize_row(w, row, out, active_variant()); }
+void dequantize_row(const WeightMatrix& w, std::int64_t row, float* out) {
+  dequantize_row(w, row, out, active_variant());
+}
 float dot(const float* a, const float* b, std::int64_t n) { return dot(a, b, n, active_variant()); }
 void axpy(float alpha, const float* x, float* y, std::int64_t n) { axpy(alpha, x, y, n, active_variant()); }
 void rms_norm(const float* x, const float* weight, float eps, std::int64_t n, float* out) {
   rms_norm(x, weight, eps, n, out, active_variant());
 }
-void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) { silu_mul(gate, up, n, out, active_variant()); }
+void silu_mul(const float* gate, const float* up, std::int64_t n, float* out) {
+  silu_mul(gate, up, n, out, active_variant());
+}
 SoftmaxNumerators softmax_numerators(float* x, std::int64_t n) { return softmax_numerators(x, n, active_variant()); }
 
 }  // namespace r1eval::engine::kernels

@@ -38,7 +38,9 @@ std::int64_t element_size(DType dtype) {
   return 1;
 }
 
-const std::uint8_t* row_data(const WeightView& w, std::int64_t r) { return w.data + r * w.cols * element_size(w.dtype); }
+const std::uint8_t* row_data(const WeightView& w, std::int64_t r) {
+  return w.data + r * w.cols * element_size(w.dtype);
+}
 
 float block_scale(const WeightView& w, std::int64_t r, std::int64_t c) {
   return w.scale_inv[(r / w.block) * w.scale_cols + c / w.block];

@@ -149,7 +149,8 @@ void dequantize_row_as(const WeightView& w, std::int64_t row, float* out) {
       if constexpr (D::kBlockScaled) value = S::mul(value, scale_v);
       S::store(out + c, value);
     }
-    for (; c < c1; ++c) out[c] = D::kBlockScaled ? D::scalar(data + c * D::kSize) * scale : D::scalar(data + c * D::kSize);
+    for (; c < c1; ++c)
+      out[c] = D::kBlockScaled ? D::scalar(data + c * D::kSize) * scale : D::scalar(data + c * D::kSize);
   }
 }
 

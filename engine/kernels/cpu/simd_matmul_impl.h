@@ -302,7 +302,8 @@ void matmul_rows(const MatmulJob& job, std::int64_t r_begin, std::int64_t r_end)
     if (job.m >= S::kPanelMinRows) {
       panel_rows<S, D>(job, r_begin, r_end);
     } else {
-      with_tile_shape<1, S::kPanelMinRows - 1>(1, job.m, [&]<int, int M>() { fused_rows<S, D, M>(job, r_begin, r_end); });
+      with_tile_shape<1, S::kPanelMinRows - 1>(1, job.m,
+                                               [&]<int, int M>() { fused_rows<S, D, M>(job, r_begin, r_end); });
     }
   });
 }

@@ -37,8 +37,8 @@ TEST(ElementDecode, RoundToBf16IsNearestEvenWithSubnormalsFlushed) {
 
 TEST(ElementDecode, Fp8MatchesTheDefinitionForEveryCode) {
   for (int code = 0; code < 256; ++code) {
-    expect_same_float(decode::fp8_e4m3_to_f32(static_cast<std::uint8_t>(code)), fp8_value(static_cast<std::uint8_t>(code)),
-                      "code " + std::to_string(code));
+    expect_same_float(decode::fp8_e4m3_to_f32(static_cast<std::uint8_t>(code)),
+                      fp8_value(static_cast<std::uint8_t>(code)), "code " + std::to_string(code));
   }
   EXPECT_EQ(decode::fp8_e4m3_to_f32(0x7E), 448.0f);
   EXPECT_EQ(decode::fp8_e4m3_to_f32(0x01), std::ldexp(1.0f, -9));
@@ -66,7 +66,13 @@ class DequantizeRow : public PerVariant {};
 
 TEST_P(DequantizeRow, EveryFp8CodeTimesItsBlockScale) {
   // One row holding all 256 codes twice over, in blocks of 128 with different scales (one partial block).
-  TestMatrix m{.dtype = DType::F8_E4M3, .rows = 1, .cols = 600, .block = 128, .data = {}, .scales = {0.5f, 3.0f, 1.0f / 3.0f, 1e-3f, 7.0f}, .exact = {}};
+  TestMatrix m{.dtype = DType::F8_E4M3,
+               .rows = 1,
+               .cols = 600,
+               .block = 128,
+               .data = {},
+               .scales = {0.5f, 3.0f, 1.0f / 3.0f, 1e-3f, 7.0f},
+               .exact = {}};
   for (int c = 0; c < 600; ++c) m.data.push_back(static_cast<std::uint8_t>((c * 7) % 256));
   std::vector<float> out(600);
   dequantize_row(m.view(), 0, out.data(), variant());

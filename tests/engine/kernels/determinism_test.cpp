@@ -46,8 +46,8 @@ TEST_P(Determinism, MatmulRowsAreTheSameAloneInABatchInARangeAndOnAnyThreadCount
       const TestMatrix w = make_matrix(dtype, rows, cols, block, Values::Random, rng);
       const std::int64_t max_m = 17;
       const std::vector<float> x = random_vector(static_cast<std::size_t>(max_m * cols), Values::Random, rng);
-      const std::string what = dtype_label(dtype) + " block " + std::to_string(block) + " cols " + std::to_string(cols) +
-                               (inputs == MatmulInputs::Bfloat16 ? " bf16 inputs" : "");
+      const std::string what = dtype_label(dtype) + " block " + std::to_string(block) + " cols " +
+                               std::to_string(cols) + (inputs == MatmulInputs::Bfloat16 ? " bf16 inputs" : "");
 
       omp_set_num_threads(1);
       const std::vector<float> batch = matmul_rows(w, x.data(), max_m, 0, rows, variant(), inputs);
@@ -89,7 +89,8 @@ TEST_P(Determinism, MatmulTransposedColumnsAreTheSameAloneInABatchAndOnAnyThread
     const WeightMatrix view = w.view();
     auto run = [&](const float* xs, std::int64_t m) {
       std::vector<float> y(static_cast<std::size_t>(m * cols));
-      matmul_transposed({.w = &view, .x = xs, .m = m, .y = y.data(), .row_begin = band_begin, .row_end = band_end}, variant());
+      matmul_transposed({.w = &view, .x = xs, .m = m, .y = y.data(), .row_begin = band_begin, .row_end = band_end},
+                        variant());
       return y;
     };
     omp_set_num_threads(1);
@@ -101,7 +102,8 @@ TEST_P(Determinism, MatmulTransposedColumnsAreTheSameAloneInABatchAndOnAnyThread
         const std::vector<float> y = run(x.data() + i0 * band, m);
         for (std::int64_t i = 0; i < m; ++i) {
           EXPECT_TRUE(same_bits(y.data() + i * cols, batch.data() + (i0 + i) * cols, cols))
-              << dtype_label(dtype) << ": input row " << i0 + i << " in a batch of " << m << " on " << threads << " threads";
+              << dtype_label(dtype) << ": input row " << i0 + i << " in a batch of " << m << " on " << threads
+              << " threads";
         }
       }
     }

@@ -41,7 +41,8 @@ TEST(Dispatch, EnvironmentOverride) {
                                                           : Variant::Scalar;
   EXPECT_EQ(select_variant(nullptr), best);
   EXPECT_EQ(select_variant(""), best);
-  expect_error<std::runtime_error>([] { select_variant("sse9"); }, {"R1EVAL_KERNELS", "sse9", "scalar, avx2 or avx512"});
+  expect_error<std::runtime_error>([] { select_variant("sse9"); },
+                                   {"R1EVAL_KERNELS", "sse9", "scalar, avx2 or avx512"});
   for (Variant variant : {Variant::Avx2, Variant::Avx512}) {
     const std::string name(variant_name(variant));
     if (variant_supported(variant)) {
@@ -75,7 +76,8 @@ TEST(Dispatch, InconsistentArgumentsGiveOneSentenceErrors) {
   expect_error<E>([&] { matmul({.w = nullptr, .x = x.data(), .y = y.data()}); }, {"matmul", "null"});
   expect_error<E>([&] { matmul({.w = &view, .x = x.data(), .y = y.data(), .row_begin = 5, .row_end = 11}); },
                   {"matmul", "[5, 11)", "[10, 20]"});
-  expect_error<E>([&] { matmul({.w = &view, .x = x.data(), .y = y.data(), .row_begin = 6, .row_end = 4}); }, {"[6, 4)"});
+  expect_error<E>([&] { matmul({.w = &view, .x = x.data(), .y = y.data(), .row_begin = 6, .row_end = 4}); },
+                  {"[6, 4)"});
   expect_error<E>([&] { matmul({.w = &view, .x = x.data(), .ldx = 19, .y = y.data()}); }, {"ldx = 19"});
   expect_error<E>([&] { matmul({.w = &view, .x = x.data(), .y = y.data(), .ldy = 3}); }, {"ldy = 3"});
   expect_error<E>([&] { matmul({.w = &view, .x = nullptr, .y = y.data()}); }, {"null"});

@@ -173,7 +173,8 @@ inline TestMatrix make_matrix(DType dtype, std::int64_t rows, std::int64_t cols,
         if (values == Values::SmallIntegers) {
           bits = f16_code_for(f);
         } else {
-          bits = static_cast<std::uint16_t>((byte(rng) & 1) << 15 | (byte(rng) % 18) << 10 | (byte(rng) << 2 | (byte(rng) & 3)));
+          bits = static_cast<std::uint16_t>((byte(rng) & 1) << 15 | (byte(rng) % 18) << 10 |
+                                            (byte(rng) << 2 | (byte(rng) & 3)));
         }
         std::memcpy(m.data.data() + i * 2, &bits, 2);
         break;
@@ -220,7 +221,8 @@ struct Exact {
 inline Exact exact_matmul(const TestMatrix& w, const std::vector<float>& x, std::int64_t m, std::int64_t ldx,
                           std::int64_t row_begin, std::int64_t row_end) {
   const std::int64_t out = row_end - row_begin;
-  Exact e{std::vector<double>(static_cast<std::size_t>(m * out)), std::vector<double>(static_cast<std::size_t>(m * out))};
+  Exact e{std::vector<double>(static_cast<std::size_t>(m * out)),
+          std::vector<double>(static_cast<std::size_t>(m * out))};
   for (std::int64_t i = 0; i < m; ++i) {
     for (std::int64_t r = row_begin; r < row_end; ++r) {
       double sum = 0.0, magnitude = 0.0;
@@ -238,7 +240,8 @@ inline Exact exact_matmul(const TestMatrix& w, const std::vector<float>& x, std:
 
 inline Exact exact_transposed(const TestMatrix& w, const std::vector<float>& x, std::int64_t m, std::int64_t ldx,
                               std::int64_t band_begin, std::int64_t band_end) {
-  Exact e{std::vector<double>(static_cast<std::size_t>(m * w.cols)), std::vector<double>(static_cast<std::size_t>(m * w.cols))};
+  Exact e{std::vector<double>(static_cast<std::size_t>(m * w.cols)),
+          std::vector<double>(static_cast<std::size_t>(m * w.cols))};
   for (std::int64_t i = 0; i < m; ++i) {
     for (std::int64_t c = 0; c < w.cols; ++c) {
       double sum = 0.0, magnitude = 0.0;

@@ -37,7 +37,8 @@ TEST_P(Bf16InputsMatmul, IsWithinBf16RoundingOfTheExactProduct) {
   std::mt19937_64 rng(fresh_seed());
   SCOPED_TRACE("seed " + std::to_string(fresh_seed()));
   for (DType dtype : {DType::BF16, DType::F8_E4M3, DType::F16, DType::F32}) {
-    for (std::int64_t block : dtype == DType::F8_E4M3 ? std::vector<std::int64_t>{128, 5} : std::vector<std::int64_t>{128}) {
+    for (std::int64_t block :
+         dtype == DType::F8_E4M3 ? std::vector<std::int64_t>{128, 5} : std::vector<std::int64_t>{128}) {
       for (std::int64_t rows : {1, 7, 67}) {
         for (std::int64_t cols : {1, 31, 33, 130, 300}) {  // under, over and well past one 32-column step
           const TestMatrix w = make_matrix(dtype, rows, cols, block, Values::Random, rng);
@@ -135,7 +136,8 @@ TEST_P(Bf16InputsMatmul, DecodesEveryFp8CodeExactly) {
     return w;
   };
 
-  const TestMatrix column = fp8_matrix(kCodes, 1, [](std::int64_t r, std::int64_t) { return static_cast<std::uint8_t>(r); });
+  const TestMatrix column =
+      fp8_matrix(kCodes, 1, [](std::int64_t r, std::int64_t) { return static_cast<std::uint8_t>(r); });
   const std::vector<float> one = {1.0f};
   const std::vector<float> by_row = run(column, one, 1, 1, variant());
   for (int code = 0; code < kCodes; ++code) expect_code(by_row[static_cast<std::size_t>(code)], code);

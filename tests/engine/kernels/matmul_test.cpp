@@ -35,7 +35,8 @@ constexpr std::int64_t kMaxM = 9;
 std::vector<Case> ragged_cases() {
   std::vector<Case> cases;
   for (DType dtype : {DType::F32, DType::BF16, DType::F16, DType::F8_E4M3}) {
-    for (std::int64_t block : dtype == DType::F8_E4M3 ? std::vector<std::int64_t>{128, 5, 32} : std::vector<std::int64_t>{128}) {
+    for (std::int64_t block :
+         dtype == DType::F8_E4M3 ? std::vector<std::int64_t>{128, 5, 32} : std::vector<std::int64_t>{128}) {
       for (std::int64_t rows : {1, 5, 67}) {  // 67: partial tiles for every tile height (1..8 rows)
         for (std::int64_t cols : {1, 7, 31, 127, 129, 300}) {
           cases.push_back({dtype, rows, cols, block});
@@ -53,7 +54,14 @@ std::vector<float> run_matmul(const TestMatrix& w, const std::vector<float>& x, 
   const std::int64_t ldy = out + 3;
   std::vector<float> y(static_cast<std::size_t>(m * ldy), kSentinel);
   const WeightMatrix view = w.view();
-  matmul({.w = &view, .x = x.data(), .m = m, .ldx = ldx, .y = y.data(), .ldy = ldy, .row_begin = row_begin, .row_end = row_end},
+  matmul({.w = &view,
+          .x = x.data(),
+          .m = m,
+          .ldx = ldx,
+          .y = y.data(),
+          .ldy = ldy,
+          .row_begin = row_begin,
+          .row_end = row_end},
          variant);
   std::vector<float> packed;
   for (std::int64_t i = 0; i < m; ++i) {
@@ -69,13 +77,14 @@ std::vector<float> run_matmul(const TestMatrix& w, const std::vector<float>& x, 
   return packed;
 }
 
-void expect_within(const std::vector<float>& actual, const std::vector<double>& expected, const std::vector<double>& tolerance,
-                   const std::string& what) {
+void expect_within(const std::vector<float>& actual, const std::vector<double>& expected,
+                   const std::vector<double>& tolerance, const std::string& what) {
   ASSERT_EQ(actual.size(), expected.size()) << what;
   int reported = 0;
   for (std::size_t k = 0; k < actual.size() && reported < 5; ++k) {
     if (!(std::fabs(actual[k] - expected[k]) <= tolerance[k])) {
-      ADD_FAILURE() << what << ": element " << k << " is " << actual[k] << ", expected " << expected[k] << " ± " << tolerance[k];
+      ADD_FAILURE() << what << ": element " << k << " is " << actual[k] << ", expected " << expected[k] << " ± "
+                    << tolerance[k];
       ++reported;
     }
   }
@@ -129,7 +138,8 @@ TEST_P(SimdMatmul, MatchesTheScalarReference) {
       std::vector<double> tolerance;
       for (double magnitude : exact.magnitude) tolerance.push_back(2.0 * sum_error_bound(c.cols, magnitude));
       const std::vector<float> reference = run_matmul(w, x, m, ldx, row_begin, c.rows, Variant::Scalar);
-      expect_within(run_matmul(w, x, m, ldx, row_begin, c.rows, variant()), to_double(reference), tolerance, c.label(m));
+      expect_within(run_matmul(w, x, m, ldx, row_begin, c.rows, variant()), to_double(reference), tolerance,
+                    c.label(m));
     }
   }
 }
@@ -191,7 +201,8 @@ std::string transposed_label(const Case& c, std::int64_t m, Band band) {
 std::vector<Case> transposed_shapes() {
   std::vector<Case> cases;
   for (DType dtype : {DType::F32, DType::BF16, DType::F16, DType::F8_E4M3}) {
-    for (std::int64_t block : dtype == DType::F8_E4M3 ? std::vector<std::int64_t>{128, 5, 32} : std::vector<std::int64_t>{128}) {
+    for (std::int64_t block :
+         dtype == DType::F8_E4M3 ? std::vector<std::int64_t>{128, 5, 32} : std::vector<std::int64_t>{128}) {
       for (std::int64_t rows : {1, 5, 300}) {
         for (std::int64_t cols : {1, 7, 31, 127, 129, 300}) cases.push_back({dtype, rows, cols, block});
       }

@@ -31,12 +31,12 @@ inline std::string variant_test_name(const ::testing::TestParamInfo<Variant>& in
 
 }  // namespace r1eval::engine::kernels::testing
 
-#define R1EVAL_INSTANTIATE_PER_VARIANT(suite)                                                           \
+#define R1EVAL_INSTANTIATE_PER_VARIANT(suite)                                                                \
   INSTANTIATE_TEST_SUITE_P(AllVariants, suite, ::testing::ValuesIn(::r1eval::engine::kernels::kAllVariants), \
                            ::r1eval::engine::kernels::testing::variant_test_name)
 
-#define R1EVAL_INSTANTIATE_PER_SIMD_VARIANT(suite)                                                    \
-  INSTANTIATE_TEST_SUITE_P(SimdVariants, suite,                                                     \
-                           ::testing::Values(::r1eval::engine::kernels::Variant::Avx2,                      \
-                                             ::r1eval::engine::kernels::Variant::Avx512),                   \
-                           ::r1eval::engine::kernels::testing::variant_test_name)
+#define R1EVAL_INSTANTIATE_PER_SIMD_VARIANT(suite)                                                             \
+  INSTANTIATE_TEST_SUITE_P(                                                                                    \
+      SimdVariants, suite,                                                                                     \
+      ::testing::Values(::r1eval::engine::kernels::Variant::Avx2, ::r1eval::engine::kernels::Variant::Avx512), \
+      ::r1eval::engine::kernels::testing::variant_test_name)

@@ -1,5 +1,5 @@
-// dot, axpy, rms_norm, silu_mul, softmax_numerators: the scalar reference against float64 and every SIMD variant against the
-// scalar reference, at ragged lengths. Tolerances (u = 2^-24), per element:
+// dot, axpy, rms_norm, silu_mul, softmax_numerators: the scalar reference against float64 and every SIMD variant
+// against the scalar reference, at ragged lengths. Tolerances (u = 2^-24), per element:
 //   dot:      (n + 4)·u·Σ|a·b| against float64, twice that between variants (any summation order).
 //   axpy:     4·u·(|y| + |αx|)  (one fused rounding against two separate ones).
 //   rms_norm: (n + 12)·u·|out|  (sum of squares, then five roundings: mean, +eps, sqrt, reciprocal, two products).
@@ -66,7 +66,8 @@ std::vector<double> exact_softmax(const std::vector<float>& x) {
 // Gates spread over the interesting range of silu, plus extremes.
 std::vector<float> gate_values(std::int64_t n, std::mt19937_64& rng) {
   std::vector<float> g = random_vector(static_cast<std::size_t>(n), Values::Random, rng, 12.0f);
-  const float extremes[] = {0.0f, -0.0f, 1e-30f, -1e-30f, 30.0f, -30.0f, 87.0f, -87.0f, 89.0f, -89.0f, 100.0f, -100.0f, 1e30f, -1e30f};
+  const float extremes[] = {0.0f,   -0.0f, 1e-30f, -1e-30f, 30.0f,   -30.0f, 87.0f,
+                            -87.0f, 89.0f, -89.0f, 100.0f,  -100.0f, 1e30f,  -1e30f};
   for (std::size_t i = 0; i < g.size() && i < std::size(extremes); ++i) g[i * 7 % g.size()] = extremes[i];
   return g;
 }
@@ -106,7 +107,8 @@ TEST(ScalarReference, VectorHelpersMatchFloat64) {
     rms_norm(a.data(), b.data(), 1e-6f, n, out.data(), Variant::Scalar);
     const std::vector<double> norm = exact_rms_norm(a, b, static_cast<double>(1e-6f));
     for (std::size_t i = 0; i < size; ++i) {
-      expect_close(out[i], norm[i], (static_cast<double>(n) / 2 + 6) * kU * std::fabs(norm[i]) + 1e-37, "rms_norm " + at);
+      expect_close(out[i], norm[i], (static_cast<double>(n) / 2 + 6) * kU * std::fabs(norm[i]) + 1e-37,
+                   "rms_norm " + at);
     }
 
     const std::vector<float> gate = gate_values(n, rng);
@@ -162,7 +164,8 @@ TEST_P(SimdVectorHelpers, AxpyMatchesTheScalarReference) {
     axpy(-1.7f, x.data(), simd.data(), n, variant());
     axpy(-1.7f, x.data(), scalar.data(), n, Variant::Scalar);
     for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
-      expect_close(simd[i], scalar[i], 4 * kU * (std::fabs(y0[i]) + std::fabs(1.7 * x[i])), "axpy n " + std::to_string(n));
+      expect_close(simd[i], scalar[i], 4 * kU * (std::fabs(y0[i]) + std::fabs(1.7 * x[i])),
+                   "axpy n " + std::to_string(n));
     }
     EXPECT_EQ(simd[static_cast<std::size_t>(n)], y0[static_cast<std::size_t>(n)]) << "axpy wrote past n = " << n;
   }

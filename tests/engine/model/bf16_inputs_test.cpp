@@ -31,7 +31,8 @@ TEST_P(Bf16InputsGolden, StaysNearTheFloat64Logits) {
     const auto expected_last = prompt["last_logits"].get<std::vector<double>>();
     const float* last = result.row(static_cast<std::int64_t>(ids.size()) - 1);
     double worst = 0.0;
-    for (std::size_t v = 0; v < expected_last.size(); ++v) worst = std::max(worst, std::abs(last[v] - expected_last[v]));
+    for (std::size_t v = 0; v < expected_last.size(); ++v)
+      worst = std::max(worst, std::abs(last[v] - expected_last[v]));
     EXPECT_LT(worst, 6.0) << "max |Δlogit| at the last position (the official code in bf16 reaches ≈ 5)";
     largest_drift = std::max(largest_drift, worst);
     const auto& expected_top5 = prompt["top5_ids"];

@@ -90,7 +90,8 @@ TEST(Sampler, TopPOverALargeVocabularyMatchesASortedReference) {
   for (std::int64_t i = 0; i < vocab; ++i) logits[i] = static_cast<float>(std::sin(static_cast<double>(i) * 1.7) * 4.0);
   std::vector<std::pair<float, int>> sorted;
   for (std::int64_t i = 0; i < vocab; ++i) sorted.emplace_back(logits[i], static_cast<int>(i));
-  std::sort(sorted.begin(), sorted.end(), [](auto a, auto b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto a, auto b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
   double total = 0.0;
   for (auto& e : sorted) total += std::exp(static_cast<double>(e.first) - sorted[0].first);
   std::set<int> nucleus;
@@ -112,7 +113,8 @@ TEST(Sampler, TopPOnAPeakedDistributionDrawsExactlyTheNucleus) {
   // mass, the zeros a tail. The nucleus ends inside a bucket of the trained tokens; the tail is never drawn.
   const std::int64_t vocab = 129280;
   std::vector<float> logits(vocab, 0.0f);
-  const std::vector<std::pair<int, float>> trained = {{10, 20.0f}, {500, 19.5f}, {7000, 19.2f}, {90000, 18.0f}, {129279, 14.0f}};
+  const std::vector<std::pair<int, float>> trained = {
+      {10, 20.0f}, {500, 19.5f}, {7000, 19.2f}, {90000, 18.0f}, {129279, 14.0f}};
   for (const auto& [id, logit] : trained) logits[static_cast<std::size_t>(id)] = logit;
   const double temperature = 0.8;
   // The sorted reference: tokens by logit, the smallest prefix whose mass reaches 0.95 of the total.
@@ -166,9 +168,12 @@ TEST(Sampler, TopKThenTopPWithTiedLogitsMatchesASortedReference) {
   for (std::int64_t i = 0; i < vocab; ++i) logits[i] = static_cast<float>((i * 7919) % 64) / 16.0f;
   std::vector<int> order(vocab);
   for (int i = 0; i < vocab; ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](int a, int b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
+  std::sort(order.begin(), order.end(),
+            [&](int a, int b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
   const double temperature = 0.7;
-  const auto weight = [&](int i) { return std::exp((static_cast<double>(logits[i]) - logits[order[0]]) / temperature); };
+  const auto weight = [&](int i) {
+    return std::exp((static_cast<double>(logits[i]) - logits[order[0]]) / temperature);
+  };
   double total = 0.0;
   for (std::int64_t r = 0; r < top_k; ++r) total += weight(order[r]);
   std::set<int> nucleus;

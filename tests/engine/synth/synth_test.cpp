@@ -127,7 +127,8 @@ TEST(SyntheticCheckpoint, TinyMatchesTheGoldenLayoutAndValidates) {
     golden_config["vocab_size"] = 129280;
     EXPECT_EQ(nlohmann::json::parse(test::read_bytes(dir / "config.json")), golden_config);
     const auto generation = nlohmann::json::parse(test::read_bytes(dir / "generation_config.json"));
-    EXPECT_EQ(generation, nlohmann::json::parse(test::read_bytes(test::golden_path(golden) / "generation_config.json")));
+    EXPECT_EQ(generation,
+              nlohmann::json::parse(test::read_bytes(test::golden_path(golden) / "generation_config.json")));
 
     // Same tensor names, dtypes and (vocabulary aside) shapes as the independently written golden checkpoint.
     const Checkpoint ours = Checkpoint::open(dir);
@@ -329,7 +330,8 @@ TEST(SyntheticCheckpoint, RefusesANonEmptyDirectoryUnlessForced) {
     write_synthetic_checkpoint(odd_config(false), 2, dir, options);
     ADD_FAILURE() << "overwrote a non-empty directory";
   } catch (const std::exception& e) {
-    EXPECT_EQ(std::string(e.what()), dir.string() + " is not empty; pass --force to write the checkpoint into it anyway.");
+    EXPECT_EQ(std::string(e.what()),
+              dir.string() + " is not empty; pass --force to write the checkpoint into it anyway.");
   }
   // With force, a smaller checkpoint replaces the larger one and leaves no stale shard behind.
   test::write_bytes(dir / "notes.txt", "kept");

@@ -103,7 +103,8 @@ TEST(ChatTemplateSelect, UnknownNameListsTheChoices) {
 TEST(ChatTemplateMessages, RejectsMalformedMessages) {
   const auto tmpl = ChatTemplate::select(v3_tokenizer().config(), "");
   EXPECT_THROW(tmpl.render(nlohmann::json::object(), {}, v3_tokenizer().config()), TokenizerError);
-  EXPECT_THROW(tmpl.render(nlohmann::json::parse(R"([{"content": "x"}])"), {}, v3_tokenizer().config()), TokenizerError);
+  EXPECT_THROW(tmpl.render(nlohmann::json::parse(R"([{"content": "x"}])"), {}, v3_tokenizer().config()),
+               TokenizerError);
 }
 
 // Jinja semantics, each expected output worked out from the Jinja2 documentation (not from this interpreter).
@@ -122,7 +123,8 @@ TEST(Jinja, WhitespaceControlAndTrimBlocks) {
 TEST(Jinja, ScopesNamespacesAndLoops) {
   EXPECT_EQ(render("{% set x = 1 %}{% for i in [1,2] %}{% set x = i %}{% endfor %}{{ x }}"), "1");
   EXPECT_EQ(render("{% set ns = namespace(x=1) %}{% for i in [1,2] %}{% set ns.x = i %}{% endfor %}{{ ns.x }}"), "2");
-  EXPECT_EQ(render("{% for i in 'ab' %}{{ loop.index }}{{ i }}{% if not loop.last %},{% endif %}{% endfor %}"), "1a,2b");
+  EXPECT_EQ(render("{% for i in 'ab' %}{{ loop.index }}{{ i }}{% if not loop.last %},{% endif %}{% endfor %}"),
+            "1a,2b");
   EXPECT_EQ(render("{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}", {{"d", {{"a", 1}}}}), "a=1;");
   EXPECT_EQ(render("{% for i in [] %}x{% else %}empty{% endfor %}"), "empty");
 }

@@ -30,7 +30,9 @@ std::vector<std::string_view> generic(const PreTokenizer& p, std::string_view te
   return out;
 }
 
-TEST(DeepSeekSplitter, IsUsedForTheDeepSeekFile) { EXPECT_TRUE(v3_tokenizer().pre_tokenizer().uses_deepseek_splitter()); }
+TEST(DeepSeekSplitter, IsUsedForTheDeepSeekFile) {
+  EXPECT_TRUE(v3_tokenizer().pre_tokenizer().uses_deepseek_splitter());
+}
 
 TEST(DeepSeekSplitter, AgreesWithRe2OnDatasetText) {
   const PreTokenizer& p = v3_tokenizer().pre_tokenizer();
@@ -66,7 +68,10 @@ TEST(DeepSeekSplitter, AgreesWithRe2OnIllFormedBytes) {
     const int n = static_cast<int>(rng() % 10);
     for (int i = 0; i < n; ++i) {
       const unsigned r = rng() % 4;
-      text += r == 0 ? std::string(1, static_cast<char>(0x80 + rng() % 128)) : r == 1 ? std::string(" ") : r == 2 ? "a" : "\xE4\xB8\xAD";
+      text += r == 0   ? std::string(1, static_cast<char>(0x80 + rng() % 128))
+              : r == 1 ? std::string(" ")
+              : r == 2 ? "a"
+                       : "\xE4\xB8\xAD";
     }
     ASSERT_EQ(fast(p, text), generic(p, text)) << "trial " << trial;
   }

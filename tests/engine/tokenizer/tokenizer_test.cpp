@@ -68,8 +68,9 @@ TEST(AddedTokens, MatchedBeforePreTokenization) {
 }
 
 TEST(AddedTokens, R1ThinkTokensAreSingleIdsOnlyInR1) {
-  EXPECT_EQ(r1_tokenizer().encode("<think>\nx</think>"),
-            (std::vector<std::int32_t>{128798, r1_tokenizer().encode("\nx")[0], r1_tokenizer().encode("\nx")[1], 128799}));
+  EXPECT_EQ(
+      r1_tokenizer().encode("<think>\nx</think>"),
+      (std::vector<std::int32_t>{128798, r1_tokenizer().encode("\nx")[0], r1_tokenizer().encode("\nx")[1], 128799}));
   EXPECT_EQ(r1_tokenizer().token_id("<think>"), 128798);
   EXPECT_EQ(r1_tokenizer().token_id("</think>"), 128799);
   EXPECT_GT(v3_tokenizer().encode("<think>").size(), 1u);
@@ -163,23 +164,29 @@ std::string error_of(const std::filesystem::path& dir) {
 
 TEST(LoadErrors, DamagedFilesGiveOneSentenceNamingTheFile) {
   const std::string good = tiny_tokenizer(R"(["a b"])");
-  EXPECT_NE(error_of(write_tokenizer_dir("truncated", good.substr(0, good.size() / 2))).find("tokenizer.json is not valid JSON"),
+  EXPECT_NE(error_of(write_tokenizer_dir("truncated", good.substr(0, good.size() / 2)))
+                .find("tokenizer.json is not valid JSON"),
             std::string::npos);
-  EXPECT_NE(error_of(write_tokenizer_dir("bad-merge", tiny_tokenizer(R"(["a z"])"))).find("missing from the vocabulary"),
-            std::string::npos);
-  EXPECT_NE(error_of(write_tokenizer_dir("no-model", R"({"decoder": {"type": "ByteLevel"}, "pre_tokenizer": {"type": "ByteLevel"}})"))
+  EXPECT_NE(
+      error_of(write_tokenizer_dir("bad-merge", tiny_tokenizer(R"(["a z"])"))).find("missing from the vocabulary"),
+      std::string::npos);
+  EXPECT_NE(error_of(write_tokenizer_dir(
+                         "no-model", R"({"decoder": {"type": "ByteLevel"}, "pre_tokenizer": {"type": "ByteLevel"}})"))
                 .find("\"model\" is missing"),
             std::string::npos);
-  EXPECT_NE(error_of(write_tokenizer_dir("no-config", good, "")).find("tokenizer_config.json is missing"), std::string::npos);
+  EXPECT_NE(error_of(write_tokenizer_dir("no-config", good, "")).find("tokenizer_config.json is missing"),
+            std::string::npos);
   EXPECT_NE(error_of(write_tokenizer_dir("bad-config", good, "{")).find("tokenizer_config.json is not valid JSON"),
             std::string::npos);
-  EXPECT_NE(error_of(write_tokenizer_dir("bad-bos", good, R"({"bos_token": "zz"})")).find("bos_token"), std::string::npos);
+  EXPECT_NE(error_of(write_tokenizer_dir("bad-bos", good, R"({"bos_token": "zz"})")).find("bos_token"),
+            std::string::npos);
   EXPECT_FALSE(Tokenizer::load(write_tokenizer_dir("empty", "", "")).has_value());
   // Lookarounds other than `\s+(?!\S)|\s+` cannot be run by re2 and are refused by name.
   std::string lookbehind = good;
   lookbehind.replace(lookbehind.find(R"({"type": "ByteLevel", "add_prefix_space": false, "use_regex": true})"),
                      std::string(R"({"type": "ByteLevel", "add_prefix_space": false, "use_regex": true})").size(),
-                     R"({"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "(?<=a)b"}, "behavior": "Isolated"},
+                     R"({"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "(?<=a)b"}, )"
+                     R"("behavior": "Isolated"},
                          {"type": "ByteLevel", "use_regex": false}]})");
   EXPECT_NE(error_of(write_tokenizer_dir("lookbehind", lookbehind)).find("lookaround"), std::string::npos);
 }

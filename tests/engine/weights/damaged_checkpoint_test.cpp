@@ -134,8 +134,8 @@ TEST(DamagedCheckpoint, OverlappingOffsets) {
   });
   const std::string message = load_error(dir);
   expect_one_sentence(message);
-  expect_mentions(message, shard.string() + ": tensor \"" + norm + "\" (data_offsets [131070, 131198]) overlaps tensor \"" +
-                               kEmbed + "\"");
+  expect_mentions(message, shard.string() + ": tensor \"" + norm +
+                               "\" (data_offsets [131070, 131198]) overlaps tensor \"" + kEmbed + "\"");
 }
 
 TEST(DamagedCheckpoint, ShapeDisagreesWithBytes) {
@@ -143,8 +143,9 @@ TEST(DamagedCheckpoint, ShapeDisagreesWithBytes) {
   const auto shard = edit_header(dir, kEmbed, [](auto& header) { header[kEmbed]["shape"] = {1024, 32}; });
   const std::string message = load_error(dir);
   expect_one_sentence(message);
-  EXPECT_EQ(message, shard.string() + ": tensor \"" + kEmbed +
-                         "\" has shape [1024, 32] of BF16 (65536 bytes) but data_offsets [0, 131072] hold 131072 bytes.");
+  EXPECT_EQ(message,
+            shard.string() + ": tensor \"" + kEmbed +
+                "\" has shape [1024, 32] of BF16 (65536 bytes) but data_offsets [0, 131072] hold 131072 bytes.");
 }
 
 TEST(DamagedCheckpoint, UnknownDtype) {
@@ -184,7 +185,8 @@ TEST(DamagedCheckpoint, RequiredTensorAbsent) {
   test::write_bytes(dir / "model.safetensors.index.json", index.dump());
   const std::string message = load_error(dir);
   expect_one_sentence(message);
-  EXPECT_EQ(message, dir.string() + ": tensor \"" + tensor + "\" required by config.json is missing from the checkpoint.");
+  EXPECT_EQ(message,
+            dir.string() + ": tensor \"" + tensor + "\" required by config.json is missing from the checkpoint.");
 }
 
 TEST(DamagedCheckpoint, TensorListedInTheWrongShard) {
@@ -362,7 +364,8 @@ TEST(DamagedCheckpoint, MissingOrWrongDirectory) {
     Checkpoint::open(scratch / "file");
     ADD_FAILURE() << "opened a file as a directory";
   } catch (const LoadError& e) {
-    EXPECT_EQ(std::string(e.what()), (scratch / "file").string() + ": is not a directory (expected a model directory).");
+    EXPECT_EQ(std::string(e.what()),
+              (scratch / "file").string() + ": is not a directory (expected a model directory).");
   }
 }
 

@@ -20,7 +20,8 @@ TEST(SafetensorsFuzzRegressions, EveryInputIsAcceptedOrRejectedWithLoadError) {
     const std::string bytes = test::read_bytes(entry.path());
     if (bytes.size() >= 8) {
       std::uint64_t data_size = 0;
-      for (int i = 7; i >= 0; --i) data_size = (data_size << 8) | static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)]);
+      for (int i = 7; i >= 0; --i)
+        data_size = (data_size << 8) | static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)]);
       try {
         parse_safetensors_header(std::string_view(bytes).substr(8), data_size, "fuzz.safetensors");
       } catch (const LoadError&) {

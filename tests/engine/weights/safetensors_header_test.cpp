@@ -93,7 +93,8 @@ TEST(SafetensorsHeader, RejectsMalformedJson) {
             "shard.safetensors: the safetensors header has bytes other than space padding after its JSON object.");
   EXPECT_EQ(header_error("{}\n", 0),
             "shard.safetensors: the safetensors header has bytes other than space padding after its JSON object.");
-  EXPECT_NE(header_error("{\"a\":}", 0).find("shard.safetensors (safetensors header): invalid JSON ("), std::string::npos);
+  EXPECT_NE(header_error("{\"a\":}", 0).find("shard.safetensors (safetensors header): invalid JSON ("),
+            std::string::npos);
   // 0xFF can never appear in UTF-8.
   EXPECT_NE(header_error("{\"\xff\":{}}", 0).find("invalid JSON"), std::string::npos);
   EXPECT_NE(header_error("{\"a\":[[[[[[1]]]]]]}", 0).find("nests deeper than 3 levels"), std::string::npos);
@@ -167,7 +168,8 @@ TEST(SafetensorsHeader, RejectsOffsetsThatDoNotTileTheDataSection) {
   EXPECT_EQ(header_error(two(0, 4, 4, 8), 6),
             "shard.safetensors: tensor \"b\" has data_offsets [4, 8] past the end of the 6-byte data section (is the "
             "file truncated?).");
-  EXPECT_EQ(header_error(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[18446744073709551612,18446744073709551616]}})", 4),
+  EXPECT_EQ(header_error(
+                R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[18446744073709551612,18446744073709551616]}})", 4),
             "shard.safetensors: tensor \"a\" has no \"data_offsets\" pair of non-negative integers.");
 }
 

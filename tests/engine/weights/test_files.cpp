@@ -13,7 +13,9 @@
 
 namespace r1eval::test {
 
-fs::path golden_path(const std::string& name) { return fs::path(R1EVAL_SOURCE_DIR) / "tests" / "data" / "golden" / name; }
+fs::path golden_path(const std::string& name) {
+  return fs::path(R1EVAL_SOURCE_DIR) / "tests" / "data" / "golden" / name;
+}
 
 fs::path scratch_dir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();

@@ -19,17 +19,17 @@ namespace r1eval::evals::runner::testing {
 
 enum class Fault {
   kNone,
-  kReasoningField,     // chat: the thinking in "reasoning" (vLLM since late 2025)
-  kReasoningContent,   // chat: the thinking in "reasoning_content"
-  kRateLimited,        // first attempt: 429 with Retry-After: 1
-  kServerError,        // first attempt: 500 with an error object
-  kStall,              // first attempt: one chunk, then silence past the client's idle timeout
-  kDrop,               // first attempt: one chunk, then the connection closes
-  kKeepAlive,          // comment and blank lines before and between the chunks
-  kTruncated,          // the budget ran out while reasoning: content null, finish_reason "length"
-  kMalformed,          // first attempt: a chunk that is not JSON
-  kEmpty,              // first attempt: no text at all
-  kNeverAnswers,       // every attempt: 503
+  kReasoningField,    // chat: the thinking in "reasoning" (vLLM since late 2025)
+  kReasoningContent,  // chat: the thinking in "reasoning_content"
+  kRateLimited,       // first attempt: 429 with Retry-After: 1
+  kServerError,       // first attempt: 500 with an error object
+  kStall,             // first attempt: one chunk, then silence past the client's idle timeout
+  kDrop,              // first attempt: one chunk, then the connection closes
+  kKeepAlive,         // comment and blank lines before and between the chunks
+  kTruncated,         // the budget ran out while reasoning: content null, finish_reason "length"
+  kMalformed,         // first attempt: a chunk that is not JSON
+  kEmpty,             // first attempt: no text at all
+  kNeverAnswers,      // every attempt: 503
   kCount
 };
 
@@ -64,7 +64,9 @@ class FaultServer {
   int unauthorized() const { return unauthorized_; }
 
   // The text the engine would hold for a correct answer: what the chat replies split, joined back.
-  static std::string answer_text(long answer) { return std::string(kThinking) + "</think> <answer> " + std::to_string(answer) + " </answer>"; }
+  static std::string answer_text(long answer) {
+    return std::string(kThinking) + "</think> <answer> " + std::to_string(answer) + " </answer>";
+  }
 
  private:
   static long solve(const std::string& question) {
@@ -84,7 +86,8 @@ class FaultServer {
     const nlohmann::json body = nlohmann::json::parse(req.body);
     const bool chat = body.contains("messages");
     const std::int64_t seed = body.at("seed").get<std::int64_t>();
-    const std::string question = chat ? body["messages"][0]["content"].get<std::string>() : body["prompt"].get<std::string>();
+    const std::string question =
+        chat ? body["messages"][0]["content"].get<std::string>() : body["prompt"].get<std::string>();
     int attempt = 0;
     {
       std::lock_guard lock(mutex_);
@@ -101,22 +104,21 @@ class FaultServer {
       return;
     }
     std::vector<std::string> events = reply_events(chat, fault, first, solve(question));
-    res.set_chunked_content_provider(
-        "text/event-stream", [events, fault, first](std::size_t, httplib::DataSink& sink) {
-          for (std::size_t i = 0; i < events.size(); ++i) {
-            const std::string keep_alive = ": keep-alive\n\n\n";
-            if (fault == Fault::kKeepAlive) sink.write(keep_alive.data(), keep_alive.size());
-            const std::string event = "data: " + events[i] + "\n\n";
-            sink.write(event.data(), event.size());
-            if (i == 0 && first && fault == Fault::kStall) {
-              std::this_thread::sleep_for(std::chrono::milliseconds(3500));
-              return false;
-            }
-            if (i == 0 && first && fault == Fault::kDrop) return false;
-          }
-          sink.done();
-          return true;
-        });
+    res.set_chunked_content_provider("text/event-stream", [events, fault, first](std::size_t, httplib::DataSink& sink) {
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        const std::string keep_alive = ": keep-alive\n\n\n";
+        if (fault == Fault::kKeepAlive) sink.write(keep_alive.data(), keep_alive.size());
+        const std::string event = "data: " + events[i] + "\n\n";
+        sink.write(event.data(), event.size());
+        if (i == 0 && first && fault == Fault::kStall) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+          return false;
+        }
+        if (i == 0 && first && fault == Fault::kDrop) return false;
+      }
+      sink.done();
+      return true;
+    });
   }
 
   static std::vector<std::string> reply_events(bool chat, Fault fault, bool first, long answer) {
@@ -130,7 +132,9 @@ class FaultServer {
         choice["text"] = content;
       }
       return nlohmann::json{{"object", chat ? "chat.completion.chunk" : "text_completion"},
-                            {"model", "toy"}, {"system_fingerprint", "fp-test"}, {"choices", {choice}}}
+                            {"model", "toy"},
+                            {"system_fingerprint", "fp-test"},
+                            {"choices", {choice}}}
           .dump();
     };
     const std::string key = fault == Fault::kReasoningField ? "reasoning" : "reasoning_content";

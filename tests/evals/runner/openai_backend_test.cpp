@@ -126,7 +126,9 @@ TEST_P(OpenAiBackendFaults, StoresEveryAnsweredSampleOnceAndNothingUnanswered) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ChatAndCompletions, OpenAiBackendFaults, ::testing::Values("r1", "r1-zero"),
-                         [](const auto& param_info) { return std::string(param_info.param) == "r1" ? "Chat" : "Completions"; });
+                         [](const auto& param_info) {
+                           return std::string(param_info.param) == "r1" ? "Chat" : "Completions";
+                         });
 
 TEST(OpenAiBackend, StopsTheRunAfterTooManyFailuresInARowAndResumesOnlyTheMissingSamples) {
   FaultServer server;

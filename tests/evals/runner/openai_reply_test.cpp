@@ -48,11 +48,14 @@ TEST(OpenAiReply, AReasoningCutByTheBudgetGetsNoThinkClose) {
 
 TEST(OpenAiReply, ReadsTheCompletionsApiAndServersWithoutAReasoningParser) {
   OpenAiReply streamed;
-  streamed.add_chunk(R"({"object":"text_completion","choices":[{"index":0,"text":" <think> a","finish_reason":null}]})");
-  streamed.add_chunk(R"({"object":"text_completion","choices":[{"index":0,"text":" </think>","finish_reason":"stop"}]})");
+  streamed.add_chunk(
+      R"({"object":"text_completion","choices":[{"index":0,"text":" <think> a","finish_reason":null}]})");
+  streamed.add_chunk(
+      R"({"object":"text_completion","choices":[{"index":0,"text":" </think>","finish_reason":"stop"}]})");
   EXPECT_EQ(streamed.text(), " <think> a </think>");
   OpenAiReply whole;
-  whole.set_whole(R"({"choices":[{"message":{"role":"assistant","content":"<think>x</think>y"},"finish_reason":"stop"}]})");
+  whole.set_whole(
+      R"({"choices":[{"message":{"role":"assistant","content":"<think>x</think>y"},"finish_reason":"stop"}]})");
   EXPECT_EQ(whole.text(), "<think>x</think>y");
 }
 

@@ -34,8 +34,8 @@ pid_t start_run(const fs::path& db, const char* limit = "24") {
   if (pid == 0) {
     const std::string db_arg = db.string();
     execl(kProgram.c_str(), kProgram.c_str(), "run", "--suite", "arith", "--model", model.c_str(), "--db",
-          db_arg.c_str(), "--samples", "2", "--limit", limit, "--temperature", "0.6", "--seed", "11", "--max-batch", "16",
-          static_cast<char*>(nullptr));
+          db_arg.c_str(), "--samples", "2", "--limit", limit, "--temperature", "0.6", "--seed", "11", "--max-batch",
+          "16", static_cast<char*>(nullptr));
     _exit(127);
   }
   return pid;
@@ -90,7 +90,8 @@ TEST(ResumeAfterKill, RowsEqualAnUninterruptedRun) {
     EXPECT_EQ(got[i].completion_tokens, expected[i].completion_tokens) << i;
     EXPECT_EQ(got[i].finish_reason, expected[i].finish_reason) << i;
   }
-  EXPECT_EQ(got_db.metrics(got_db.runs().front().run_id).size(), expected_db.metrics(expected_db.runs().front().run_id).size());
+  EXPECT_EQ(got_db.metrics(got_db.runs().front().run_id).size(),
+            expected_db.metrics(expected_db.runs().front().run_id).size());
 }
 
 TEST(ResumeAfterKill, CtrlCStopsCleanlyAndTheSameCommandFinishes) {

@@ -44,14 +44,17 @@ TEST(RunCommand, ElevenSuitesTwoSamplesTwoProblemsThenEveryReportFormat) {
   const fs::path db = dir / "results.sqlite";
   std::string suites;
   for (const std::string& s : kSuites) suites += (suites.empty() ? "" : ",") + s;
-  ASSERT_EQ(run("run --suite " + suites + " --samples 2 --limit 2 --max-new-tokens 24 --db " + db.string(), dir / "run.txt"), 0)
+  ASSERT_EQ(
+      run("run --suite " + suites + " --samples 2 --limit 2 --max-new-tokens 24 --db " + db.string(), dir / "run.txt"),
+      0)
       << read(dir / "run.txt");
 
   sqlite3* handle = nullptr;
   ASSERT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   sqlite3_stmt* statement = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(handle, "SELECT suite, count(*) FROM sample_results GROUP BY suite", -1, &statement, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_prepare_v2(handle, "SELECT suite, count(*) FROM sample_results GROUP BY suite", -1, &statement, nullptr),
+      SQLITE_OK);
   std::map<std::string, int> counts;
   while (sqlite3_step(statement) == SQLITE_ROW) {
     counts[reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))] = sqlite3_column_int(statement, 1);
@@ -65,7 +68,8 @@ TEST(RunCommand, ElevenSuitesTwoSamplesTwoProblemsThenEveryReportFormat) {
   const std::string markdown = read(dir / "report.md");
   for (const std::string& s : kSuites) EXPECT_NE(markdown.find("| " + s + " |"), std::string::npos) << s;
 
-  ASSERT_EQ(run("report --db " + db.string() + " --format html --out " + (dir / "report.html").string(), dir / "html.txt"), 0)
+  ASSERT_EQ(
+      run("report --db " + db.string() + " --format html --out " + (dir / "report.html").string(), dir / "html.txt"), 0)
       << read(dir / "html.txt");
   const std::string html = read(dir / "report.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
@@ -97,7 +101,8 @@ TEST(RunCommand, Bf16ActivationsMakeARunOfTheirOwnAndTheProvenanceSaysSo) {
   sqlite3* handle = nullptr;
   ASSERT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   sqlite3_stmt* statement = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(handle, "SELECT provenance FROM runs ORDER BY run_id", -1, &statement, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(handle, "SELECT provenance FROM runs ORDER BY run_id", -1, &statement, nullptr),
+            SQLITE_OK);
   std::vector<std::string> inputs;
   while (sqlite3_step(statement) == SQLITE_ROW) {
     const auto provenance = nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));

@@ -54,7 +54,8 @@ TEST(PaperBaselines, DistilledModelsFromTable5) {
     EXPECT_NEAR(f.at({"aime2024", "cons@64"}).value * 100, std::get<1>(row), 1e-9);
     EXPECT_NEAR(f.at({"math500", "pass@1"}).value * 100, std::get<2>(row), 1e-9);
     EXPECT_NEAR(f.at({"livecodebench", "pass@1"}).value * 100, std::get<3>(row), 1e-9);
-    for (const BaselineFigure& figure : figures) EXPECT_EQ(figure.source, "DeepSeek-R1 paper (arXiv 2501.12948), Table 5");
+    for (const BaselineFigure& figure : figures)
+      EXPECT_EQ(figure.source, "DeepSeek-R1 paper (arXiv 2501.12948), Table 5");
   }
 }
 
@@ -94,7 +95,8 @@ TEST(PaperBaselines, BadFilesAreRejectedWithTheBaselineNamed) {
   EXPECT_NE(error_for({{"suite", "aime24"}, {"metric", "pass@1"}, {"value", 0.5}})
                 .find("baseline 'paper:X': unknown suite 'aime24'; did you mean 'aime2024'?"),
             std::string::npos);
-  EXPECT_NE(error_for({{"suite", "aime2024"}, {"value", 0.5}}).find("missing or empty string 'metric'"), std::string::npos);
+  EXPECT_NE(error_for({{"suite", "aime2024"}, {"value", 0.5}}).find("missing or empty string 'metric'"),
+            std::string::npos);
   const nlohmann::json ok = {{"suite", "aime2024"}, {"metric", "pass@1"}, {"value", 0.5}};
   EXPECT_EQ(error_for(ok), "(no error)");
   EXPECT_EQ(read_baselines(file).at("paper:X").at(0).source, "somewhere");

@@ -107,8 +107,9 @@ TEST(SuiteGrading, HumanEvalAcceptsTheCanonicalSolution) {
                                 problem.record["canonical_solution"].get<std::string>();
     const Verdict right = grade(g, problem, "I will write it.\n</think>\n```python\n" + program + "\n```");
     EXPECT_TRUE(right.correct) << problem.id << ": " << right.detail;
-    const Verdict wrong = grade(g, problem, "Done.\n</think>\n```python\n" + problem.record["prompt"].get<std::string>() +
-                                                "    return None\n```");
+    const Verdict wrong =
+        grade(g, problem,
+              "Done.\n</think>\n```python\n" + problem.record["prompt"].get<std::string>() + "    return None\n```");
     EXPECT_FALSE(wrong.correct) << problem.id << ": " << wrong.detail;
   }
 }
@@ -118,7 +119,8 @@ TEST(SuiteGrading, MbppAcceptsTheReferenceCode) {
   const Graded g = graded("mbpp", 2, &why);
   if (!g.grader) GTEST_SKIP() << why;
   for (const datasets::Problem& problem : g.data.problems) {
-    const Verdict right = grade(g, problem, "OK.\n</think>\n```python\n" + problem.record["code"].get<std::string>() + "\n```");
+    const Verdict right =
+        grade(g, problem, "OK.\n</think>\n```python\n" + problem.record["code"].get<std::string>() + "\n```");
     EXPECT_TRUE(right.correct) << problem.id << ": " << right.detail;
   }
   const Verdict wrong = grade(g, g.data.problems[0], "OK.\n</think>\n```python\nx = 1\n```");
@@ -137,7 +139,8 @@ TEST(SuiteGrading, LiveCodeBenchAcceptsHandWrittenSolutions) {
       "```python\nn = int(input())\na = list(map(int, input().split()))\n"
       "print(sorted(range(n), key=lambda i: a[i])[-2] + 1)\n```";
   const std::string days_in_year =
-      "```python\ny = int(input())\nleap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)\nprint(366 if leap else 365)\n```";
+      "```python\ny = int(input())\nleap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)\nprint(366 if leap else "
+      "365)\n```";
   const Verdict first = grade(g, g.data.problems[0], "Sort the indices.\n</think>\n" + second_largest);
   EXPECT_TRUE(first.correct) << first.detail;
   const Verdict second = grade(g, g.data.problems[1], "Leap years.\n</think>\n" + days_in_year);

@@ -194,8 +194,9 @@ TEST(SuiteFile, BadFilesNameTheFileAndTheKey) {
   EXPECT_EQ(parse_error(suite_text("loader", "aime2042")),
             where + "unknown dataset loader 'aime2042'; did you mean 'aime2024'?");
   EXPECT_EQ(parse_error(suite_text("grader", "maths")), where + "unknown grader 'maths'; did you mean 'math'?");
-  EXPECT_NE(parse_error(suite_text("answer_policy", "boxd")).find(where + "answer_policy: unknown answer_policy 'boxd'"),
-            std::string::npos)
+  EXPECT_NE(
+      parse_error(suite_text("answer_policy", "boxd")).find(where + "answer_policy: unknown answer_policy 'boxd'"),
+      std::string::npos)
       << parse_error(suite_text("answer_policy", "boxd"));
   EXPECT_EQ(parse_error(suite_text("template", "chatml")),
             where + "key 'template' is 'chatml'; expected one of 'r1', 'r1-zero'");
@@ -206,7 +207,8 @@ TEST(SuiteFile, BadFilesNameTheFileAndTheKey) {
             where + "data file '../../etc/passwd' must be a path inside the datasets folder");
   EXPECT_EQ(parse_error(suite_text("generator", "arithmetic")),
             where + "unknown problem generator 'arithmetic'; did you mean 'arith'?");
-  EXPECT_EQ(parse_error(suite_text("also_graded_by", {"formats"})), where + "unknown grader 'formats'; did you mean 'format'?");
+  EXPECT_EQ(parse_error(suite_text("also_graded_by", {"formats"})),
+            where + "unknown grader 'formats'; did you mean 'format'?");
 }
 
 TEST(SuiteFile, AFolderOfSuites) {
@@ -223,7 +225,8 @@ TEST(SuiteFile, AFolderOfSuites) {
   const datasets::Dataset data = load_suite_problems(suites[0], 0, dir / "data");
   ASSERT_EQ(data.problems.size(), 1u);
   EXPECT_EQ(user_message(suites[0], data.problems[0]), "1+1?\nBox it.");
-  write_bytes(dir / "data/math/aime2024/test.jsonl", "{\"id\": \"x\", \"problem\": \"1+1?\", \"answer\": \"2\", \"format\": \"r1\"}\n");
+  write_bytes(dir / "data/math/aime2024/test.jsonl",
+              "{\"id\": \"x\", \"problem\": \"1+1?\", \"answer\": \"2\", \"format\": \"r1\"}\n");
   R1EVAL_EXPECT_THROW_MESSAGE(load_suite_problems(suites[0], 0, dir / "data"), std::invalid_argument, clash);
   EXPECT_NE(clash.find("problem 'x' has a field 'format'"), std::string::npos) << clash;
 }

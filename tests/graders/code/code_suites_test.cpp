@@ -138,13 +138,16 @@ TEST(LiveCodeBenchSuite, HandWrittenSolutionsPassTheirSamples) {
   const nlohmann::json leetcode = {
       {"prompt",
        "Return the sum of nums times k.\nExample 1:\n\nInput: nums = [1,2,3], k = 2\nOutput: 12\n\nExample 2:\n\n"
-       "Input: nums = [], k = 5\nOutput: 0\n\n```python\nclass Solution:\n    def scaledSum(self, nums: List[int], k: int) -> int:\n        \n```"}};
-  const Verdict call_pass = grader->grade(
-      {"```python\nclass Solution:\n    def scaledSum(self, nums: List[int], k: int) -> int:\n        return sum(nums) * k\n```",
-       nullptr, leetcode});
+       "Input: nums = [], k = 5\nOutput: 0\n\n```python\nclass Solution:\n    def scaledSum(self, nums: List[int], k: "
+       "int) -> int:\n        \n```"}};
+  const Verdict call_pass =
+      grader->grade({"```python\nclass Solution:\n    def scaledSum(self, nums: List[int], k: int) -> int:\n        "
+                     "return sum(nums) * k\n```",
+                     nullptr, leetcode});
   EXPECT_TRUE(call_pass.correct) << call_pass.detail;
-  const Verdict call_fail = grader->grade(
-      {"```python\nclass Solution:\n    def scaledSum(self, nums, k):\n        return sum(nums) + k\n```", nullptr, leetcode});
+  const Verdict call_fail =
+      grader->grade({"```python\nclass Solution:\n    def scaledSum(self, nums, k):\n        return sum(nums) + k\n```",
+                     nullptr, leetcode});
   EXPECT_EQ(call_fail.outcome, Outcome::kFail) << call_fail.detail;
 }
 
@@ -167,7 +170,8 @@ TEST(CodeGraders, UnsafeModeRunsWithoutTheSandboxWhenAskedExplicitly) {
   const auto grader = make_mbpp_grader(settings);
   const nlohmann::json problem = {{"test_list", {"assert f() == 1"}}};
   EXPECT_TRUE(grader->grade({"```python\ndef f():\n    return 1\n```", nullptr, problem}).correct);
-  EXPECT_EQ(grader->grade({"```python\ndef f():\n    while True: pass\n```", nullptr, problem}).outcome, Outcome::kTimeout);
+  EXPECT_EQ(grader->grade({"```python\ndef f():\n    while True: pass\n```", nullptr, problem}).outcome,
+            Outcome::kTimeout);
   EXPECT_EQ(grader->grade({"```python\ndef f():\n    return 2\n```", nullptr, problem}).outcome, Outcome::kFail);
 }
 

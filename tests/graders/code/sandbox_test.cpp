@@ -179,9 +179,12 @@ TEST(CodeSandbox, WritesOutsideTheWorkDirectoryFail) {
   const Execution e = run_program(
       "import os\n"
       "escaped = []\n"
-      "for path in ['/etc/x', '/usr/x', '/root/x', '/work/x', '" + project_file + "', '/sandbox/x', '/x']:\n"
-      "    try:\n        open(path, 'w').write('pwned')\n        escaped.append(path)\n    except OSError:\n        pass\n"
-      "open('/tmp/inside', 'w').write('ok')\nopen('inside2', 'w').write('ok')\n",
+      "for path in ['/etc/x', '/usr/x', '/root/x', '/work/x', '" +
+          project_file +
+          "', '/sandbox/x', '/x']:\n"
+          "    try:\n        open(path, 'w').write('pwned')\n        escaped.append(path)\n    except OSError:\n       "
+          " pass\n"
+          "open('/tmp/inside', 'w').write('ok')\nopen('inside2', 'w').write('ok')\n",
       {"assert escaped == [], escaped", "assert open('/tmp/inside').read() == 'ok'"});
   EXPECT_EQ(e.outcome, Outcome::kPass) << e.detail;
   EXPECT_FALSE(std::filesystem::exists(project_file));
@@ -194,7 +197,8 @@ TEST(CodeSandbox, FillingTheWorkDirectoryStopsAtItsSize) {
   const Execution e = run_program(
       "written = 0\nerror = None\n"
       "try:\n    with open('/tmp/big', 'wb') as f:\n        for _ in range(1024):\n"
-      "            f.write(b'x' * (1 << 20))\n            written += 1\nexcept OSError as exc:\n    error = exc.errno\n",
+      "            f.write(b'x' * (1 << 20))\n            written += 1\nexcept OSError as exc:\n    error = "
+      "exc.errno\n",
       {"import errno\nassert error in (errno.ENOSPC, errno.EFBIG), error", "assert written <= 64, written"});
   EXPECT_EQ(e.outcome, Outcome::kPass) << e.detail;
 }
@@ -214,7 +218,8 @@ TEST(CodeSandbox, SocketToHostLoopbackIsRefused) {
   const Execution e = run_program(
       "import socket\nresult = None\n"
       "try:\n    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n    s.settimeout(1)\n"
-      "    s.connect(('127.0.0.1', " + port + "))\n    result = 'connected'\nexcept OSError as exc:\n    result = exc.errno\n",
+      "    s.connect(('127.0.0.1', " +
+          port + "))\n    result = 'connected'\nexcept OSError as exc:\n    result = exc.errno\n",
       {"import errno\nassert result in (errno.EACCES, errno.EPERM), result"});
   EXPECT_EQ(e.outcome, Outcome::kPass) << e.detail;
   EXPECT_LT(accept(listener, nullptr, nullptr), 0);  // nobody connected
@@ -246,7 +251,8 @@ TEST(CodeSandbox, ChildLeftSleepingDoesNotOutliveTheRun) {
   const Execution e = run_program(
       "import os, subprocess\n"
       "subprocess.Popen(['/usr/bin/sleep', '987651'], start_new_session=True)\n"
-      "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        os.execv('/usr/bin/sleep', ['sleep', '987652'])\n"
+      "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        os.execv('/usr/bin/sleep', ['sleep', "
+      "'987652'])\n"
       "    os._exit(0)\n",
       {"assert True"});
   EXPECT_EQ(e.outcome, Outcome::kPass) << e.detail;
@@ -267,10 +273,11 @@ TEST(CodeSandbox, VerdictsCannotBeSpoofedOnStdoutOrTheChannel) {
 
 TEST(CodeSandbox, HostFilesAndEnvironmentAreInvisible) {
   REQUIRE_SANDBOX();
-  const Execution e = run_program(
-      "import os\nseen = [p for p in ['/etc/passwd', '/etc/shadow', '/root', '/home', '/work', '" +
-          std::string(R1EVAL_SOURCE_DIR) + "'] if os.path.exists(p)]\n",
-      {"assert seen == [], seen", "import os\nassert 'AWS_SECRET_ACCESS_KEY' not in os.environ and len(os.environ) <= 9"});
+  const Execution e =
+      run_program("import os\nseen = [p for p in ['/etc/passwd', '/etc/shadow', '/root', '/home', '/work', '" +
+                      std::string(R1EVAL_SOURCE_DIR) + "'] if os.path.exists(p)]\n",
+                  {"assert seen == [], seen",
+                   "import os\nassert 'AWS_SECRET_ACCESS_KEY' not in os.environ and len(os.environ) <= 9"});
   EXPECT_EQ(e.outcome, Outcome::kPass) << e.detail;
 }
 

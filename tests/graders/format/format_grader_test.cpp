@@ -67,7 +67,8 @@ TEST(ReasoningParts, AnswerPartRules) {
 TEST(LanguageConsistency, ShareOfTargetLanguageWords) {
   EXPECT_DOUBLE_EQ(count_language("This is all English.", Language::kEnglish).share(), 1.0);
   EXPECT_EQ(count_language("This is all English.", Language::kEnglish).total_words, 4u);
-  const LanguageCount chinese = count_language("\xE8\xBF\x99\xE6\x98\xAF\xE4\xB8\xAD\xE6\x96\x87", Language::kChinese);  // 这是中文
+  const LanguageCount chinese =
+      count_language("\xE8\xBF\x99\xE6\x98\xAF\xE4\xB8\xAD\xE6\x96\x87", Language::kChinese);  // 这是中文
   EXPECT_EQ(chinese.total_words, 4u);
   EXPECT_DOUBLE_EQ(chinese.share(), 1.0);
   EXPECT_DOUBLE_EQ(count_language("\xE8\xBF\x99\xE6\x98\xAF\xE4\xB8\xAD\xE6\x96\x87", Language::kEnglish).share(), 0.0);
@@ -77,7 +78,8 @@ TEST(LanguageConsistency, ShareOfTargetLanguageWords) {
   EXPECT_EQ(count_language("\\frac{a}{b} = 3 x", Language::kEnglish).total_words, 3u);
   EXPECT_DOUBLE_EQ(count_language("\\frac{a}{b} = 3 x", Language::kEnglish).share(), 1.0);
   EXPECT_EQ(count_language("Let \xCE\xB1 = 2", Language::kEnglish).total_words, 1u);  // Let α = 2
-  EXPECT_DOUBLE_EQ(count_language("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 world", Language::kEnglish).share(), 0.5);
+  EXPECT_DOUBLE_EQ(count_language("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 world", Language::kEnglish).share(),
+                   0.5);
   EXPECT_EQ(count_language("\xFF\xFE abc", Language::kEnglish).total_words, 1u);  // invalid UTF-8 is skipped
   EXPECT_EQ(count_language("", Language::kEnglish).total_words, 0u);
   EXPECT_DOUBLE_EQ(count_language("", Language::kEnglish).share(), 1.0);
@@ -102,7 +104,8 @@ TEST(Repetition, DuplicateNgramsAndLoopingTails) {
 
 TEST(ReasoningQuality, HugeOutputsStayBounded) {
   std::string huge = "<think>";
-  for (int i = 0; i < 100000; ++i) huge += "step " + std::to_string(i) + " \xE4\xB8\x80 ";  // unique words, one ideograph each
+  for (int i = 0; i < 100000; ++i)
+    huge += "step " + std::to_string(i) + " \xE4\xB8\x80 ";  // unique words, one ideograph each
   huge += "\xff</think> <answer>1</answer>";
   const ReasoningQuality q = assess_reasoning(huge, QualityOptions{});
   EXPECT_TRUE(q.format_ok);

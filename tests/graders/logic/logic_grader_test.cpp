@@ -74,7 +74,8 @@ TEST(LogicGrader, HandWrittenBbhCases) {
   };
   for (const Case& c : cases) {
     const Verdict v = grade(c.gold, c.completion);
-    EXPECT_EQ(static_cast<int>(v.outcome), static_cast<int>(c.expected)) << c.gold << " | " << c.completion << " | " << v.detail;
+    EXPECT_EQ(static_cast<int>(v.outcome), static_cast<int>(c.expected))
+        << c.gold << " | " << c.completion << " | " << v.detail;
     EXPECT_EQ(v.correct, c.expected == Outcome::kPass) << c.completion;
     if (c.extracted != nullptr) {
       EXPECT_EQ(v.extracted, c.extracted) << c.completion;
@@ -83,7 +84,8 @@ TEST(LogicGrader, HandWrittenBbhCases) {
 }
 
 TEST(LogicGrader, OptionTextAndRepeatedDyckSequenceUseTheProblemInput) {
-  const nlohmann::json dates = {{"input", "What is the date?\nOptions:\n(A) 04/12/2023\n(B) 05/12/2023\n(C) 06/12/2023"}};
+  const nlohmann::json dates = {
+      {"input", "What is the date?\nOptions:\n(A) 04/12/2023\n(B) 05/12/2023\n(C) 06/12/2023"}};
   EXPECT_TRUE(grade("(B)", "</think>\nThe answer is 05/12/2023.", dates).correct);
   EXPECT_FALSE(grade("(B)", "</think>\nThe answer is 06/12/2023.", dates).correct);
   const nlohmann::json dyck = {{"input", "Complete the rest of the sequence. Input: < [ {"}};
@@ -104,13 +106,18 @@ TEST(LogicGrader, KnightsAndKnaves) {
             "Sofia: knave, Alexander: knight");
   check("</think>\nSofia is a knight and Alexander is a knight.", Outcome::kFail);
   check("</think>\nSofia is not a knight. Alexander is a knight.", Outcome::kPass);
-  check("</think>\nAt first I thought Sofia is a knight.\nFinal: Sofia is a knave, Alexander is a knight.", Outcome::kPass);
+  check("</think>\nAt first I thought Sofia is a knight.\nFinal: Sofia is a knave, Alexander is a knight.",
+        Outcome::kPass);
   check("</think>\nSofia and Alexander are knights.", Outcome::kFail);
   check("</think>\nI could not decide.", Outcome::kNoAnswer);
   check("<think>\nSofia is a knave and Alexander is a knight", Outcome::kNoAnswer);
   // A gold sentence without a problem record: names come from the sentence.
-  EXPECT_TRUE(grade("Sofia is a knave, and Alexander is a knight.", "</think>\nAlexander is a knight; Sofia is a knave.").correct);
-  EXPECT_FALSE(grade("Sofia is a knave, and Alexander is a knight.", "</think>\nAlexander is a knave; Sofia is a knave.").correct);
+  EXPECT_TRUE(
+      grade("Sofia is a knave, and Alexander is a knight.", "</think>\nAlexander is a knight; Sofia is a knave.")
+          .correct);
+  EXPECT_FALSE(
+      grade("Sofia is a knave, and Alexander is a knight.", "</think>\nAlexander is a knave; Sofia is a knave.")
+          .correct);
 }
 
 TEST(LogicGrader, HugeAndInvalidOutputsStayBounded) {

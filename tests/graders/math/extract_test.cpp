@@ -72,9 +72,9 @@ TEST(MathExtract, MathSpansAndBareAnswers) {
   EXPECT_EQ(extract_bare(" -5 "), "-5");
   EXPECT_EQ(extract_bare("x \\geq 5"), "x \\geq 5");
   EXPECT_EQ(extract_bare("Monday"), "Monday");
-  EXPECT_FALSE(extract_bare("I think it is 5").has_value());       // prose
-  EXPECT_FALSE(extract_bare("Total : 4,18 euros").has_value());    // not mathematics
-  EXPECT_FALSE(extract_bare("1\n2").has_value());                  // two lines
+  EXPECT_FALSE(extract_bare("I think it is 5").has_value());     // prose
+  EXPECT_FALSE(extract_bare("Total : 4,18 euros").has_value());  // not mathematics
+  EXPECT_FALSE(extract_bare("1\n2").has_value());                // two lines
   EXPECT_EQ(extract_last_number("so P = 1/2 + P/4, which gives 2/3."), "2/3");
 }
 

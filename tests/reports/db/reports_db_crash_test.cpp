@@ -100,7 +100,8 @@ TEST(ReportsDbCrash, SigkillDuringBatchesLeavesOnlyWholeBatches) {
     EXPECT_EQ(rows % kBatchSize, 0) << rows << " rows";
     EXPECT_GE(rows, rows_before + kBatchSize) << "a committed batch was lost";
     EXPECT_EQ(raw.scalar("SELECT count(*) FROM (SELECT problem_id FROM samples GROUP BY problem_id HAVING count(*) "
-                         "<> " + std::to_string(kBatchSize) + ")"),
+                         "<> " +
+                         std::to_string(kBatchSize) + ")"),
               "0");
     // Batches are numbered without gaps: none was skipped or written twice.
     EXPECT_EQ(raw.scalar("SELECT count(DISTINCT problem_index) = max(problem_index) + 1 FROM samples"), "1");

@@ -94,11 +94,12 @@ TEST(ReportsDbIntegrity, ViewsHaveTheDocumentedColumns) {
   const auto file = scratch_dir() / "results.db";
   { ResultsDb::open(file); }
   RawDb raw(file);
-  EXPECT_EQ(raw.columns("sample_results"),
-            (std::vector<std::string>{"run_id", "suite", "subset", "problem_id", "problem_index", "sample_index",
-                                      "completion", "correct", "outcome", "outcome_name", "extracted", "detail",
-                                      "finish_reason", "prompt_tokens", "completion_tokens", "format_ok",
-                                      "has_answer", "language_share", "prefill_seconds", "decode_seconds"}));
+  EXPECT_EQ(
+      raw.columns("sample_results"),
+      (std::vector<std::string>{"run_id",       "suite",      "subset",         "problem_id",      "problem_index",
+                                "sample_index", "completion", "correct",        "outcome",         "outcome_name",
+                                "extracted",    "detail",     "finish_reason",  "prompt_tokens",   "completion_tokens",
+                                "format_ok",    "has_answer", "language_share", "prefill_seconds", "decode_seconds"}));
   EXPECT_EQ(raw.columns("run_metrics"),
             (std::vector<std::string>{"run_id", "suite", "metric", "value", "ci_low", "ci_high", "n"}));
   EXPECT_EQ(raw.columns("kernel_results"),
@@ -143,9 +144,26 @@ TEST(ReportsDbIntegrity, ViewsShowTheRowsWritten) {
 
   RawDb raw(file);
   using Row = RawDb::Row;
-  EXPECT_EQ(raw.query("SELECT * FROM sample_results"),
-            (std::vector<Row>{{std::to_string(run_id), "gsm8k", "sub", "gsm8k/3", "3", "1", "answer gsm8k/3", "1",
-                               "8", "format_error", "42", "d", "stop", "11", "22", "1", "0", "0.5", "0.25", "4.0"}}));
+  EXPECT_EQ(raw.query("SELECT * FROM sample_results"), (std::vector<Row>{{std::to_string(run_id),
+                                                                          "gsm8k",
+                                                                          "sub",
+                                                                          "gsm8k/3",
+                                                                          "3",
+                                                                          "1",
+                                                                          "answer gsm8k/3",
+                                                                          "1",
+                                                                          "8",
+                                                                          "format_error",
+                                                                          "42",
+                                                                          "d",
+                                                                          "stop",
+                                                                          "11",
+                                                                          "22",
+                                                                          "1",
+                                                                          "0",
+                                                                          "0.5",
+                                                                          "0.25",
+                                                                          "4.0"}}));
   EXPECT_EQ(raw.query("SELECT * FROM run_metrics"),
             (std::vector<Row>{{std::to_string(run_id), "gsm8k", "pass@1", "0.5", "0.25", "0.75", "2"}}));
   EXPECT_EQ(raw.query("SELECT * FROM kernel_results"),

@@ -184,8 +184,7 @@ TEST(ReportsDbMigration, VersionTwoFileGainsRepetitionTimesWithItsRowsKept) {
     ASSERT_EQ(db.throughput(1).size(), 1u);
     EXPECT_EQ(db.throughput(1)[0].tokens_per_s, 250.0);
 
-    const std::vector<KernelResultRow> rows = {
-        {1, "rope", "n=64", "f32", "avx2", 0.5, 1.0, 1.0, 1.0, 2, {0.25, 0.75}}};
+    const std::vector<KernelResultRow> rows = {{1, "rope", "n=64", "f32", "avx2", 0.5, 1.0, 1.0, 1.0, 2, {0.25, 0.75}}};
     db.add_kernel_results(rows);
     EXPECT_EQ(db.kernel_results(1).at(1).repetition_seconds, (std::vector<double>{0.25, 0.75}));
   }
@@ -219,8 +218,8 @@ TEST(ReportsDbMigration, AFailedVersionThreeStepLeavesTheFileAtVersionTwo) {
 
 TEST(ReportsDbMigration, GarbageFileIsRefusedAndLeftAlone) {
   const auto dir = scratch_dir();
-  for (const std::string& bytes : {std::string("hello"), std::string(4096, 'x'), std::string("SQLite format 2\n") +
-                                                                                     std::string(1000, '\0')}) {
+  for (const std::string& bytes :
+       {std::string("hello"), std::string(4096, 'x'), std::string("SQLite format 2\n") + std::string(1000, '\0')}) {
     const auto file = dir / "garbage.db";
     write_bytes(file, bytes);
     const std::string message = open_error(file);

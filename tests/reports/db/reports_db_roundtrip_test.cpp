@@ -183,7 +183,8 @@ TEST(ReportsDbRoundTrip, EverySampleFieldIncludingUnicodeAndAMegabyteCompletion)
     want.push_back(example_sample(run_id, "gsm8k", "gsm8k/0", 0, 0));
     want.push_back(example_sample(run_id, "gsm8k", "gsm8k/0", 0, 1));
     SampleRow unicode = example_sample(run_id, "gsm8k", "gsm8k/1 — ∑ 数学 🙂", 1, 0);
-    unicode.completion = "<think>让我们一步一步地思考。Ελληνικά, العربية, emoji 🧮</think> \\boxed{½}";
+    unicode.completion =
+        "<think>让我们一步一步地思考。Ελληνικά, العربية, emoji 🧮</think> \\boxed{½}";
     unicode.extracted = "½";
     unicode.detail = "égal à ½";
     unicode.subset = "ünïcödé";
@@ -220,8 +221,7 @@ TEST(ReportsDbRoundTrip, SamplesComeBackInSuiteListOrderThenProblemThenSample) {
   std::vector<std::string> order;
   for (const auto& row : db.samples(run_id)) order.push_back(row.problem_id + "#" + std::to_string(row.sample_index));
   // Listed suites first (gsm8k, then bbh), then unlisted ones in the order their first sample arrived.
-  const std::vector<std::string> want = {"g/0#0", "g/0#1", "g/1#0", "bbh/a#0", "bbh/b#0", "bbh/b#1", "x/0#0",
-                                         "l/0#0"};
+  const std::vector<std::string> want = {"g/0#0", "g/0#1", "g/1#0", "bbh/a#0", "bbh/b#0", "bbh/b#1", "x/0#0", "l/0#0"};
   EXPECT_EQ(order, want);
 }
 
@@ -248,9 +248,9 @@ TEST(ReportsDbRoundTrip, MetricsAreReplacedAsAWhole) {
                                         {"gsm8k", "cons@4", 0.6, std::nullopt, std::nullopt, 10},
                                         {"all", "truncation_rate", 0.125, 0.0, 0.3, 20}};
   db.replace_metrics(run_id, first);
-  const std::vector<MetricRow> second = {{"all", "pass@1", 0.875, 0.8, 0.9, 20},
-                                         {"bbh", "no_answer_rate", std::numeric_limits<double>::quiet_NaN(),
-                                          std::nullopt, 1.0, 0}};
+  const std::vector<MetricRow> second = {
+      {"all", "pass@1", 0.875, 0.8, 0.9, 20},
+      {"bbh", "no_answer_rate", std::numeric_limits<double>::quiet_NaN(), std::nullopt, 1.0, 0}};
   db.replace_metrics(run_id, second);
 
   const auto got = db.metrics(run_id);
@@ -287,7 +287,16 @@ TEST(ReportsDbRoundTrip, BenchRowsSurviveReopening) {
   info.provenance = {{"git", "abc"}};
   std::vector<KernelResultRow> kernels = {
       // Repetition times that print with 17 significant digits, and a tiny one: stored exactly.
-      {0, "matmul", "m=1,k=7168,n=1536", "bf16", "avx2", 1.25e-4, 175.5, 88.2, 71.5, 5,
+      {0,
+       "matmul",
+       "m=1,k=7168,n=1536",
+       "bf16",
+       "avx2",
+       1.25e-4,
+       175.5,
+       88.2,
+       71.5,
+       5,
        {1.25e-4, 0.1 + 0.2, 1.0 / 3.0, 4.9406564584124654e-324, 2.5e-4}},
       {0, "rms_norm", "n=7168", "f32", "scalar", 3e-6, 0.0, 9.5, 40.0, 1000, {}}};
   std::vector<ThroughputRow> rates = {

@@ -7,7 +7,7 @@
 namespace r1eval::reports::render::testing {
 namespace {
 
-const std::set<std::string, std::less<>> kVoidElements = {"area", "base", "br",   "col",   "embed", "hr",  "img",
+const std::set<std::string, std::less<>> kVoidElements = {"area",  "base", "br",   "col",    "embed", "hr", "img",
                                                           "input", "link", "meta", "source", "track", "wbr"};
 
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == ':'; }

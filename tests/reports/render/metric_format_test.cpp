@@ -36,13 +36,35 @@ TEST(MetricK, ParsesOnlyPositiveIntegers) {
 }
 
 TEST(MetricLess, OrdersAsTheReportShowsThem) {
-  std::vector<std::string> names = {"samples", "zeta", "cons@16", "pass@16", "tokens_per_sample", "pass@2",
-                                    "language_consistency", "cons@4", "problems", "pass@1", "truncation_rate",
-                                    "alpha", "no_answer_rate", "format_compliance"};
+  std::vector<std::string> names = {"samples",
+                                    "zeta",
+                                    "cons@16",
+                                    "pass@16",
+                                    "tokens_per_sample",
+                                    "pass@2",
+                                    "language_consistency",
+                                    "cons@4",
+                                    "problems",
+                                    "pass@1",
+                                    "truncation_rate",
+                                    "alpha",
+                                    "no_answer_rate",
+                                    "format_compliance"};
   std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) { return metric_less(a, b); });
-  const std::vector<std::string> expected = {"pass@1", "pass@2", "pass@16", "cons@4", "cons@16", "format_compliance",
-                                             "truncation_rate", "no_answer_rate", "language_consistency",
-                                             "tokens_per_sample", "problems", "samples", "alpha", "zeta"};
+  const std::vector<std::string> expected = {"pass@1",
+                                             "pass@2",
+                                             "pass@16",
+                                             "cons@4",
+                                             "cons@16",
+                                             "format_compliance",
+                                             "truncation_rate",
+                                             "no_answer_rate",
+                                             "language_consistency",
+                                             "tokens_per_sample",
+                                             "problems",
+                                             "samples",
+                                             "alpha",
+                                             "zeta"};
   EXPECT_EQ(names, expected);
 }
 

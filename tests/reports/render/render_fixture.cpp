@@ -73,8 +73,8 @@ ReportData sample_report_data() {
     data.metrics.push_back(metric(suite, "pass@1", pass1[s], low[s], high[s], 3));
     data.metrics.push_back(metric(suite, "pass@2", std::min(1.0, pass1[s] * 1.5), std::nullopt, std::nullopt, 3));
     data.metrics.push_back(metric(suite, "pass@4", std::min(1.0, pass1[s] * 1.8), std::nullopt, std::nullopt, 3));
-    data.metrics.push_back(metric(suite, "cons@4", 0.6666667 - 0.1 * static_cast<double>(s), std::nullopt,
-                                  std::nullopt, 3));
+    data.metrics.push_back(
+        metric(suite, "cons@4", 0.6666667 - 0.1 * static_cast<double>(s), std::nullopt, std::nullopt, 3));
     data.metrics.push_back(metric(suite, "format_compliance", 1.0, std::nullopt, std::nullopt, 3));
     data.metrics.push_back(metric(suite, "truncation_rate", 0.08333333, std::nullopt, std::nullopt, 3));
     data.metrics.push_back(metric(suite, "no_answer_rate", 0.16666667, std::nullopt, std::nullopt, 3));
@@ -106,13 +106,13 @@ ReportData sample_report_data() {
   bench.model = "models/r1-tiny";
   bench.machine = {{"cpu", "Test CPU"}, {"memory_gbps", 20.5}};
   data.bench = bench;
-  data.kernels.push_back(db::KernelResultRow{2, "matmul", "m=1,k=7168,n=1536", "bf16", "avx2", 0.00125, 17.6, 35.2,
-                                             68.27, 50});
+  data.kernels.push_back(
+      db::KernelResultRow{2, "matmul", "m=1,k=7168,n=1536", "bf16", "avx2", 0.00125, 17.6, 35.2, 68.27, 50});
   data.kernels.push_back(db::KernelResultRow{2, "rms_norm", "n=7168", "f32", "scalar", 2.5e-6, 5.7, 22.9, 41.0, 200});
   data.throughput.push_back(db::ThroughputRow{2, "models/r1-tiny", "decode", 8, 1024, 123.4, 0.5625,
                                               "cpu core-hour 0.05 USD (example, 2026)", false});
-  data.throughput.push_back(db::ThroughputRow{2, "DeepSeek-R1 on 8 H200", "decode", 64, 4096, 2500.0, 1.75,
-                                              "H200 hour (example)", true});
+  data.throughput.push_back(
+      db::ThroughputRow{2, "DeepSeek-R1 on 8 H200", "decode", 64, 4096, 2500.0, 1.75, "H200 hour (example)", true});
   return data;
 }
 

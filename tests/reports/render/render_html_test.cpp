@@ -100,10 +100,13 @@ TEST_F(HtmlReport, RendersInHeadlessChromium) {
   std::filesystem::remove(screenshot);
   std::ofstream(page, std::ios::binary) << html;
 
-  const std::string command = "timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
-                              "--user-data-dir='" + (dir / "profile").string() + "' --window-size=1280,4400 "
-                              "--screenshot='" + screenshot.string() + "' --dump-dom 'file://" + page.string() +
-                              "' 2>'" + (dir / "chromium.log").string() + "'";
+  const std::string command =
+      "timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
+      "--user-data-dir='" +
+      (dir / "profile").string() +
+      "' --window-size=1280,4400 "
+      "--screenshot='" +
+      screenshot.string() + "' --dump-dom 'file://" + page.string() + "' 2>'" + (dir / "chromium.log").string() + "'";
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string dom;
@@ -115,7 +118,7 @@ TEST_F(HtmlReport, RendersInHeadlessChromium) {
   EXPECT_NE(dom.find("<h1>r1eval report: run 7</h1>"), std::string::npos);
   EXPECT_EQ(count(dom, "<svg"), static_cast<std::size_t>(kExpectedCharts));
   EXPECT_EQ(count(dom, "<rect class=\"bar\""), 4u + 12u + 2u);  // pass@1 (3 suites + all), reasoning 4×3, roofline 2
-  EXPECT_EQ(count(dom, "<polyline"), 3u);                          // one pass@k line per suite
+  EXPECT_EQ(count(dom, "<polyline"), 3u);                       // one pass@k line per suite
   EXPECT_EQ(dom.find("<script"), std::string::npos);
   EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(dom.find("<td>REGRESSION</td>"), std::string::npos);

@@ -85,12 +85,16 @@ TEST(JsonReport, SampleSummaryCountsOutcomes) {
 
 TEST(JsonReport, InvalidUtf8BecomesReplacementCharacters) {
   ReportData data = testing::sample_report_data();
-  data.run.model = "models/\xFF" "bad";
+  data.run.model =
+      "models/\xFF"
+      "bad";
   data.run.provenance["note"] = "\xC3(";
   const std::string text = render_report(data, ReportFormat::kJson);
   EXPECT_TRUE(testing::is_valid_utf8(text));
   const json doc = json::parse(text);
-  EXPECT_EQ(doc.at("run").at("model"), "models/\xEF\xBF\xBD" "bad");
+  EXPECT_EQ(doc.at("run").at("model"),
+            "models/\xEF\xBF\xBD"
+            "bad");
   EXPECT_EQ(doc.at("run").at("provenance").at("note"), "\xEF\xBF\xBD(");
   const json& example = doc.at("examples")[1];
   EXPECT_EQ(example.at("suite"), "gsm8k");

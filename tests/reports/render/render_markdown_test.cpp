@@ -39,13 +39,15 @@ TEST_F(MarkdownReport, HeaderHasTheRunAndItsProvenance) {
 }
 
 TEST_F(MarkdownReport, SummaryRowsShowPercentagesWithOneDecimal) {
-  expect_line("| Suite | Problems | Samples | pass@1 | 95% interval | cons@k | Format ok | Truncated | Tokens/sample |");
+  expect_line(
+      "| Suite | Problems | Samples | pass@1 | 95% interval | cons@k | Format ok | Truncated | Tokens/sample |");
   expect_line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   expect_line("| gsm8k | 3 | 12 | 50.0% | [25.0%, 75.0%] | 66.7% (cons@4) | 100.0% | 8.3% | 215.0 |");
   expect_line("| math500 | 3 | 12 | 25.0% | [8.3%, 41.7%] | 56.7% (cons@4) | 100.0% | 8.3% | 215.0 |");
   expect_line("| humaneval | 3 | 12 | 0.0% | [0.0%, 0.0%] | 46.7% (cons@4) | 100.0% | 8.3% | 215.0 |");
-  expect_line("| all | \xE2\x80\x94 | \xE2\x80\x94 | 25.0% | [13.9%, 36.1%] | \xE2\x80\x94 | \xE2\x80\x94 | \xE2\x80\x94 | "
-              "\xE2\x80\x94 |");
+  expect_line(
+      "| all | \xE2\x80\x94 | \xE2\x80\x94 | 25.0% | [13.9%, 36.1%] | \xE2\x80\x94 | \xE2\x80\x94 | \xE2\x80\x94 | "
+      "\xE2\x80\x94 |");
 }
 
 TEST_F(MarkdownReport, MetricRowsInDisplayOrder) {
@@ -65,15 +67,18 @@ TEST_F(MarkdownReport, MetricRowsInDisplayOrder) {
 
 TEST_F(MarkdownReport, ComparisonFlagsTheRegression) {
   expect_line("## Comparison with paper:DeepSeek-R1");
-  expect_line("| **gsm8k** | **pass@1** | **50.0%** | **80.0%** | **-30.0 pp** | **[-50.0, -10.0] pp** | **0.004** | "
-              "**3** | **REGRESSION** |");
+  expect_line(
+      "| **gsm8k** | **pass@1** | **50.0%** | **80.0%** | **-30.0 pp** | **[-50.0, -10.0] pp** | **0.004** | "
+      "**3** | **REGRESSION** |");
   expect_line("| math500 | pass@1 | 25.0% | 20.0% | +5.0 pp | [-10.0, +20.0] pp | 0.520 | 3 | no significant change |");
-  expect_line("| humaneval | pass@1 | 0.0% | 90.0% | -90.0 pp | \xE2\x80\x94 | \xE2\x80\x94 | 0 | no significant change |");
+  expect_line(
+      "| humaneval | pass@1 | 0.0% | 90.0% | -90.0 pp | \xE2\x80\x94 | \xE2\x80\x94 | 0 | no significant change |");
   expect_line("**1 significant regression.**");
 }
 
 TEST_F(MarkdownReport, OutcomeCountsPerSuite) {
-  expect_line("| Suite | Samples | Problems | Correct | pass | fail | no\\_answer | Truncated | Mean tokens | Max tokens |");
+  expect_line(
+      "| Suite | Samples | Problems | Correct | pass | fail | no\\_answer | Truncated | Mean tokens | Max tokens |");
   expect_line("| gsm8k | 12 | 3 | 6 | 6 | 5 | 1 | 1 | 215.0 | 330 |");
   expect_line("| math500 | 12 | 3 | 3 | 3 | 8 | 1 | 1 | 215.0 | 330 |");
   expect_line("| humaneval | 12 | 3 | 0 | 0 | 11 | 1 | 1 | 215.0 | 330 |");
@@ -82,8 +87,9 @@ TEST_F(MarkdownReport, OutcomeCountsPerSuite) {
 TEST_F(MarkdownReport, HostileCompletionStaysInsideItsCodeBlock) {
   expect_line("### gsm8k · problem p\\|0&lt;b&gt; · sample 0 · correct (pass)");
   expect_line("Extracted answer: &lt;i&gt;4&lt;/i&gt; · finish: stop · 100 tokens");
-  const std::string block = "```text\n<think>2+2</think> <script>alert(1)</script> bad bytes: "
-                            "\xEF\xBF\xBD\xEF\xBF\xBD and \xEF\xBF\xBD( end \\boxed{4}\n```\n";
+  const std::string block =
+      "```text\n<think>2+2</think> <script>alert(1)</script> bad bytes: "
+      "\xEF\xBF\xBD\xEF\xBF\xBD and \xEF\xBF\xBD( end \\boxed{4}\n```\n";
   EXPECT_NE(md.find(block), std::string::npos);
   EXPECT_EQ(md.find("<script>"), md.find(block) + 27);  // the only raw tag is the one inside the block
   EXPECT_EQ(md.find("<script>", md.find("<script>") + 1), std::string::npos);
@@ -94,8 +100,9 @@ TEST_F(MarkdownReport, BenchSectionWithRooflineAndCost) {
   expect_line("## Benchmark 2");
   expect_line("| matmul | m=1,k=7168,n=1536 | bf16 | avx2 | 1250.00 | 17.6 | 35.2 | 68.3% | 50 |");
   expect_line("| rms\\_norm | n=7168 | f32 | scalar | 2.50 | 5.7 | 22.9 | 41.0% | 200 |");
-  expect_line("| models/r1-tiny | decode | 8 | 1024 | 123.4 | 0.5625 | measured | "
-              "cpu core-hour 0.05 USD (example, 2026) |");
+  expect_line(
+      "| models/r1-tiny | decode | 8 | 1024 | 123.4 | 0.5625 | measured | "
+      "cpu core-hour 0.05 USD (example, 2026) |");
   expect_line("| DeepSeek-R1 on 8 H200 | decode | 64 | 4096 | 2500.0 | 1.7500 | projection | H200 hour (example) |");
   expect_line("| memory\\_gbps | 20.5 |");
 }

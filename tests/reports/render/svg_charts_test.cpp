@@ -70,8 +70,7 @@ TEST(HistogramBins, FractionalNegativeAndDegenerateData) {
 }
 
 TEST(BarChart, BarsScaleToThePercentAxisWithErrorBars) {
-  BarChart chart{"pass@1", {"gsm8k", "<b>&"}, {{"pass@1", {{0.5, 0.25, 0.75}, only(0.25)}}},
-                 {"pass@1", true}};
+  BarChart chart{"pass@1", {"gsm8k", "<b>&"}, {{"pass@1", {{0.5, 0.25, 0.75}, only(0.25)}}}, {"pass@1", true}};
   const std::string svg = bar_chart(chart);
   expect_well_formed(svg);
   EXPECT_EQ(count(svg, "<rect class=\"bar\""), 2u);
@@ -99,7 +98,9 @@ TEST(BarChart, SkipsValuesThatAreNotFiniteAndSaysNoData) {
 }
 
 TEST(BarChart, GroupedSeriesGetALegend) {
-  BarChart chart{"reasoning", {"a", "b"}, {{"format", {only(1.0), only(0.9)}}, {"truncation", {only(0.1), only(0.0)}}},
+  BarChart chart{"reasoning",
+                 {"a", "b"},
+                 {{"format", {only(1.0), only(0.9)}}, {"truncation", {only(0.1), only(0.0)}}},
                  {"share", true}};
   const std::string svg = bar_chart(chart);
   expect_well_formed(svg);
@@ -109,8 +110,8 @@ TEST(BarChart, GroupedSeriesGetALegend) {
 }
 
 TEST(LineChart, Log2AxisSpacesPowersOfTwoEvenly) {
-  LineChart chart{"pass@k", "k", true, {{"gsm8k", {{1, 0.5}, {2, 0.6}, {4, 0.7}, {8, 0.8}, {0, 0.1}}}},
-                  {"pass@k", true}};
+  LineChart chart{
+      "pass@k", "k", true, {{"gsm8k", {{1, 0.5}, {2, 0.6}, {4, 0.7}, {8, 0.8}, {0, 0.1}}}}, {"pass@k", true}};
   const std::string svg = line_chart(chart);
   expect_well_formed(svg);
   const auto xs = attribute_values(svg, "circle", "cx");
@@ -128,8 +129,8 @@ TEST(LineChart, NoUsablePointsSaysNoData) {
 }
 
 TEST(Histogram, StacksHighlightedCounts) {
-  Histogram chart{"lengths", "tokens", {{3, false}, {7, false}, {12, false}, {19, true}, {20, false}}, "stopped",
-                  "truncated", 4};
+  Histogram chart{"lengths", "tokens",    {{3, false}, {7, false}, {12, false}, {19, true}, {20, false}},
+                  "stopped", "truncated", 4};
   const std::string svg = histogram(chart);
   expect_well_formed(svg);
   EXPECT_EQ(count(svg, "<rect class=\"bin\""), 5u);  // four plain bins with a count, one truncated

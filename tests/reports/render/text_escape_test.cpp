@@ -13,12 +13,14 @@ TEST(SanitizeText, KeepsValidUtf8AndWhitespace) {
 }
 
 TEST(SanitizeText, ReplacesEachMaximalIllFormedSubsequence) {
-  EXPECT_EQ(sanitize_text("a\xFF" "b"), "a" + kFffd + "b");
-  EXPECT_EQ(sanitize_text("\xC3("), kFffd + "(");                          // lead byte without continuation
-  EXPECT_EQ(sanitize_text("x\xE6\x97"), "x" + kFffd);                      // truncated at the end: one U+FFFD
-  EXPECT_EQ(sanitize_text("\xC0\xAF"), kFffd + kFffd);                     // overlong lead, stray continuation
-  EXPECT_EQ(sanitize_text("\xE0\x80\xAF"), kFffd + kFffd + kFffd);         // overlong three-byte form
-  EXPECT_EQ(sanitize_text("\xED\xA0\x80"), kFffd + kFffd + kFffd);         // UTF-16 surrogate
+  EXPECT_EQ(sanitize_text("a\xFF"
+                          "b"),
+            "a" + kFffd + "b");
+  EXPECT_EQ(sanitize_text("\xC3("), kFffd + "(");                               // lead byte without continuation
+  EXPECT_EQ(sanitize_text("x\xE6\x97"), "x" + kFffd);                           // truncated at the end: one U+FFFD
+  EXPECT_EQ(sanitize_text("\xC0\xAF"), kFffd + kFffd);                          // overlong lead, stray continuation
+  EXPECT_EQ(sanitize_text("\xE0\x80\xAF"), kFffd + kFffd + kFffd);              // overlong three-byte form
+  EXPECT_EQ(sanitize_text("\xED\xA0\x80"), kFffd + kFffd + kFffd);              // UTF-16 surrogate
   EXPECT_EQ(sanitize_text("\xF4\x90\x80\x80"), kFffd + kFffd + kFffd + kFffd);  // above U+10FFFF
   EXPECT_EQ(sanitize_text("\x80\x80"), kFffd + kFffd);
 }
@@ -33,8 +35,7 @@ TEST(HtmlEscape, EscapesMarkupAndQuotes) {
 }
 
 TEST(MarkdownInline, EscapesMarkupAndFlattensLines) {
-  EXPECT_EQ(markdown_inline("a|b\n*c* <d> _e_ [f](g) `h` \\"),
-            "a\\|b \\*c\\* &lt;d&gt; \\_e\\_ [f\\](g) \\`h\\` \\\\");
+  EXPECT_EQ(markdown_inline("a|b\n*c* <d> _e_ [f](g) `h` \\"), "a\\|b \\*c\\* &lt;d&gt; \\_e\\_ [f\\](g) \\`h\\` \\\\");
   EXPECT_EQ(markdown_inline("![i](j) [k][l] [0.1, 0.2]"), "![i\\](j) [k\\][l] [0.1, 0.2]");
 }
 
@@ -45,8 +46,14 @@ TEST(MarkdownCodeBlock, FenceIsLongerThanAnyBacktickRunInside) {
 }
 
 TEST(TruncateUtf8, NeverSplitsACharacter) {
-  EXPECT_EQ(truncate_utf8("a\xC3\xA9" "b", 2), "a");
-  EXPECT_EQ(truncate_utf8("a\xC3\xA9" "b", 3), "a\xC3\xA9");
+  EXPECT_EQ(truncate_utf8("a\xC3\xA9"
+                          "b",
+                          2),
+            "a");
+  EXPECT_EQ(truncate_utf8("a\xC3\xA9"
+                          "b",
+                          3),
+            "a\xC3\xA9");
   EXPECT_EQ(truncate_utf8("abc", 10), "abc");
   EXPECT_EQ(truncate_utf8("\xF0\x9F\x98\x80", 3), "");
 }
