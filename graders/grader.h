@@ -21,7 +21,12 @@ enum class Outcome : int {
   kRuntimeError = 6,
   kSandboxError = 7,  // infrastructure failure: retried, never scored as the model's failure
   kFormatError = 8,   // output format violated (R1-Zero tags)
+  // Not the model's doing, so never a wrong answer: left out of pass@k and cons@k and counted in error_rate.
+  kNotGenerated = 9,  // the backend refused or failed the request (a prompt past the context, an endpoint error)
+  kGraderError = 10,  // the grader threw on this sample (a data or grader bug)
 };
+// Whether an outcome is a verdict on the model's answer (scored) or an infrastructure error (not scored).
+bool is_scored(Outcome outcome);
 std::string_view outcome_name(Outcome outcome);
 
 struct Verdict {

@@ -1,4 +1,5 @@
-// Names of the stable outcome codes, as printed by `r1eval grade` and stored beside the codes.
+// Names of the stable outcome codes, as printed by `r1eval grade` and stored beside the codes, and which of them
+// are verdicts on the model.
 #include "graders/grader.h"
 
 namespace r1eval::graders {
@@ -14,8 +15,14 @@ std::string_view outcome_name(Outcome outcome) {
     case Outcome::kRuntimeError: return "runtime_error";
     case Outcome::kSandboxError: return "sandbox_error";
     case Outcome::kFormatError: return "format_error";
+    case Outcome::kNotGenerated: return "not_generated";
+    case Outcome::kGraderError: return "grader_error";
   }
   return "unknown";
+}
+
+bool is_scored(Outcome outcome) {
+  return outcome != Outcome::kNotGenerated && outcome != Outcome::kGraderError && outcome != Outcome::kSandboxError;
 }
 
 }  // namespace r1eval::graders

@@ -59,7 +59,7 @@ reports::db::SampleRow grade_sample(const SampleContext& context, const Completi
   } catch (const std::exception& e) {
     // The request was malformed (a data or grader bug, not the model's doing): keep the sample, say why.
     row.correct = false;
-    row.outcome = static_cast<int>(graders::Outcome::kSandboxError);
+    row.outcome = static_cast<int>(graders::Outcome::kGraderError);
     row.detail = std::string("the grader failed: ") + e.what();
     row.has_answer = quality.has_answer;
   }

@@ -50,7 +50,22 @@ TEST(GraderRegistry, OutcomeNamesAreStable) {
   EXPECT_EQ(outcome_name(Outcome::kRuntimeError), "runtime_error");
   EXPECT_EQ(outcome_name(Outcome::kSandboxError), "sandbox_error");
   EXPECT_EQ(outcome_name(Outcome::kFormatError), "format_error");
+  EXPECT_EQ(outcome_name(Outcome::kNotGenerated), "not_generated");
+  EXPECT_EQ(outcome_name(Outcome::kGraderError), "grader_error");
   EXPECT_EQ(static_cast<int>(Outcome::kFormatError), 8);  // stored in SQLite: never renumbered
+  EXPECT_EQ(static_cast<int>(Outcome::kGraderError), 10);
+}
+
+TEST(GraderRegistry, InfrastructureOutcomesAreNotScored) {
+  using r1eval::graders::Outcome;
+  using r1eval::graders::is_scored;
+  EXPECT_TRUE(is_scored(Outcome::kFail));
+  EXPECT_TRUE(is_scored(Outcome::kNoAnswer));
+  EXPECT_TRUE(is_scored(Outcome::kTimeout));  // the program's time, the model's doing
+  EXPECT_TRUE(is_scored(Outcome::kFormatError));
+  EXPECT_FALSE(is_scored(Outcome::kSandboxError));
+  EXPECT_FALSE(is_scored(Outcome::kNotGenerated));
+  EXPECT_FALSE(is_scored(Outcome::kGraderError));
 }
 
 }  // namespace

@@ -176,7 +176,8 @@ TEST(ReportsDbIntegrity, ViewsShowTheRowsWritten) {
                                "2026-11-29T00:00:00Z", R"({"cores":2})"}}));
   // Every outcome code the graders define has its name.
   EXPECT_EQ(raw.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM outcomes ORDER BY code)"),
-            "pass,fail,no_answer,timeout,memory_limit,output_limit,runtime_error,sandbox_error,format_error");
+            "pass,fail,no_answer,timeout,memory_limit,output_limit,runtime_error,sandbox_error,format_error,"
+            "not_generated,grader_error");
 }
 
 TEST(ReportsDbIntegrity, AReaderSeesCommittedBatchesWhileTheWriterIsOpen) {
