@@ -95,6 +95,24 @@ BootstrapResult bootstrap_problems(std::span<const double> per_problem, const Bo
   return finish(apply(per_problem), std::move(replicates), options.confidence);
 }
 
+BootstrapResult mean_over_groups(std::span<const BootstrapResult* const> groups, double confidence) {
+  if (groups.empty()) throw std::invalid_argument("stratified bootstrap over zero groups");
+  const std::size_t resamples = groups.front()->replicates.size();
+  std::vector<double> replicates(resamples, 0.0);
+  double estimate = 0.0;
+  for (const BootstrapResult* group : groups) {
+    if (group->replicates.size() != resamples) {
+      throw std::invalid_argument("stratified bootstrap: groups with " + std::to_string(resamples) + " and " +
+                                  std::to_string(group->replicates.size()) + " replicates");
+    }
+    estimate += group->estimate;
+    for (std::size_t r = 0; r < resamples; ++r) replicates[r] += group->replicates[r];
+  }
+  const auto count = static_cast<double>(groups.size());
+  for (double& r : replicates) r /= count;
+  return finish(estimate / count, std::move(replicates), confidence);
+}
+
 double sorted_quantile(std::span<const double> sorted, double q) {
   if (sorted.empty()) throw std::invalid_argument("quantile of no values");
   if (!(q >= 0.0 && q <= 1.0)) throw std::invalid_argument("quantile level must lie in [0, 1]");

@@ -47,6 +47,13 @@ double mean(std::span<const double> values);
 BootstrapResult bootstrap_problems(std::span<const double> per_problem, const BootstrapOptions& options,
                                    const Statistic& statistic = {});
 
+// The stratified bootstrap of the unweighted mean over groups (suites) of each group's statistic: the estimate is
+// the mean of the groups' estimates, replicate r the mean of the groups' replicates r (each group was resampled on
+// its own streams, so the groups are resampled independently), and the interval is the percentile interval of
+// those means. Throws std::invalid_argument for no groups, groups with different numbers of replicates, or a
+// confidence outside (0, 1).
+BootstrapResult mean_over_groups(std::span<const BootstrapResult* const> groups, double confidence);
+
 // The linearly interpolated q-quantile (0 <= q <= 1) of sorted, non-empty values (R's type 7).
 double sorted_quantile(std::span<const double> sorted, double q);
 

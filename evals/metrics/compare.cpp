@@ -50,10 +50,10 @@ std::vector<ProblemCounts> counts_of(const std::vector<const ProblemSamples*>& p
   return counts;
 }
 
-}  // namespace
-
-Comparison compare_paired(const std::string& suite, std::span<const double> run, std::span<const double> baseline,
-                          const CompareOptions& options) {
+// The paired bootstrap of one suite's per-problem differences. The mean of paired differences is the difference of
+// the means on every resample, so resampling the differences is the paired bootstrap.
+BootstrapResult paired_bootstrap(const std::string& suite, std::span<const double> run,
+                                 std::span<const double> baseline, const CompareOptions& options) {
   check_alpha(options.alpha);
   if (run.size() != baseline.size()) {
     throw std::invalid_argument("compare '" + suite + "': " + std::to_string(run.size()) + " run values against " +
@@ -61,20 +61,31 @@ Comparison compare_paired(const std::string& suite, std::span<const double> run,
                                 "of each per problem");
   }
   if (run.empty()) throw std::invalid_argument("compare '" + suite + "': no shared problems");
-  // The mean of paired differences is the difference of the means on every resample, so resampling the
-  // differences is the paired bootstrap.
   std::vector<double> differences(run.size());
   for (std::size_t i = 0; i < run.size(); ++i) differences[i] = run[i] - baseline[i];
-  const BootstrapResult boot = bootstrap_problems(differences, bootstrap_options(suite, options));
+  return bootstrap_problems(differences, bootstrap_options(suite, options));
+}
+
+Comparison paired_comparison(const std::string& suite, double run_value, double baseline_value, std::int64_t shared,
+                             const BootstrapResult& boot, double alpha) {
   Comparison c;
   c.metric = "pass@1";
   c.suite = suite;
-  c.run_value = mean(run);
-  c.baseline_value = mean(baseline);
+  c.run_value = run_value;
+  c.baseline_value = baseline_value;
   c.delta = boot.estimate;
-  c.n_shared = static_cast<std::int64_t>(run.size());
-  judge(c, boot, 0.0, options.alpha);
+  c.n_shared = shared;
+  judge(c, boot, 0.0, alpha);
   return c;
+}
+
+}  // namespace
+
+Comparison compare_paired(const std::string& suite, std::span<const double> run, std::span<const double> baseline,
+                          const CompareOptions& options) {
+  const BootstrapResult boot = paired_bootstrap(suite, run, baseline, options);
+  return paired_comparison(suite, mean(run), mean(baseline), static_cast<std::int64_t>(run.size()), boot,
+                           options.alpha);
 }
 
 Comparison compare_with_figure(const std::string& suite, std::span<const ProblemCounts> run, double figure,
@@ -106,31 +117,50 @@ std::vector<Comparison> compare_runs(std::span<const reports::db::SampleRow> run
   for (const SuiteSamples& s : baseline_suites) baseline_by_name[s.suite] = &s;
 
   std::vector<Comparison> out;
-  // Shared problems' (run, baseline) means, per suite name, for the pooled comparison.
-  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> shared_by_suite;
+  // Per suite with a shared problem: its bootstrap and means, for "all", in suite-name order (the map's) so that
+  // "all" does not depend on the order the rows came in.
+  struct SharedSuite {
+    BootstrapResult boot;
+    double run_value = 0.0;
+    double baseline_value = 0.0;
+    std::int64_t shared = 0;
+  };
+  std::map<std::string, SharedSuite> shared_by_suite;
   for (const SuiteSamples& suite : run_suites) {
     const auto found = baseline_by_name.find(suite.suite);
     if (found == baseline_by_name.end()) continue;
     std::map<std::string, const ProblemSamples*> baseline_problems;
-    for (const ProblemSamples& p : found->second->problems) baseline_problems[p.problem_id] = &p;
+    for (const ProblemSamples& p : found->second->problems) {
+      if (p.scored()) baseline_problems[p.problem_id] = &p;
+    }
     std::vector<double> run_means, baseline_means;
     for (const ProblemSamples& p : suite.problems) {
       const auto twin = baseline_problems.find(p.problem_id);
-      if (twin == baseline_problems.end()) continue;
+      if (!p.scored() || twin == baseline_problems.end()) continue;  // a problem with only errors says nothing
       run_means.push_back(mean_correct(p));
       baseline_means.push_back(mean_correct(*twin->second));
     }
     if (run_means.empty()) continue;
-    out.push_back(compare_paired(suite.suite, run_means, baseline_means, options));
-    shared_by_suite[suite.suite] = {std::move(run_means), std::move(baseline_means)};
+    SharedSuite shared{paired_bootstrap(suite.suite, run_means, baseline_means, options), mean(run_means),
+                       mean(baseline_means), static_cast<std::int64_t>(run_means.size())};
+    out.push_back(paired_comparison(suite.suite, shared.run_value, shared.baseline_value, shared.shared, shared.boot,
+                                    options.alpha));
+    shared_by_suite.emplace(suite.suite, std::move(shared));
   }
   if (!shared_by_suite.empty()) {
-    std::vector<double> run_all, baseline_all;  // in suite-name order (the map's), independent of row order
-    for (const auto& [name, means] : shared_by_suite) {
-      run_all.insert(run_all.end(), means.first.begin(), means.first.end());
-      baseline_all.insert(baseline_all.end(), means.second.begin(), means.second.end());
+    // "all" as the run's metrics define it: the mean over suites (each weighing 1), stratified bootstrap.
+    std::vector<const BootstrapResult*> groups;
+    double run_value = 0.0, baseline_value = 0.0;
+    std::int64_t shared = 0;
+    for (const auto& [name, suite] : shared_by_suite) {
+      groups.push_back(&suite.boot);
+      run_value += suite.run_value;
+      baseline_value += suite.baseline_value;
+      shared += suite.shared;
     }
-    out.push_back(compare_paired(kAllSuites, run_all, baseline_all, options));
+    const auto count = static_cast<double>(groups.size());
+    out.push_back(paired_comparison(kAllSuites, run_value / count, baseline_value / count, shared,
+                                    mean_over_groups(groups, 1.0 - options.alpha), options.alpha));
   }
   return out;
 }
@@ -146,7 +176,9 @@ std::vector<Comparison> compare_with_figures(std::span<const reports::db::Sample
     std::vector<const ProblemSamples*> problems;
     for (const SuiteSamples& suite : suites) {
       if (figure.suite != kAllSuites && suite.suite != figure.suite) continue;
-      for (const ProblemSamples& p : suite.problems) problems.push_back(&p);
+      for (const ProblemSamples& p : suite.problems) {
+        if (p.scored()) problems.push_back(&p);
+      }
     }
     if (problems.empty()) continue;
     out.push_back(compare_with_figure(figure.suite, counts_of(problems), figure.pass_at_1, options));

@@ -1,6 +1,7 @@
 // Is a run better or worse than a baseline, or is the difference noise? (`r1eval compare`)
 //
-// Against another run: a paired bootstrap over the problems both runs share (same suite and problem id). Each
+// Against another run: a paired bootstrap over the problems both runs share (same suite and problem id) and have a
+// scored sample in. Each
 // problem contributes its mean correctness in each run; resampling the shared problems gives the distribution of
 // delta = mean(run) - mean(baseline). Against a published figure (paper baselines have no per-problem data): delta
 // = the run's pass@1 - the figure, with the two-level bootstrap distribution of the run's pass@1 (problems x
@@ -40,8 +41,10 @@ Comparison compare_paired(const std::string& suite, std::span<const double> run,
 Comparison compare_with_figure(const std::string& suite, std::span<const ProblemCounts> run, double figure,
                                const CompareOptions& options);
 
-// Per suite the two runs share (in the run's order; suites with no shared problem are left out), then "all" over
-// every shared problem when there is one.
+// Per suite the two runs share (in the run's order; suites with no shared problem are left out), then "all" when
+// there is one: as the run's metrics define it, the mean over those suites of each suite's figures (each suite
+// weighs 1), its interval the stratified bootstrap of the suites' paired replicates (mean_over_groups). Only scored
+// samples count (graders::is_scored); a problem with none in either run is not shared.
 std::vector<Comparison> compare_runs(std::span<const reports::db::SampleRow> run,
                                      std::span<const reports::db::SampleRow> baseline, const CompareOptions& options);
 

@@ -1,5 +1,6 @@
 #include "evals/metrics/majority_vote.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace r1eval::evals::metrics {
@@ -27,13 +28,17 @@ std::vector<AnswerClass> group_answers(std::span<const VoteSample> samples, cons
 VoteResult majority_vote(std::span<const VoteSample> samples, const AnswerEquivalence& equivalent) {
   VoteResult result;
   result.classes = group_answers(samples, equivalent);
-  // Classes are in order of their first member, so the first class reaching the largest size wins ties.
+  std::size_t largest = 0;
+  for (const AnswerClass& answer_class : result.classes) largest = std::max(largest, answer_class.members.size());
+  std::size_t correct = 0;
   for (std::size_t c = 0; c < result.classes.size(); ++c) {
-    if (!result.winner || result.classes[c].members.size() > result.classes[*result.winner].members.size()) {
-      result.winner = c;
-    }
+    if (result.classes[c].members.size() != largest) continue;
+    result.leaders.push_back(c);
+    if (samples[result.classes[c].representative].correct) ++correct;
   }
-  if (result.winner) result.correct = samples[result.classes[*result.winner].representative].correct;
+  if (!result.leaders.empty()) {
+    result.score = static_cast<double>(correct) / static_cast<double>(result.leaders.size());
+  }
   return result;
 }
 

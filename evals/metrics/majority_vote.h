@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <functional>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,13 +35,17 @@ struct AnswerClass {
 std::vector<AnswerClass> group_answers(std::span<const VoteSample> samples, const AnswerEquivalence& equivalent);
 
 struct VoteResult {
-  std::vector<AnswerClass> classes;   // as group_answers returns them
-  std::optional<std::size_t> winner;  // index into classes; none when no sample has an answer
-  bool correct = false;               // the winning class's representative is correct
+  std::vector<AnswerClass> classes;  // as group_answers returns them
+  // The classes that share the largest size, by index into classes (in order); empty when no sample has an answer.
+  std::vector<std::size_t> leaders;
+  // The share of the leaders that are correct (a class is correct when its representative is): 1 or 0 for a clear
+  // winner, a fraction for a tie, 0 when no sample has an answer.
+  double score = 0.0;
 };
 
-// The largest class wins; a tie goes to the class whose first member came first. A problem with no answer at all
-// counts as wrong.
+// The largest class wins. A tie among several largest classes is not broken by sample order, which would make the
+// figure depend on the order the samples came in: the problem scores the share of the tied classes that are
+// correct (two tied classes, one right: 0.5). A problem with no answer at all scores 0.
 VoteResult majority_vote(std::span<const VoteSample> samples, const AnswerEquivalence& equivalent);
 
 }  // namespace r1eval::evals::metrics

@@ -7,6 +7,8 @@
 #include <tuple>
 #include <utility>
 
+#include "graders/grader.h"
+
 namespace r1eval::evals::metrics {
 
 std::int64_t ProblemSamples::correct() const {
@@ -52,6 +54,12 @@ std::vector<SuiteSamples> group_samples(std::span<const reports::db::SampleRow> 
         throw std::invalid_argument("sample " + std::to_string((*twin)->sample_index) + " of problem '" +
                                     problem.problem_id + "' in suite '" + suite.suite + "' appears twice");
       }
+      const auto errors =
+          std::stable_partition(problem.samples.begin(), problem.samples.end(), [](const reports::db::SampleRow* row) {
+            return graders::is_scored(static_cast<graders::Outcome>(row->outcome));
+          });
+      problem.errors = static_cast<std::int64_t>(problem.samples.end() - errors);
+      problem.samples.erase(errors, problem.samples.end());
     }
   }
   return suites;

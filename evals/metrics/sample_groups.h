@@ -1,4 +1,6 @@
-// Graded samples grouped the way every metric reads them: by suite, then by problem, then by sample index.
+// Stored samples grouped the way every metric reads them: by suite, then by problem, then by sample index, with each
+// problem's scored samples (a verdict on the model's answer) apart from its errors (sandbox_error, not_generated,
+// grader_error: graders::is_scored), which no figure of the model's output may count.
 #pragma once
 
 #include <cstdint>
@@ -14,10 +16,13 @@ struct ProblemSamples {
   std::string suite;
   std::string problem_id;
   std::int64_t problem_index = 0;
-  std::vector<const reports::db::SampleRow*> samples;  // by sample_index; points into the rows given to group_samples
+  // The scored samples by sample_index; they point into the rows given to group_samples.
+  std::vector<const reports::db::SampleRow*> samples;
+  std::int64_t errors = 0;  // stored samples whose outcome is not scored
 
-  std::int64_t count() const { return static_cast<std::int64_t>(samples.size()); }
+  std::int64_t count() const { return static_cast<std::int64_t>(samples.size()); }  // scored samples
   std::int64_t correct() const;
+  bool scored() const { return !samples.empty(); }
 };
 
 struct SuiteSamples {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "graders/grader.h"
 #include "tests/evals/metrics/sample_rows.h"
 
 namespace r1eval::evals::metrics {
@@ -108,6 +109,41 @@ TEST(CompareRuns, PairsOnlyTheSharedProblems) {
   EXPECT_EQ(result[1].n_shared, 6);
 
   EXPECT_TRUE(compare_runs(run_extra, baseline_extra, CompareOptions{}).empty());  // nothing shared
+}
+
+// "all" weighs each suite 1, as the run's metrics do: big (20 problems) gains 1 point of 1 on every problem, small
+// (2 problems) loses nothing, so "all" moves by (1 + 0) / 2, not by the pooled 20 / 22.
+TEST(CompareRuns, AllIsTheMeanOfTheSuites) {
+  auto run = suite_rows("big", std::vector<int>(20, 1), 1);
+  auto baseline = suite_rows("big", std::vector<int>(20, 0), 1);
+  const auto small = suite_rows("small", {1, 0}, 1);
+  run.insert(run.end(), small.begin(), small.end());
+  baseline.insert(baseline.end(), small.begin(), small.end());
+  const std::vector<Comparison> result = compare_runs(run, baseline, CompareOptions{});
+  ASSERT_EQ(result.size(), 3u);
+  EXPECT_EQ(result[2].suite, "all");
+  EXPECT_DOUBLE_EQ(result[2].delta, 0.5);
+  EXPECT_DOUBLE_EQ(result[2].run_value, (1.0 + 0.5) / 2.0);
+  EXPECT_DOUBLE_EQ(result[2].baseline_value, (0.0 + 0.5) / 2.0);
+  EXPECT_EQ(result[2].n_shared, 22);
+  // big's differences are all 1 and small's all 0: every replicate of "all" is 1/2.
+  EXPECT_DOUBLE_EQ(result[2].ci_low, 0.5);
+  EXPECT_DOUBLE_EQ(result[2].ci_high, 0.5);
+}
+
+// A problem whose samples are all errors in one run is not shared; an error sample never counts as wrong.
+TEST(CompareRuns, ErrorsAreNotWrongAnswers) {
+  const auto baseline = suite_rows("gsm8k", {1, 1, 0}, 2);
+  auto run = baseline;
+  run[1].outcome = static_cast<int>(graders::Outcome::kNotGenerated);  // problem 0's second sample
+  run[1].correct = false;
+  for (const std::size_t i : {2, 3}) run[i].outcome = static_cast<int>(graders::Outcome::kGraderError);
+  const std::vector<Comparison> result = compare_runs(run, baseline, CompareOptions{});
+  ASSERT_EQ(result.size(), 2u);
+  EXPECT_EQ(result[0].n_shared, 2);  // problem 1 has no scored sample in the run
+  // Problem 0: 1 of 1 scored in the run against 1 of 2 in the baseline; problem 2: 0 against 0.
+  EXPECT_DOUBLE_EQ(result[0].run_value, 0.5);
+  EXPECT_DOUBLE_EQ(result[0].baseline_value, 0.25);
 }
 
 TEST(CompareWithFigures, BothDirectionsAndNoise) {

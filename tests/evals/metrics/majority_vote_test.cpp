@@ -33,24 +33,58 @@ TEST(MajorityVote, EquivalentAnswersWrittenDifferentlyOutvoteRepeatedStrings) {
   EXPECT_EQ(by_math.classes[0].members, (std::vector<std::size_t>{0, 2, 4}));
   EXPECT_EQ(by_math.classes[1].members, (std::vector<std::size_t>{1, 5}));
   EXPECT_EQ(by_math.classes[2].members, (std::vector<std::size_t>{3, 6}));
-  ASSERT_TRUE(by_math.winner.has_value());
-  EXPECT_EQ(*by_math.winner, 0u);
-  EXPECT_TRUE(by_math.correct);
+  EXPECT_EQ(by_math.leaders, (std::vector<std::size_t>{0}));
+  EXPECT_EQ(by_math.score, 1.0);
 
-  // By string, "2" and "3" each have two votes and "2" came first: the vote goes wrong.
+  // By string, "2" and "3" each have two votes and every right answer is spelt differently: both leaders are wrong.
   const VoteResult by_string = majority_vote(samples, exact_answer_match);
   EXPECT_EQ(by_string.classes.size(), 5u);
-  EXPECT_EQ(by_string.classes[*by_string.winner].representative, 1u);
-  EXPECT_FALSE(by_string.correct);
+  ASSERT_EQ(by_string.leaders.size(), 2u);
+  EXPECT_EQ(by_string.classes[by_string.leaders[0]].representative, 1u);
+  EXPECT_EQ(by_string.classes[by_string.leaders[1]].representative, 3u);
+  EXPECT_EQ(by_string.score, 0.0);
 }
 
-TEST(MajorityVote, TieGoesToTheClassSeenFirst) {
+// Worked by hand: {a, a, b, b} ties a (wrong) and b (right): 1 of 2 leaders right = 0.5, whichever came first.
+TEST(MajorityVote, ATieScoresTheShareOfTiedClassesThatAreCorrect) {
   const std::vector<VoteSample> wrong_first = {answer("a", false), answer("b", true), answer("b", true),
                                                answer("a", false)};
-  EXPECT_FALSE(majority_vote(wrong_first, exact_answer_match).correct);
+  EXPECT_EQ(majority_vote(wrong_first, exact_answer_match).score, 0.5);
   const std::vector<VoteSample> right_first = {answer("b", true), answer("a", false), answer("a", false),
                                                answer("b", true)};
-  EXPECT_TRUE(majority_vote(right_first, exact_answer_match).correct);
+  EXPECT_EQ(majority_vote(right_first, exact_answer_match).score, 0.5);
+  // Three singletons, one right: 1/3. {c, c, a, b}: c leads alone and is wrong: 0, even though a and b tie behind.
+  EXPECT_DOUBLE_EQ(majority_vote(std::vector<VoteSample>{answer("a", false), answer("b", true), answer("c", false)},
+                                 exact_answer_match)
+                       .score,
+                   1.0 / 3.0);
+  EXPECT_EQ(majority_vote(
+                std::vector<VoteSample>{answer("c", false), answer("a", false), answer("c", false), answer("b", true)},
+                exact_answer_match)
+                .score,
+            0.0);
+  // Four classes of two, two of them right (x, z): 2/4.
+  EXPECT_EQ(majority_vote(
+                std::vector<VoteSample>{answer("w", false), answer("x", true), answer("y", false), answer("z", true),
+                                        answer("z", true), answer("y", false), answer("x", true), answer("w", false)},
+                exact_answer_match)
+                .score,
+            0.5);
+}
+
+TEST(MajorityVote, PermutingTheSamplesLeavesTheScoreUnchanged) {
+  // Three classes of two (p right, q and r wrong) and a lone s: 1/3 in every one of the 7!/(2!2!2!) orders.
+  std::vector<VoteSample> samples = {answer("p", true),  answer("p", true),  answer("q", false), answer("q", false),
+                                     answer("r", false), answer("r", false), answer("s", true)};
+  std::sort(samples.begin(), samples.end(),
+            [](const VoteSample& a, const VoteSample& b) { return a.answer < b.answer; });
+  int orders = 0;
+  do {
+    ASSERT_DOUBLE_EQ(majority_vote(samples, exact_answer_match).score, 1.0 / 3.0) << "order " << orders;
+    ++orders;
+  } while (std::next_permutation(samples.begin(), samples.end(),
+                                 [](const VoteSample& a, const VoteSample& b) { return a.answer < b.answer; }));
+  EXPECT_EQ(orders, 630);
 }
 
 TEST(MajorityVote, SamplesWithoutAnAnswerDoNotVote) {
@@ -58,14 +92,14 @@ TEST(MajorityVote, SamplesWithoutAnAnswerDoNotVote) {
   const VoteResult result = majority_vote(samples, exact_answer_match);
   ASSERT_EQ(result.classes.size(), 1u);
   EXPECT_EQ(result.classes[0].members, (std::vector<std::size_t>{2}));
-  EXPECT_TRUE(result.correct);
+  EXPECT_EQ(result.score, 1.0);
 
   const std::vector<VoteSample> silent = {no_answer(), no_answer()};
   const VoteResult none = majority_vote(silent, exact_answer_match);
   EXPECT_TRUE(none.classes.empty());
-  EXPECT_FALSE(none.winner.has_value());
-  EXPECT_FALSE(none.correct);
-  EXPECT_FALSE(majority_vote(std::vector<VoteSample>{}, exact_answer_match).correct);
+  EXPECT_TRUE(none.leaders.empty());
+  EXPECT_EQ(none.score, 0.0);
+  EXPECT_EQ(majority_vote(std::vector<VoteSample>{}, exact_answer_match).score, 0.0);
 }
 
 TEST(MajorityVote, TheRepresentativeDecidesCorrectness) {
@@ -77,8 +111,9 @@ TEST(MajorityVote, TheRepresentativeDecidesCorrectness) {
            });
   };
   const VoteResult result = majority_vote(samples, case_blind);
-  EXPECT_EQ(result.classes[*result.winner].members, (std::vector<std::size_t>{0, 1}));
-  EXPECT_FALSE(result.correct);
+  ASSERT_EQ(result.leaders.size(), 1u);
+  EXPECT_EQ(result.classes[result.leaders[0]].members, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(result.score, 0.0);
 }
 
 TEST(GroupAnswers, JoinsTheFirstClassWhoseRepresentativeMatches) {

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "graders/grader.h"
 #include "graders/math/equivalence.h"
 #include "tests/evals/metrics/sample_rows.h"
 
@@ -94,8 +95,9 @@ TEST(RunMetrics, HandComputedFigures) {
   const std::vector<SampleRow> rows = hand_built_run();
   const std::vector<MetricRow> metrics = compute_run_metrics(rows, math_equivalence_for_math());
 
-  const std::vector<std::string> per_suite_tail = {"format_compliance", "language_consistency", "no_answer_rate",
-                                                   "problems", "samples", "tokens_per_sample", "truncation_rate"};
+  const std::vector<std::string> per_suite_tail = {
+      "error_rate", "errors",  "format_compliance", "language_consistency", "no_answer_rate",
+      "problems",   "samples", "tokens_per_sample", "truncation_rate"};
   const auto expect_names = [&](const std::string& suite, std::vector<std::string> head) {
     std::vector<std::string> got = metric_names(metrics, suite);
     ASSERT_GE(got.size(), head.size());
@@ -106,7 +108,7 @@ TEST(RunMetrics, HandComputedFigures) {
   };
   expect_names("math", {"pass@1", "pass@2", "pass@4", "cons@4"});
   expect_names("gsm8k", {"pass@1", "pass@2", "cons@2"});
-  expect_names("all", {"pass@1", "pass@2", "cons@2"});
+  expect_names("all", {"pass@1", "pass@2", "cons@2", "pass@1_pooled"});
   EXPECT_EQ(metrics.front().suite, "math");  // suites in order of appearance, "all" last
   EXPECT_EQ(metrics.back().suite, "all");
 
@@ -114,8 +116,8 @@ TEST(RunMetrics, HandComputedFigures) {
   EXPECT_DOUBLE_EQ(find(metrics, "math", "pass@1").value, 0.5);
   EXPECT_DOUBLE_EQ(find(metrics, "math", "pass@2").value, 5.0 / 6.0);
   EXPECT_DOUBLE_EQ(find(metrics, "math", "pass@4").value, 1.0);
-  // cons@4: m1 groups {"2"}, {"1/2", "0.5"} -> right; m2 ties {"3"} and {"4"}, "3" came first -> wrong.
-  EXPECT_DOUBLE_EQ(find(metrics, "math", "cons@4").value, 0.5);
+  // cons@4: m1 groups {"2"}, {"1/2", "0.5"} -> right; m2 ties {"3"} (wrong) and {"4"} (right) -> 1/2.
+  EXPECT_DOUBLE_EQ(find(metrics, "math", "cons@4").value, 0.75);
   EXPECT_DOUBLE_EQ(find(metrics, "math", "format_compliance").value, 6.0 / 8.0);
   EXPECT_DOUBLE_EQ(find(metrics, "math", "truncation_rate").value, 2.0 / 8.0);
   EXPECT_DOUBLE_EQ(find(metrics, "math", "no_answer_rate").value, 1.0 / 8.0);
@@ -124,26 +126,31 @@ TEST(RunMetrics, HandComputedFigures) {
   EXPECT_DOUBLE_EQ(find(metrics, "math", "problems").value, 2.0);
   EXPECT_DOUBLE_EQ(find(metrics, "math", "samples").value, 8.0);
 
-  // gsm8k: pass@1 = (1 + 0 + 1/2) / 3; pass@2 = (1 + 0 + 1) / 3; cons@2: g1 right, g2 "1" first -> wrong,
-  // g3 "5" (sample 0) first -> right.
+  // gsm8k: pass@1 = (1 + 0 + 1/2) / 3; pass@2 = (1 + 0 + 1) / 3; cons@2: g1 right, g2 ties two wrong answers
+  // -> 0, g3 ties "5" (right) and "6" (wrong) -> 1/2.
   EXPECT_DOUBLE_EQ(find(metrics, "gsm8k", "pass@1").value, 0.5);
   EXPECT_DOUBLE_EQ(find(metrics, "gsm8k", "pass@2").value, 2.0 / 3.0);
-  EXPECT_DOUBLE_EQ(find(metrics, "gsm8k", "cons@2").value, 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(find(metrics, "gsm8k", "cons@2").value, 0.5);
   EXPECT_DOUBLE_EQ(find(metrics, "gsm8k", "format_compliance").value, 1.0);
   EXPECT_DOUBLE_EQ(find(metrics, "gsm8k", "tokens_per_sample").value, 10.0);
 
-  // all: five problems, at least two samples each. pass@1 = (1/2 + 1/2 + 1 + 0 + 1/2) / 5;
-  // pass@2 = (5/6 + 5/6 + 1 + 0 + 1) / 5; cons@2 on the first two samples: m1 {"2"} vs {"1/2"} -> "2" wrong,
-  // m2 wrong, g1 right, g2 wrong, g3 right.
+  // all: the mean of the two suites. pass@1 = (1/2 + 1/2) / 2; pass@2 = (5/6 + 2/3) / 2; cons@2 (every suite
+  // has at least two samples) on the first two samples: math m1 ties "2" (wrong) and "1/2" (right), m2 ties "3"
+  // and "4": 1/2; gsm8k 1/2 as above.
   EXPECT_DOUBLE_EQ(find(metrics, "all", "pass@1").value, 0.5);
-  EXPECT_DOUBLE_EQ(find(metrics, "all", "pass@2").value, 11.0 / 15.0);
-  EXPECT_DOUBLE_EQ(find(metrics, "all", "cons@2").value, 0.4);
-  EXPECT_DOUBLE_EQ(find(metrics, "all", "format_compliance").value, 12.0 / 14.0);
-  EXPECT_DOUBLE_EQ(find(metrics, "all", "truncation_rate").value, 2.0 / 14.0);
-  EXPECT_DOUBLE_EQ(find(metrics, "all", "no_answer_rate").value, 1.0 / 14.0);
-  EXPECT_DOUBLE_EQ(find(metrics, "all", "language_consistency").value, 13.0 / 14.0);
-  EXPECT_DOUBLE_EQ(find(metrics, "all", "tokens_per_sample").value, 1260.0 / 14.0);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "pass@2").value, 0.75);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "cons@2").value, 0.5);
+  // pooled over the five problems: (1/2 + 1/2 + 1 + 0 + 1/2) / 5.
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "pass@1_pooled").value, 0.5);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "format_compliance").value, (6.0 / 8.0 + 1.0) / 2.0);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "truncation_rate").value, (2.0 / 8.0 + 0.0) / 2.0);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "no_answer_rate").value, (1.0 / 8.0 + 0.0) / 2.0);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "language_consistency").value, (7.0 / 8.0 + 1.0) / 2.0);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "tokens_per_sample").value, (150.0 + 10.0) / 2.0);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "problems").value, 5.0);
   EXPECT_DOUBLE_EQ(find(metrics, "all", "samples").value, 14.0);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "errors").value, 0.0);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "error_rate").value, 0.0);
 
   for (const MetricRow& r : metrics) {
     EXPECT_EQ(r.n, r.suite == "math" ? 2 : r.suite == "gsm8k" ? 3 : 5) << r.suite << " " << r.metric;
@@ -162,8 +169,8 @@ TEST(RunMetrics, DefaultEquivalenceIsExactStrings) {
   MetricOptions options;
   options.bootstrap_resamples = 100;
   const std::vector<MetricRow> metrics = compute_run_metrics(hand_built_run(), options);
-  // m1 by string: {"2"}, {"1/2"}, {"0.5"} -> "2" wins the tie -> wrong; m2 wrong.
-  EXPECT_DOUBLE_EQ(find(metrics, "math", "cons@4").value, 0.0);
+  // m1 by string: {"2"}, {"1/2"}, {"0.5"} tie, two of three right -> 2/3; m2 ties "3" and "4" -> 1/2.
+  EXPECT_DOUBLE_EQ(find(metrics, "math", "cons@4").value, (2.0 / 3.0 + 0.5) / 2.0);
 
   // By string, "b" outvotes "a"; a predicate that merged everything would let the first sample, "a", decide.
   const std::vector<SampleRow> votes = {answered("mbpp", "q", 0, 0, "a", false), answered("mbpp", "q", 0, 1, "b", true),
@@ -216,11 +223,11 @@ TEST(RunMetrics, InterruptedRunWithUnevenSampleCounts) {
   MetricOptions options;
   options.bootstrap_resamples = 100;
   const std::vector<MetricRow> metrics = compute_run_metrics(rows, options);
-  EXPECT_EQ(metric_names(metrics, "aime2025").size(), 10u);  // pass@1, pass@2, cons@2 and seven rates/counts
+  EXPECT_EQ(metric_names(metrics, "aime2025").size(), 12u);  // pass@1, pass@2, cons@2 and nine rates/counts
   EXPECT_DOUBLE_EQ(find(metrics, "aime2025", "pass@1").value, (3.0 / 5.0 + 1.0 / 3.0 + 0.0) / 3.0);
   EXPECT_DOUBLE_EQ(find(metrics, "aime2025", "pass@2").value, (0.9 + 2.0 / 3.0) / 3.0);
-  // cons@2 on the first two samples: p0 right/right, p1 right then wrong (tie, "right" first), p2 wrong.
-  EXPECT_DOUBLE_EQ(find(metrics, "aime2025", "cons@2").value, 2.0 / 3.0);
+  // cons@2 on the first two samples: p0 right/right, p1 right then wrong (a tie: 1/2), p2 wrong.
+  EXPECT_DOUBLE_EQ(find(metrics, "aime2025", "cons@2").value, (1.0 + 0.5 + 0.0) / 3.0);
   EXPECT_DOUBLE_EQ(find(metrics, "aime2025", "samples").value, 10.0);
 }
 
@@ -246,6 +253,130 @@ TEST(RunMetrics, PassAtKLevelsArePowersOfTwoAndN) {
     if (n.starts_with("pass@") || n.starts_with("cons@")) pass.push_back(n);
   }
   EXPECT_EQ(pass, (std::vector<std::string>{"pass@1", "pass@2", "pass@4", "pass@8", "pass@12", "cons@12"}));
+}
+
+// An error row (not_generated, grader_error, sandbox_error) as the runner stores it: no completion, no answer.
+SampleRow error_sample(const std::string& suite, const std::string& id, std::int64_t index, std::int64_t s,
+                       graders::Outcome outcome) {
+  SampleRow row = graded_sample(suite, id, index, s, false);
+  row.outcome = static_cast<int>(outcome);
+  row.extracted.clear();
+  row.has_answer = false;
+  row.format_ok = false;
+  row.finish_reason.clear();
+  row.completion_tokens = 0;
+  return row;
+}
+
+// Issue 16: errors are not the model's failures. The same run with errors added (two more samples on one problem,
+// a problem whose every sample is an error) has the figures of the run without them, and error_rate = 4 / 12.
+TEST(RunMetrics, ErrorsAreLeftOutOfEveryFigureOfTheModelAndCountedInErrorRate) {
+  const std::vector<SampleRow> clean = test_rows::suite_rows("gsm8k", {2, 1, 0}, 2);  // 6 scored samples
+  std::vector<SampleRow> with_errors = clean;
+  with_errors.push_back(error_sample("gsm8k", "gsm8k-0", 0, 2, graders::Outcome::kNotGenerated));
+  with_errors.push_back(error_sample("gsm8k", "gsm8k-1", 1, 2, graders::Outcome::kGraderError));
+  for (std::int64_t s = 0; s < 2; ++s) {
+    with_errors.push_back(error_sample("gsm8k", "gsm8k-9", 9, s, graders::Outcome::kSandboxError));
+  }
+  MetricOptions options;
+  options.bootstrap_resamples = 200;
+  const std::vector<MetricRow> a = compute_run_metrics(clean, options);
+  const std::vector<MetricRow> b = compute_run_metrics(with_errors, options);
+  for (const char* suite : {"gsm8k", "all"}) {
+    for (const char* name : {"pass@1", "pass@2", "cons@2", "format_compliance", "truncation_rate", "no_answer_rate",
+                             "language_consistency", "tokens_per_sample"}) {
+      const MetricRow& x = find(a, suite, name);
+      const MetricRow& y = find(b, suite, name);
+      EXPECT_EQ(x.value, y.value) << suite << " " << name;
+      EXPECT_EQ(x.ci_low, y.ci_low) << suite << " " << name;
+      EXPECT_EQ(x.ci_high, y.ci_high) << suite << " " << name;
+      EXPECT_EQ(y.n, 3) << suite << " " << name << ": the problem with only errors drops out";
+    }
+    EXPECT_EQ(find(b, suite, "problems").value, 4.0);
+    EXPECT_EQ(find(b, suite, "samples").value, 10.0);
+    EXPECT_EQ(find(b, suite, "errors").value, 4.0);
+    EXPECT_EQ(find(b, suite, "error_rate").value, 0.4);
+    EXPECT_EQ(find(a, suite, "error_rate").value, 0.0);
+  }
+  // pass@1 = (1 + 1/2 + 0) / 3 either way.
+  EXPECT_DOUBLE_EQ(find(b, "gsm8k", "pass@1").value, 0.5);
+}
+
+TEST(RunMetrics, ASuiteWithOnlyErrorsHasOnlyItsCountsAndDropsOutOfTheAverage) {
+  std::vector<SampleRow> rows = test_rows::suite_rows("math", {1, 0}, 1);
+  rows.push_back(error_sample("gsm8k", "g", 0, 0, graders::Outcome::kNotGenerated));
+  MetricOptions options;
+  options.bootstrap_resamples = 50;
+  const std::vector<MetricRow> metrics = compute_run_metrics(rows, options);
+  EXPECT_EQ(metric_names(metrics, "gsm8k"), (std::vector<std::string>{"problems", "samples", "errors", "error_rate"}));
+  EXPECT_EQ(find(metrics, "gsm8k", "error_rate").value, 1.0);
+  EXPECT_EQ(find(metrics, "all", "pass@1").value, 0.5);  // math's alone
+  EXPECT_EQ(find(metrics, "all", "error_rate").value, 1.0 / 3.0);
+  EXPECT_EQ(find(metrics, "all", "problems").value, 3.0);
+}
+
+// Issue 16: the pooled "all" let a large suite outweigh the rest. big: 10 problems, 9 right (0.9); small: 2
+// problems, none right (0). The average is (0.9 + 0) / 2 = 0.45; pooled, 9 / 12 = 0.75.
+TEST(RunMetrics, AllIsTheAverageOfTheSuitesWithAStratifiedInterval) {
+  std::vector<SampleRow> rows = test_rows::suite_rows("big", {1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, 1);
+  const std::vector<SampleRow> small = test_rows::suite_rows("small", {0, 0}, 1);
+  rows.insert(rows.end(), small.begin(), small.end());
+  MetricOptions options;
+  options.bootstrap_resamples = 400;
+  const std::vector<MetricRow> metrics = compute_run_metrics(rows, options);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "pass@1").value, 0.45);
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "pass@1_pooled").value, 0.75);
+  EXPECT_EQ(find(metrics, "all", "pass@1").n, 12);
+  EXPECT_EQ(find(metrics, "all", "problems").value, 12.0);
+  EXPECT_EQ(find(metrics, "all", "samples").value, 12.0);
+  // small's replicates are all 0, so each replicate of "all" is half of big's: so is the percentile interval.
+  const MetricRow& big = find(metrics, "big", "pass@1");
+  EXPECT_DOUBLE_EQ(*find(metrics, "all", "pass@1").ci_low, *big.ci_low / 2.0);
+  EXPECT_DOUBLE_EQ(*find(metrics, "all", "pass@1").ci_high, *big.ci_high / 2.0);
+  // small's own interval: 0 of 2 by bootstrap is [0, 0]; floored by Wilson, [0, 0.6576].
+  EXPECT_EQ(*find(metrics, "small", "pass@1").ci_low, 0.0);
+  EXPECT_NEAR(*find(metrics, "small", "pass@1").ci_high, 0.6576, 5e-5);
+}
+
+TEST(RunMetrics, AllHasPassAtKAndConsOnlyForLevelsEverySuiteReaches) {
+  std::vector<SampleRow> rows = test_rows::suite_rows("four", {4, 2}, 4);
+  const std::vector<SampleRow> two = test_rows::suite_rows("two", {1, 0}, 2);
+  rows.insert(rows.end(), two.begin(), two.end());
+  MetricOptions options;
+  options.bootstrap_resamples = 50;
+  const std::vector<MetricRow> metrics = compute_run_metrics(rows, options);
+  std::vector<std::string> figures;
+  for (const std::string& n : metric_names(metrics, "all")) {
+    if (n.starts_with("pass@") || n.starts_with("cons@")) figures.push_back(n);
+  }
+  EXPECT_EQ(figures, (std::vector<std::string>{"pass@1", "pass@2", "cons@2", "pass@1_pooled"}));
+  // four's pass@2: problem 0 has 4 of 4 -> 1, problem 1 has 2 of 4 -> 1 - C(2,2)/C(4,2) = 5/6; two's: (1 + 0) / 2.
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "pass@2").value, ((1.0 + 5.0 / 6.0) / 2.0 + 0.5) / 2.0);
+  // cons@2 on four's first two samples (which suite four shows no row for): right/right -> 1, right/right -> 1;
+  // two: right/wrong tie -> 1/2, wrong/wrong -> 0.
+  EXPECT_DOUBLE_EQ(find(metrics, "all", "cons@2").value, (1.0 + 0.25) / 2.0);
+  EXPECT_FALSE(std::count(figures.begin(), figures.end(), "cons@4"));
+  // four's own cons@4: problem 0 all right -> 1; problem 1 ties two "right" and two "wrong" -> 1/2.
+  EXPECT_DOUBLE_EQ(find(metrics, "four", "cons@4").value, 0.75);
+}
+
+TEST(RunMetrics, AllPassedIntervalsAreFlooredByWilson) {
+  // Ten problems, every sample right, in two suites: each suite's interval is Wilson's n of n, and so is "all"'s
+  // over all ten problems: [0.7225, 1].
+  std::vector<SampleRow> rows = test_rows::suite_rows("a", {2, 2, 2, 2}, 2);
+  const std::vector<SampleRow> b = test_rows::suite_rows("b", {2, 2, 2, 2, 2, 2}, 2);
+  rows.insert(rows.end(), b.begin(), b.end());
+  MetricOptions options;
+  options.bootstrap_resamples = 50;
+  const std::vector<MetricRow> metrics = compute_run_metrics(rows, options);
+  for (const char* name : {"pass@1", "pass@2", "cons@2", "pass@1_pooled"}) {
+    const MetricRow& all = find(metrics, "all", name);
+    EXPECT_EQ(all.value, 1.0) << name;
+    EXPECT_NEAR(*all.ci_low, 0.7225, 5e-5) << name;
+    EXPECT_EQ(*all.ci_high, 1.0) << name;
+  }
+  EXPECT_NEAR(*find(metrics, "a", "pass@1").ci_low, 0.5101, 5e-5);  // Wilson 4 of 4
+  EXPECT_NEAR(*find(metrics, "b", "pass@1").ci_low, 0.6097, 5e-5);  // Wilson 6 of 6
 }
 
 TEST(RunMetrics, RejectsMalformedRows) {
