@@ -97,15 +97,17 @@ void run_command(RunCommandOptions& o) {
     throw ExitStatus{kInterruptedExit};
   }
   if (outcome.samples_failed > 0) {
-    fmt::print(stderr, "{} samples failed{} and were not stored (last: {}); run the same command again to retry them\n",
+    fmt::print(stderr,
+               "{} samples failed{} and are stored as not_generated, not scored (last: {}); run the same command "
+               "again to retry them\n",
                outcome.samples_failed,
                outcome.stopped_after_failures ? ", the run stopped after too many in a row" : "", outcome.last_failure);
     throw ExitStatus{kFailedSamplesExit};
   }
   if (outcome.samples_not_generated > 0) {
     fmt::print(stderr,
-               "r1eval: error: {} samples were not generated and are not scored ({}); the same command "
-               "tries them again\n",
+               "r1eval: error: {} samples were not generated: they are stored as not_generated and not scored "
+               "({}); the same command tries them again\n",
                outcome.samples_not_generated, outcome.not_generated_reason);
     throw ExitStatus{1};
   }

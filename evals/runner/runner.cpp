@@ -86,7 +86,7 @@ std::vector<PlannedSuite> plan_suites(const RunOptions& options) {
                                               : p.suite.default_samples;
     p.max_new_tokens = options.max_new_tokens > 0 ? options.max_new_tokens : p.suite.max_new_tokens;
     p.template_name = options.template_name.empty() ? p.suite.chat_template : options.template_name;
-    p.grader = graders::make_grader(p.suite.grader);
+    p.grader = options.grader_factory ? options.grader_factory(p.suite.grader) : graders::make_grader(p.suite.grader);
     planned.push_back(std::move(p));
   }
   return planned;
@@ -174,8 +174,11 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
 
   RunOutcome outcome;
   outcome.run_id = run.run_id;
+  // Samples stored as not generated are not done: this invocation asks for them again, and their new rows replace
+  // the old (ResultsDb::add_samples).
   std::set<SampleKey> stored;
   for (const reports::db::SampleRow& row : db.samples(run.run_id)) {
+    if (row.outcome == static_cast<int>(graders::Outcome::kNotGenerated)) continue;
     stored.emplace(row.suite, row.problem_id, row.sample_index);
   }
 
@@ -214,11 +217,17 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
         backend.submit(request);
         pending.emplace(request.id, std::move(todo));
       } catch (const std::invalid_argument& e) {
-        // A problem the backend cannot take (a prompt longer than the model's context) has no answer to grade:
-        // storing its samples would score them as wrong, so they stay missing and are counted.
+        // A problem the backend cannot take (a prompt longer than the model's context) has no answer to grade: its
+        // samples are stored as not generated, counted in error_rate and never scored.
         outcome.samples_not_generated += todo.outstanding;
         if (outcome.not_generated_reason.empty()) {
           outcome.not_generated_reason = p.suite.name + " problem " + problem.id + ": " + e.what();
+        }
+        for (const std::int64_t k : todo.sample_indices) {
+          const SampleContext context{&p.suite, &problem, p.grader.get(), p.template_name, static_cast<std::int64_t>(j),
+                                      k};
+          unwritten.push_back(not_generated_sample(
+              context, run.run_id, fmt::format("The backend could not take the prompt: {}.", e.what())));
         }
       }
     }
@@ -242,26 +251,33 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
     backend.advance(finished);
     for (const Completion& c : finished) {
       PendingProblem& todo = pending.at(c.request_id);
+      const PlannedSuite& p = planned[todo.suite];
+      const SampleContext context{&p.suite, &p.data.problems[todo.problem], p.grader.get(), p.template_name,
+                                  static_cast<std::int64_t>(todo.problem), todo.sample_indices[c.sample]};
       if (!c.error.empty()) {
-        // Nothing was generated, so there is nothing to grade: a stored row would score it as a wrong answer.
+        // Nothing was generated, so there is nothing to grade: the row says so and is never scored.
         ++outcome.samples_failed;
         outcome.last_failure = c.error;
+        unwritten.push_back(
+            not_generated_sample(context, run.run_id, fmt::format("The backend failed the sample: {}.", c.error)));
         progress.sample_done(0, --todo.outstanding == 0);
         if (++consecutive_failures >= options.max_consecutive_failures) outcome.stopped_after_failures = true;
         continue;
       }
       consecutive_failures = 0;
-      const PlannedSuite& p = planned[todo.suite];
-      const SampleContext context{&p.suite, &p.data.problems[todo.problem], p.grader.get(), p.template_name,
-                                  static_cast<std::int64_t>(todo.problem), todo.sample_indices[c.sample]};
       if (c.finish_reason == "non_finite") {
         // Tokens drawn after the logits went NaN would be garbage, and grading the text before would score an
-        // answer the model never finished: the sample is left ungenerated, like one that could not start.
+        // answer the model never finished: the sample is not generated, like one that could not start.
         ++outcome.samples_not_generated;
         if (outcome.not_generated_reason.empty()) {
           outcome.not_generated_reason = p.suite.name + " problem " + p.data.problems[todo.problem].id +
                                          ": the model's logits held a NaN or infinity";
         }
+        reports::db::SampleRow row = not_generated_sample(
+            context, run.run_id, "Generation stopped because the model's logits held a NaN or infinity.");
+        row.prompt_tokens = c.prompt_tokens;
+        row.finish_reason = c.finish_reason;
+        unwritten.push_back(std::move(row));
         progress.sample_done(c.completion_tokens, --todo.outstanding == 0);
         continue;
       }

@@ -3,13 +3,16 @@
 //
 // Resuming: a run is identified by a key over everything that decides its completions (model files, suites and
 // their data hashes, samples, limits, sampling, seed, templates, the engine's prefill chunk). The identical command
-// finds the run, skips the samples already stored and generates only the missing ones. Every sample draws from
+// finds the run, skips the samples already stored and generates only the missing ones and those stored as
+// not_generated (whose rows the new ones replace). Every sample draws from
 // its own RNG stream, derived from (suite, problem id, sample index), and the engine is batch-invariant, so the
 // resumed run's rows equal an uninterrupted run's.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,7 @@
 
 #include "evals/runner/backend.h"
 #include "evals/runner/progress.h"
+#include "graders/grader.h"
 #include "reports/db/results_db.h"
 
 namespace r1eval::evals::runner {
@@ -37,6 +41,9 @@ struct RunOptions {
   std::int64_t generate = 0;         // for suites with a problem generator (arith): this many generated problems
   std::int64_t write_batch = 32;     // rows per database transaction
   std::int64_t max_consecutive_failures = 20;  // samples the backend gave up on in a row before the run stops
+  // Makes each suite's grader from its name; empty: graders::make_grader. Not part of the run's identity (the
+  // grader's name and version are), so tests can wrap a grader to inject failures into a run.
+  std::function<std::unique_ptr<graders::Grader>(const std::string& name)> grader_factory;
 };
 
 struct RunOutcome {
@@ -45,12 +52,13 @@ struct RunOutcome {
   std::int64_t samples_total = 0;
   std::int64_t samples_resumed = 0;    // found in the database
   std::int64_t samples_generated = 0;  // by this invocation
-  // Samples the backend gave up on (an endpoint that never answered): not stored, so resuming requests them again.
+  // Samples the backend gave up on (an endpoint that never answered): stored as not_generated (never scored,
+  // counted in error_rate), and resuming requests them again.
   std::int64_t samples_failed = 0;
   std::string last_failure;             // the backend's reason for the latest of them
   bool stopped_after_failures = false;  // max_consecutive_failures in a row ended the run early
   // Samples the backend could not take (a prompt past the model's context) or stopped on non-finite logits:
-  // not stored, so they are never scored and the next identical command tries them again.
+  // stored as not_generated, so they are never scored, and the next identical command tries them again.
   std::int64_t samples_not_generated = 0;
   std::string not_generated_reason;  // the backend's sentence for the first of them
   // Samples that ran with a smaller budget than asked, as the model's context left less after the prompt.

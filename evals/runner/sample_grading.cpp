@@ -1,6 +1,7 @@
 #include "evals/runner/sample_grading.h"
 
 #include <exception>
+#include <utility>
 
 #include "graders/format/reasoning_quality.h"
 
@@ -63,6 +64,19 @@ reports::db::SampleRow grade_sample(const SampleContext& context, const Completi
     row.detail = std::string("the grader failed: ") + e.what();
     row.has_answer = quality.has_answer;
   }
+  return row;
+}
+
+reports::db::SampleRow not_generated_sample(const SampleContext& context, std::int64_t run_id, std::string reason) {
+  reports::db::SampleRow row;
+  row.run_id = run_id;
+  row.suite = context.suite->name;
+  row.subset = context.problem->subset;
+  row.problem_id = context.problem->id;
+  row.problem_index = context.problem_index;
+  row.sample_index = context.sample_index;
+  row.outcome = static_cast<int>(graders::Outcome::kNotGenerated);
+  row.detail = std::move(reason);
   return row;
 }
 

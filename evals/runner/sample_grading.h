@@ -27,4 +27,9 @@ nlohmann::json grading_problem(const SampleContext& context);
 
 reports::db::SampleRow grade_sample(const SampleContext& context, const Completion& completion, std::int64_t run_id);
 
+// The row of a sample the backend did not generate (it refused the prompt, failed the request, or the logits went
+// non-finite): outcome not_generated, not correct, no completion or answer, `reason` (one sentence) in detail. It
+// counts in error_rate, never as a wrong answer, and resuming the run generates it again and replaces the row.
+reports::db::SampleRow not_generated_sample(const SampleContext& context, std::int64_t run_id, std::string reason);
+
 }  // namespace r1eval::evals::runner

@@ -9,6 +9,9 @@
 #include <unordered_map>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "graders/grader.h"
 #include "reports/db/row_tables.h"
 #include "reports/db/schema.h"
 #include "reports/db/sqlite_handle.h"
@@ -52,6 +55,22 @@ std::string sql(std::initializer_list<std::string_view> parts) {
   std::string text;
   for (const auto part : parts) text += part;
   return text;
+}
+
+// Inserts a sample, or replaces the stored row of a sample that was not generated (the resumed run generated it
+// now), keeping its sample_id; a stored row with any other outcome is left alone and the statement changes nothing.
+const std::string& sample_upsert_sql() {
+  static const std::string sql = [] {
+    std::string updates;
+    for (const auto& column : columns::sample_table().columns) {
+      if (column.bind == nullptr) continue;
+      updates += fmt::format("{}{} = excluded.{}", updates.empty() ? "" : ", ", column.name, column.name);
+    }
+    return fmt::format(
+        "{} ON CONFLICT (run_id, suite, problem_id, sample_index) DO UPDATE SET {} WHERE samples.outcome = {}",
+        insert_sql(columns::sample_table()), updates, static_cast<int>(graders::Outcome::kNotGenerated));
+  }();
+  return sql;
 }
 
 }  // namespace
@@ -202,15 +221,16 @@ void ResultsDb::add_samples(std::span<const SampleRow> rows) {
   std::lock_guard lock(impl_->mutex);
   Transaction transaction(impl_->db, Transaction::Kind::kWrite);
   impl_->require_rows("runs", "run_id", run_ids, "run");
-  auto insert = impl_->statements.use(insert_sql(columns::sample_table()));
+  auto insert = impl_->statements.use(sample_upsert_sql());
   for (const auto& row : rows) {
     insert->reset();
     bind_row(*insert, columns::sample_table(), columns::StoredSample{row, 0});  // the database assigns sample_id
     const int rc = insert->try_step();
-    if (rc == SQLITE_DONE) continue;
+    // No row changed: the sample is stored with a verdict, which the upsert never overwrites.
+    if (rc == SQLITE_DONE && impl_->db.changes() > 0) continue;
     const std::string key = "run " + std::to_string(row.run_id) + ", suite '" + row.suite + "', problem '" +
                             row.problem_id + "', sample " + std::to_string(row.sample_index);
-    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+    if (rc == SQLITE_DONE || rc == SQLITE_CONSTRAINT_UNIQUE) {
       throw DbError("results database " + path().string() + ": the sample (" + key +
                     ") is already stored; none of this batch of " + std::to_string(rows.size()) +
                     " samples was written.");

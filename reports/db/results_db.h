@@ -136,7 +136,8 @@ class ResultsDb {
   std::vector<RunInfo> runs() const;  // oldest first
 
   // Samples. add_samples writes all rows in one transaction; a row whose (run_id, suite, problem_id, sample_index)
-  // is already stored throws DbError and writes none of the batch (a sample is never doubled).
+  // is already stored throws DbError and writes none of the batch (a sample is never doubled), except that a stored
+  // row with outcome not_generated is replaced (in place, keeping its sample_id): a resumed run retries those.
   void add_samples(std::span<const SampleRow> rows);
   // Ordered by the run's suites list (then any other suite in order of arrival), problem_index, sample_index.
   std::vector<SampleRow> samples(std::int64_t run_id) const;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "graders/grader.h"
 #include "reports/db/results_db.h"
 #include "tests/reports/db/db_test_support.h"
 
@@ -65,6 +66,44 @@ TEST(ReportsDbIntegrity, DuplicateOfAStoredSampleRejectsTheWholeBatch) {
   const std::vector<SampleRow> distinct = {sample(other_run, "p0", 0), other_suite, sample(run_id, "p0", 2)};
   db.add_samples(distinct);
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM samples"), "5");
+}
+
+// Issue 16: a sample stored as not_generated (the backend refused or failed it) is generated again on resume, and
+// its new row replaces the old one in place; a row with a verdict is never overwritten.
+TEST(ReportsDbIntegrity, ANotGeneratedSampleIsReplacedAndAGradedOneNever) {
+  const auto file = scratch_dir() / "results.db";
+  auto db = ResultsDb::open(file);
+  const auto run_id = new_run(db, "k");
+  SampleRow missing = sample(run_id, "p0", 0);
+  missing.completion.clear();
+  missing.outcome = static_cast<int>(graders::Outcome::kNotGenerated);
+  missing.detail = "The backend failed the sample: timeout.";
+  SampleRow thrown = sample(run_id, "p0", 1);
+  thrown.outcome = static_cast<int>(graders::Outcome::kGraderError);
+  db.add_samples(std::vector<SampleRow>{missing, thrown});
+  RawDb raw(file);
+  const std::string id = raw.scalar("SELECT sample_id FROM samples WHERE sample_index = 0");
+
+  SampleRow generated = sample(run_id, "p0", 0);
+  generated.correct = true;
+  generated.extracted = "42";
+  db.add_samples(std::vector<SampleRow>{generated});
+  const std::vector<SampleRow> rows = db.samples(run_id);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].outcome, static_cast<int>(graders::Outcome::kPass));
+  EXPECT_TRUE(rows[0].correct);
+  EXPECT_EQ(rows[0].completion, "answer p0");
+  EXPECT_EQ(rows[0].extracted, "42");
+  EXPECT_EQ(rows[0].detail, "");
+  EXPECT_EQ(raw.scalar("SELECT sample_id FROM samples WHERE sample_index = 0"), id) << "replaced in place";
+
+  // Neither the graded row nor the grader_error row (a stored verdict of a generated sample) can be replaced.
+  for (const std::int64_t index : {0, 1}) {
+    const std::string message = error_of([&] { db.add_samples(std::vector<SampleRow>{sample(run_id, "p0", index)}); });
+    EXPECT_NE(message.find("already stored"), std::string::npos) << message;
+  }
+  EXPECT_EQ(db.samples(run_id)[0].extracted, "42");
+  EXPECT_EQ(db.samples(run_id)[1].outcome, static_cast<int>(graders::Outcome::kGraderError));
 }
 
 TEST(ReportsDbIntegrity, DuplicateInsideOneBatchWritesNothing) {
