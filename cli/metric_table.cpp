@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "reports/render/metric_format.h"
+
 namespace r1eval::cli {
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -48,11 +50,9 @@ void print_metric_table(std::FILE* out, std::span<const reports::db::MetricRow> 
     const reports::db::MetricRow* pass_k = nullptr;
     const reports::db::MetricRow* cons_k = nullptr;
     for (const auto& [name, row] : m) {
-      if (name.rfind("pass@", 0) == 0 && name != "pass@1" &&
-          (!pass_k || std::stol(name.substr(5)) > std::stol(pass_k->metric.substr(5)))) {
-        pass_k = row;
-      }
-      if (name.rfind("cons@", 0) == 0) cons_k = row;
+      const auto k = reports::render::metric_k(name, "pass");  // not pass@1_pooled
+      if (k && *k > 1 && (!pass_k || *k > *reports::render::metric_k(pass_k->metric, "pass"))) pass_k = row;
+      if (reports::render::metric_k(name, "cons")) cons_k = row;
     }
     const reports::db::MetricRow* pass1 = find("pass@1");
     std::string pass1_text = percent(pass1);

@@ -71,6 +71,7 @@ void report_command(const ReportCommandOptions& o) {
         evals::compare::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});
     data.baseline_name = comparison.baseline_name;
     data.comparison = std::move(comparison.rows);
+    if (!comparison.error_rate_warning.empty()) fmt::print(stderr, "warning: {}\n", comparison.error_rate_warning);
   }
   const auto benches = db.benches();
   if (!benches.empty()) {
@@ -135,6 +136,7 @@ void compare_command(const CompareCommandOptions& o) {
   options.alpha = o.alpha;
   const evals::compare::BaselineComparison comparison =
       evals::compare::compare_with_baseline(db, o.run, o.baseline, options);
+  if (!comparison.error_rate_warning.empty()) fmt::print(stderr, "warning: {}\n", comparison.error_rate_warning);
   const bool published = o.baseline.rfind("paper:", 0) == 0;
   fmt::print("run {} vs {} ({}, {:.0f}% intervals)\n", o.run, comparison.baseline_name,
              published ? "bootstrap of the run's pass@1 against the published figure"
@@ -150,6 +152,7 @@ void compare_command(const CompareCommandOptions& o) {
                100.0 * r.run_value, 100.0 * r.baseline_value, 100.0 * r.delta,
                fmt::format("[{:+.1f}, {:+.1f}]", 100.0 * r.ci_low, 100.0 * r.ci_high), r.p_value, r.n_shared, verdict);
   }
+  if (!comparison.error_rate_warning.empty()) fmt::print("warning: {}\n", comparison.error_rate_warning);
   if (evals::compare::has_significant_regression(comparison)) throw ExitStatus{1};
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "evals/compare/error_rate_warning.h"
 #include "evals/suites/baselines.h"
 
 namespace r1eval::evals::compare {
@@ -50,8 +51,11 @@ BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::
     result.baseline_name = baseline;
   } else {
     const std::int64_t baseline_id = parse_run_id(baseline);
-    rows = metrics::compare_runs(run, run_samples(db, baseline_id), options);
+    const std::vector<reports::db::SampleRow> baseline_rows = run_samples(db, baseline_id);
+    rows = metrics::compare_runs(run, baseline_rows, options);
     result.baseline_name = "run " + std::to_string(baseline_id);
+    result.error_rate_warning = error_rate_warning("run " + std::to_string(run_id), error_share(run),
+                                                   result.baseline_name, error_share(baseline_rows));
   }
   if (rows.empty()) {
     throw std::invalid_argument("run " + std::to_string(run_id) + " and " + result.baseline_name +

@@ -15,6 +15,8 @@ namespace r1eval::evals::compare {
 struct BaselineComparison {
   std::string baseline_name;  // "run 3" or "paper:DeepSeek-R1"
   std::vector<reports::render::ComparisonRow> rows;
+  // Against a run: error_rate_warning's sentence when the two runs' error rates differ, else empty.
+  std::string error_rate_warning;
 };
 
 // `baseline` is a run id of `db` or "paper:NAME". Throws std::invalid_argument for an unknown run or baseline

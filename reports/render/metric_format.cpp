@@ -10,6 +10,9 @@
 namespace r1eval::reports::render {
 namespace {
 
+// The whole run's pooled pass@1 (evals/metrics/run_metrics.h), shown in "all" only.
+constexpr std::string_view kPooledPassAt1 = "pass@1_pooled";
+
 constexpr std::array<std::string_view, 4> kRateMetrics = {"format_compliance", "truncation_rate", "no_answer_rate",
                                                           "language_consistency"};
 
@@ -17,13 +20,16 @@ constexpr std::array<std::string_view, 4> kRateMetrics = {"format_compliance", "
 std::pair<int, std::int64_t> metric_rank(std::string_view metric) {
   if (const auto k = metric_k(metric, "pass")) return {*k == 1 ? 0 : 1, *k};
   if (const auto k = metric_k(metric, "cons")) return {2, *k};
+  if (metric == kPooledPassAt1) return {3, 0};
   for (std::size_t i = 0; i < kRateMetrics.size(); ++i) {
-    if (metric == kRateMetrics[i]) return {3 + static_cast<int>(i), 0};
+    if (metric == kRateMetrics[i]) return {4 + static_cast<int>(i), 0};
   }
-  if (metric == "tokens_per_sample") return {7, 0};
-  if (metric == "problems") return {8, 0};
-  if (metric == "samples") return {9, 0};
-  return {10, 0};
+  constexpr std::array<std::string_view, 5> kLast = {"tokens_per_sample", "problems", "samples", "errors",
+                                                     "error_rate"};
+  for (std::size_t i = 0; i < kLast.size(); ++i) {
+    if (metric == kLast[i]) return {8 + static_cast<int>(i), 0};
+  }
+  return {13, 0};
 }
 
 // One decimal of percentage points or of the metric's own unit, with an explicit sign.
@@ -36,11 +42,12 @@ std::string signed_in_unit(std::string_view metric, double value) {
 
 MetricKind metric_kind(std::string_view metric) {
   if (metric_k(metric, "pass") || metric_k(metric, "cons")) return MetricKind::kFraction;
+  if (metric == kPooledPassAt1 || metric == "error_rate") return MetricKind::kFraction;
   for (const auto rate : kRateMetrics) {
     if (metric == rate) return MetricKind::kFraction;
   }
   if (metric == "tokens_per_sample") return MetricKind::kTokens;
-  if (metric == "problems" || metric == "samples") return MetricKind::kCount;
+  if (metric == "problems" || metric == "samples" || metric == "errors") return MetricKind::kCount;
   return MetricKind::kOther;
 }
 

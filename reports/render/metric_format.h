@@ -10,9 +10,9 @@
 namespace r1eval::reports::render {
 
 enum class MetricKind {
-  kFraction,  // pass@k, cons@k, the reasoning rates: shown as a percentage with one decimal
+  kFraction,  // pass@k, cons@k, pass@1_pooled, the reasoning rates, error_rate: a percentage with one decimal
   kTokens,    // tokens_per_sample: one decimal
-  kCount,     // problems, samples: an integer
+  kCount,     // problems, samples, errors: an integer
   kOther,     // a name this build does not know: four significant digits
 };
 
@@ -21,8 +21,9 @@ MetricKind metric_kind(std::string_view metric);
 // k of "pass@k" / "cons@k" when metric is family + "@" + a positive integer, else nullopt.
 std::optional<std::int64_t> metric_k(std::string_view metric, std::string_view family);
 
-// Display order: pass@1, pass@k by k, cons@k by k, format_compliance, truncation_rate, no_answer_rate,
-// language_consistency, tokens_per_sample, problems, samples, then unknown names alphabetically.
+// Display order: pass@1, pass@k by k, cons@k by k, pass@1_pooled, format_compliance, truncation_rate,
+// no_answer_rate, language_consistency, tokens_per_sample, problems, samples, errors, error_rate, then unknown names
+// alphabetically.
 bool metric_less(std::string_view a, std::string_view b);
 
 // "—" for a value that is not finite (NaN marks "not available" throughout the report data).

@@ -2,6 +2,7 @@
 // Content-Security-Policy forbids it, and forbids script, as a second line of defence behind escaping).
 #include <fmt/format.h>
 
+#include "reports/render/error_notice.h"
 #include "reports/render/metric_format.h"
 #include "reports/render/render_formats.h"
 #include "reports/render/report_charts.h"
@@ -147,6 +148,9 @@ std::string render_html(const ReportData& data) {
   out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n", title, kStyle);
   out += fmt::format("<h1>{}</h1>\n<section id=\"run\">\n", title) + fields_html(run_fields(data.run));
   out += "</section>\n";
+  if (const std::string notice = error_notice(data); !notice.empty()) {
+    out += fmt::format("<p id=\"errors\" role=\"alert\"><strong>Errors:</strong> {}</p>\n", html_escape(notice));
+  }
   out += results_section(data);
   out += comparison_section(data);
   out += samples_section(data);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/render/error_notice.h"
 #include "reports/render/render_formats.h"
 #include "reports/render/report_content.h"
 
@@ -139,6 +140,11 @@ json bench_json(const ReportData& data) {
 std::string render_json(const ReportData& data) {
   const json document = {{"report_format", kReportFormatVersion},
                          {"run", run_json(data.run)},
+                         {"error_notice",
+                          [&] {
+                            const std::string notice = error_notice(data);
+                            return notice.empty() ? json(nullptr) : json(notice);
+                          }()},
                          {"metrics", metrics_json(data.metrics)},
                          {"sample_summary", sample_summary_json(data)},
                          {"baseline", data.baseline_name.empty() ? json(nullptr) : json(data.baseline_name)},

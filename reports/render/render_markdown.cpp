@@ -1,6 +1,7 @@
 // The Markdown report: the same sections and tables as the HTML report, without charts.
 #include <fmt/format.h>
 
+#include "reports/render/error_notice.h"
 #include "reports/render/metric_format.h"
 #include "reports/render/render_formats.h"
 #include "reports/render/report_content.h"
@@ -79,6 +80,9 @@ void append_bench(std::string& out, const ReportData& data) {
 std::string render_markdown(const ReportData& data) {
   std::string out = fmt::format("# r1eval report: run {}\n\n", data.run.run_id);
   append_fields(out, run_fields(data.run));
+  if (const std::string notice = error_notice(data); !notice.empty()) {
+    out += fmt::format("> **Errors:** {}\n\n", markdown_inline(notice));
+  }
 
   out += "## Results\n\n";
   const TextTable summary = summary_table(data);

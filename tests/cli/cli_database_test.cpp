@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "evals/runner/runner.h"
+#include "graders/grader.h"
 #include "reports/db/results_db.h"
 #include "tests/cli/cli_harness.h"
 
@@ -129,6 +131,50 @@ TEST(CliDatabase, ReportAndCompareSayWhenARunIsPartial) {
   EXPECT_NE(compare.err.find("run 1 is interrupted"), std::string::npos) << compare.err;
   const Invocation finished = run_r1eval("report --db " + make_database("finished-run").string());
   EXPECT_EQ(finished.err.find("warning"), std::string::npos) << finished.err;
+}
+
+// Issue 16: runs whose error rates differ scored different samples; compare and report say so, naming both rates,
+// and a report opens with its run's errors.
+TEST(CliDatabase, CompareWarnsWhenTheErrorRatesDiffer) {
+  const fs::path path = make_database("error-rates");
+  {
+    ResultsDb db = ResultsDb::open(path);
+    r1eval::reports::db::RunInfo info;
+    info.run_key = "cli-database-test-errors";
+    info.suites = "arith";
+    const std::int64_t run_id = db.begin_run(info).run_id;
+    std::vector<r1eval::reports::db::SampleRow> rows(2);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      rows[i].run_id = run_id;
+      rows[i].suite = "arith";
+      rows[i].problem_id = "p1";
+      rows[i].sample_index = static_cast<std::int64_t>(i);
+    }
+    rows[0].completion = "<answer>4</answer>";
+    rows[0].correct = true;
+    rows[1].outcome = static_cast<int>(r1eval::graders::Outcome::kNotGenerated);
+    rows[1].detail = "The backend failed the sample: HTTP 503.";
+    db.add_samples(rows);
+    r1eval::evals::runner::update_run_metrics(db, run_id);
+    db.set_run_status(run_id, "finished", "2026-01-01T00:00:00Z");
+  }
+  const std::string expected =
+      "run 2 has an error rate of 50.0% (1 of 2 samples) and run 1 of 0.0% (0 of 2): they scored different samples";
+  const Invocation compare = run_r1eval("compare --db " + path.string() + " --run 2 --baseline 1");
+  EXPECT_EQ(compare.exit_code, 0) << compare.err;
+  EXPECT_NE(compare.err.find("warning: " + expected), std::string::npos) << compare.err;
+  EXPECT_NE(compare.out.find("warning: " + expected), std::string::npos) << compare.out;
+  const Invocation same = run_r1eval("compare --db " + path.string() + " --run 1 --baseline 1");
+  EXPECT_EQ(same.err.find("error rate"), std::string::npos) << same.err;
+
+  const Invocation report = run_r1eval("report --db " + path.string() + " --run 2 --baseline 1");
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.err.find(expected), std::string::npos) << report.err;
+  // (Markdown escapes the underscore.)
+  EXPECT_NE(report.out.find(R"(> **Errors:** 1 of 2 samples (50.0%) are errors, not verdicts on the model )"
+                            R"((not\_generated 1))"),
+            std::string::npos)
+      << report.out;
 }
 
 }  // namespace

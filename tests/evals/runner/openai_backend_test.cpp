@@ -13,6 +13,7 @@
 #include "evals/runner/runner.h"
 #include "evals/suites/suite.h"
 #include "fault_server.h"
+#include "graders/grader.h"
 
 namespace r1eval::evals::runner {
 namespace {
@@ -96,15 +97,19 @@ TEST_P(OpenAiBackendFaults, StoresEveryAnsweredSampleOnceAndNothingUnanswered) {
   EXPECT_FALSE(outcome.stopped_after_failures);
   EXPECT_NE(outcome.last_failure.find("HTTP 503: try later (after 3 attempts)"), std::string::npos)
       << outcome.last_failure;
-  EXPECT_EQ(rows.size(), 120U - static_cast<std::size_t>(never));
+  EXPECT_EQ(rows.size(), 120U) << "a sample the server never answered is stored as not_generated";
   std::set<std::tuple<std::string, std::int64_t>> seen;
   std::map<std::string, std::string> question_of;
   for (const datasets::Problem& p : data.problems) question_of[p.id] = p.prompt;
   for (const reports::db::SampleRow& row : rows) {
     EXPECT_TRUE(seen.emplace(row.problem_id, row.sample_index).second) << "stored twice: " << row.problem_id;
     const Fault f = faults.at({row.problem_id, row.sample_index});
-    ASSERT_NE(f, Fault::kNeverAnswers) << "a sample the server never answered was stored";
-    if (f == Fault::kTruncated) {
+    if (f == Fault::kNeverAnswers) {
+      EXPECT_EQ(row.outcome, static_cast<int>(graders::Outcome::kNotGenerated));
+      EXPECT_FALSE(row.correct);
+      EXPECT_TRUE(row.completion.empty());
+      EXPECT_EQ(row.detail.rfind("The backend failed the sample: HTTP 503: try later", 0), 0u) << row.detail;
+    } else if (f == Fault::kTruncated) {
       EXPECT_EQ(row.finish_reason, "length");
       EXPECT_FALSE(row.correct);
       EXPECT_EQ(row.completion.find("</think>"), std::string::npos) << row.completion;
@@ -145,10 +150,15 @@ TEST(OpenAiBackend, StopsTheRunAfterTooManyFailuresInARowAndResumesOnlyTheMissin
   EXPECT_GE(failed.samples_failed, 5);
   EXPECT_LT(failed.samples_failed, 120);
   EXPECT_NE(failed.last_failure.find("HTTP 401: bad key (after 1 attempt)"), std::string::npos) << failed.last_failure;
-  EXPECT_TRUE(db.samples(failed.run_id).empty());
+  const std::vector<reports::db::SampleRow> failed_rows = db.samples(failed.run_id);
+  EXPECT_EQ(static_cast<std::int64_t>(failed_rows.size()), failed.samples_failed);
+  for (const reports::db::SampleRow& row : failed_rows) {
+    EXPECT_EQ(row.outcome, static_cast<int>(graders::Outcome::kNotGenerated)) << "stored, but never as a verdict";
+  }
   EXPECT_GE(server.unauthorized(), failed.samples_failed);
 
-  // The same run with the right key continues the same run and requests every sample once more.
+  // The same run with the right key continues the same run and requests every sample once more, the not_generated
+  // ones included (their new rows replace them).
   run.max_consecutive_failures = 1000;  // the run's identity does not cover it
   OpenAiBackend accepted(options_for(server));
   const RunOutcome resumed = run_evaluation(run, accepted, db, quiet, stop);
