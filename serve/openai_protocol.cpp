@@ -1,5 +1,7 @@
 #include "serve/openai_protocol.h"
 
+#include "common/json_limits.h"
+
 namespace r1eval::serve {
 namespace {
 
@@ -56,8 +58,12 @@ std::string error_body(const ApiError& error) {
 }
 
 ParsedRequest parse_request(const std::string& body, bool chat) {
-  const nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) throw invalid("", "the request body is not valid JSON");
+  nlohmann::json json;
+  try {
+    json = common::parse_untrusted_json(body, "the request body");
+  } catch (const std::invalid_argument& e) {
+    throw invalid("", e.what());
+  }
   if (!json.is_object()) throw invalid("", "the request body must be a JSON object");
   ParsedRequest r;
   r.chat = chat;

@@ -17,7 +17,9 @@ ApiError error_of(const std::string& body, bool chat) {
 }
 
 TEST(OpenAiProtocol, RejectsBadRequestsNamingTheField) {
-  EXPECT_EQ(error_of("{not json", true).message, "the request body is not valid JSON");
+  EXPECT_EQ(error_of("{not json", true).message.rfind("the request body is not valid JSON (", 0), 0u);
+  EXPECT_EQ(error_of(std::string(100000, '[') + std::string(100000, ']'), true).message,
+            "the request body nests deeper than 64 levels");
   EXPECT_EQ(error_of("\x01\xff garbage", false).status, 400);
   EXPECT_EQ(error_of("[1,2]", true).message, "the request body must be a JSON object");
   EXPECT_EQ(error_of(R"({"messages":[{"role":"user","content":"hi"}]})", true).param, "model");
