@@ -58,8 +58,9 @@ void add_tokenize_command(CLI::App& app) {
   cmd->add_option("--model", options->model_dir, "Model directory holding tokenizer.json and tokenizer_config.json")
       ->required();
   auto* text = cmd->add_option("--text", options->text, "Text to encode exactly (no BOS is added)");
-  auto* messages = cmd->add_option("--messages", options->messages,
-                                   "Chat messages as a JSON list of {\"role\", \"content\"} (or @FILE; -: standard input)");
+  auto* messages =
+      cmd->add_option("--messages", options->messages,
+                      "Chat messages as a JSON list of {\"role\", \"content\"} (or @FILE; -: standard input)");
   text->excludes(messages);
   cmd->add_flag("--add-generation-prompt", options->add_generation_prompt, "End with the assistant prompt")
       ->needs(messages);

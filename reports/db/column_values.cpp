@@ -73,7 +73,8 @@ void read_value(const StoredValue& stored, std::string& value) { value = stored.
 
 void read_value(const StoredValue& stored, nlohmann::json& value) {
   try {
-    value = common::parse_untrusted_json(stored.row.column_text(stored.column), fmt::format("the stored {}", stored.noun));
+    value =
+        common::parse_untrusted_json(stored.row.column_text(stored.column), fmt::format("the stored {}", stored.noun));
   } catch (const std::invalid_argument& e) {
     throw stored_value_error(stored, e.what());
   }

@@ -129,9 +129,7 @@ TEST(Cli, TokenizeMessagesRendersTheChatTemplate) {
 // "-" reads the messages from standard input, as a file given by name would be read.
 TEST(Cli, TokenizeMessagesFromStandardInput) {
   const fs::path messages = scratch_dir() / "messages-stdin.json";
-  {
-    std::ofstream(messages) << R"([{"role": "user", "content": "What is 2+2?"}])";
-  }
+  { std::ofstream(messages) << R"([{"role": "user", "content": "What is 2+2?"}])"; }
   for (const std::string spelling : {"-", "@-"}) {
     const Invocation r = run_r1eval(
         "tokenize --model " + v3_tokenizer_dir().string() + " --messages " + spelling + " --add-generation-prompt",
@@ -148,9 +146,7 @@ TEST(Cli, TokenizeMessagesFromStandardInput) {
 // A price table on standard input is read and checked before any measurement starts.
 TEST(Cli, BenchReadsPricesFromStandardInput) {
   const fs::path prices = scratch_dir() / "prices-stdin.json";
-  {
-    std::ofstream(prices) << "[]";
-  }
+  { std::ofstream(prices) << "[]"; }
   const Invocation r =
       run_r1eval("bench --synthetic --quick --prices - --db " + (scratch_dir() / "bench-stdin.db").string(), prices);
   expect_one_sentence_error(r, "standard input: \"(top level)\" must be an object");
