@@ -17,6 +17,7 @@
 #include "common/hash.h"
 #include "engine/tokenizer/chat_template.h"
 #include "engine/tokenizer/tokenizer_config.h"
+#include "evals/runner/context_overflow.h"
 #include "evals/runner/openai_reply.h"
 #include "evals/runner/sse_parser.h"
 
@@ -42,7 +43,8 @@ struct Job {
   std::uint64_t request_id = 0;
   std::size_t sample = 0;
   std::string url;
-  std::string body;
+  nlohmann::json body;
+  std::int64_t max_tokens = 0;  // the budget sent: the request's, or less after the server named its context
   std::int64_t attempts = 0;
   Clock::time_point not_before;
 };
@@ -50,6 +52,7 @@ struct Job {
 // One attempt in flight.
 struct Transfer {
   Job job;
+  std::string request_text;  // the job's body as sent; libcurl reads it while the transfer runs
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   bool stream = true;
@@ -143,8 +146,9 @@ struct OpenAiBackend::Impl {
     CURL* e = t->easy;
     curl_easy_setopt(e, CURLOPT_URL, t->job.url.c_str());
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->job.body.c_str());
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->job.body.size()));
+    t->request_text = t->job.body.dump();
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request_text.c_str());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->request_text.size()));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -197,6 +201,27 @@ struct OpenAiBackend::Impl {
     waiting.push_back(std::move(job));
   }
 
+  // The server refused the request as longer than its context. The embedded engine's rule applies: a budget larger
+  // than what the context leaves after the prompt is clamped to it (the completion records the budget it had), and
+  // a prompt that leaves nothing is not generated. A clamp is not a failed attempt; the budget only ever shrinks, so
+  // this ends.
+  void fit_context(Job job, const ContextOverflow& overflow, std::string message, std::vector<Completion>& finished) {
+    const std::int64_t room = overflow.context_tokens - overflow.prompt_tokens;
+    if (room < 1) {
+      return fail(job,
+                  fmt::format("the prompt ({} tokens) does not fit the server's context of {} tokens",
+                              overflow.prompt_tokens, overflow.context_tokens),
+                  finished);
+    }
+    if (room >= job.max_tokens) return fail(job, message, finished);  // the message's numbers do not explain it
+    job.max_tokens = room;
+    job.body["max_tokens"] = room;
+    if (job.body.contains("max_completion_tokens")) job.body["max_completion_tokens"] = room;
+    --job.attempts;
+    job.not_before = Clock::now();
+    waiting.push_front(std::move(job));
+  }
+
   void finish(Transfer& t, CURLcode result, std::vector<Completion>& finished) {
     Job job = t.job;
     ++job.attempts;
@@ -212,6 +237,11 @@ struct OpenAiBackend::Impl {
     }
     if (status != 200) {
       std::string message = fmt::format("HTTP {}: {}", status, error_message_of(t.body));
+      if (status == 400) {
+        if (const auto overflow = parse_context_overflow(error_message_of(t.body))) {
+          return fit_context(std::move(job), *overflow, std::move(message), finished);
+        }
+      }
       // A request the server rejects outright (400, 401, 404...) fails the same way again.
       if (!retryable_status(status)) return fail(job, message, finished);
       curl_off_t retry_after = 0;
@@ -237,6 +267,7 @@ struct OpenAiBackend::Impl {
     c.sample = job.sample;
     c.text = std::move(text);
     c.finish_reason = t.reply.finish_reason() == "length" ? "length" : "stop";
+    c.max_new_tokens = job.max_tokens;
     c.prompt_tokens = t.reply.prompt_tokens();
     c.completion_tokens = t.reply.completion_tokens();
     c.reasoning_tokens = t.reply.reasoning_tokens();
@@ -325,7 +356,8 @@ void OpenAiBackend::submit(const CompletionRequest& request) {
     job.request_id = request.id;
     job.sample = i;
     job.url = impl_->url(api);
-    job.body = body.dump();
+    job.body = body;
+    job.max_tokens = request.max_new_tokens;
     job.not_before = Clock::now();
     impl_->waiting.push_back(std::move(job));
   }
