@@ -27,12 +27,12 @@ std::optional<ContextOverflow> parse_context_overflow(std::string_view message) 
   constexpr std::size_t kLongest = 4096;
   if (message.size() > kLongest) return std::nullopt;
   const std::string text(message);
-  const auto context = first_count(text, {R"(maximum context length (?:is|of) (\d+))",
-                                          R"(context length \((\d+) tokens\))"});
+  const auto context =
+      first_count(text, {R"(maximum context length (?:is|of) (\d+))", R"(context length \((\d+) tokens\))"});
   if (!context) return std::nullopt;
-  const auto prompt = first_count(text, {R"((\d+) in the messages)", R"((\d+) input tokens)",
-                                         R"((\d+) tokens from the input)", R"(input \((\d+) tokens\))",
-                                         R"(messages resulted in (\d+) tokens)"});
+  const auto prompt =
+      first_count(text, {R"((\d+) in the messages)", R"((\d+) input tokens)", R"((\d+) tokens from the input)",
+                         R"(input \((\d+) tokens\))", R"(messages resulted in (\d+) tokens)"});
   if (!prompt) return std::nullopt;
   return ContextOverflow{*context, *prompt};
 }

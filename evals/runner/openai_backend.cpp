@@ -125,6 +125,7 @@ struct OpenAiBackend::Impl {
   std::list<std::unique_ptr<Transfer>> in_flight;
   std::mt19937_64 jitter{std::random_device{}()};
   std::optional<engine::tokenizer::ChatTemplate> r1_zero;
+  std::int64_t retries = 0;
 
   std::string url(const std::string& api) const {
     std::string base = options.base_url;
@@ -190,6 +191,7 @@ struct OpenAiBackend::Impl {
   // Schedules another attempt, or gives the sample up when its retries are spent.
   void retry_or_fail(Job job, const std::string& error, double retry_after_seconds, std::vector<Completion>& finished) {
     if (job.attempts > options.max_retries) return fail(job, error, finished);
+    ++retries;
     // Exponential backoff with jitter (half to all of the delay), so that clients rejected together do not return
     // together; the server's Retry-After is a floor.
     const double exponential =
@@ -395,5 +397,9 @@ void OpenAiBackend::advance(std::vector<Completion>& finished) {
 }
 
 bool OpenAiBackend::idle() const { return impl_->waiting.empty() && impl_->in_flight.empty(); }
+
+BackendActivity OpenAiBackend::activity() const {
+  return {static_cast<std::int64_t>(impl_->in_flight.size()), impl_->retries};
+}
 
 }  // namespace r1eval::evals::runner

@@ -240,6 +240,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
     }
     finished.clear();
     backend.advance(finished);
+    progress.backend_activity(backend.activity());
     for (const Completion& c : finished) {
       PendingProblem& todo = pending.at(c.request_id);
       if (!c.error.empty()) {

@@ -91,9 +91,9 @@ class ContextServer {
             "'max_tokens' or 'max_completion_tokens' is too large: {}. This model's maximum context length is {} "
             "tokens and your request has {} input tokens ({} > {} - {}). None",
             budget, kContext, prompt, budget, kContext, prompt);
-        res.set_content(nlohmann::json{{"error", {{"message", message}, {"type", "BadRequestError"}, {"code", 400}}}}
-                            .dump(),
-                        "application/json");
+        res.set_content(
+            nlohmann::json{{"error", {{"message", message}, {"type", "BadRequestError"}, {"code", 400}}}}.dump(),
+            "application/json");
         return;
       }
       const nlohmann::json reply = {
