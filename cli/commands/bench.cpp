@@ -15,7 +15,7 @@
 
 #include "cli/activations_option.h"
 #include "cli/commands.h"
-#include "cli/input_text.h"
+#include "cli/price_option.h"
 #include "cli/validation.h"
 #include "common/build_info.h"
 #include "common/repo_paths.h"
@@ -36,13 +36,6 @@ struct BenchArgs {
   std::string activations;
 };
 
-// --prices: the built-in table when absent, a file, or standard input for "-".
-perf::PriceTable price_table(const std::string& path) {
-  if (path.empty()) return perf::default_price_table();
-  if (path == "-") return perf::parse_price_table(read_input_text(path, "price file"), input_name(path));
-  return perf::load_price_table(path);
-}
-
 void bench_command(const BenchArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   const auto progress = [start](const std::string& line) {
@@ -56,7 +49,7 @@ void bench_command(const BenchArgs& args) {
       .model_dir = args.model_dir,
       .synthetic = args.synthetic,
       .quick = args.quick,
-      .prices = price_table(args.prices),
+      .prices = price_table_option(args.prices),
       .model_options = model_options_for(args.activations),
       .build = common::build_info(),
       // A directory that is not there is left to the model's loader, whose error names what is missing.

@@ -10,11 +10,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "evals/metrics/cost_metrics.h"
 #include "evals/runner/backend.h"
 #include "evals/runner/progress.h"
 #include "reports/db/results_db.h"
@@ -37,6 +39,9 @@ struct RunOptions {
   std::int64_t generate = 0;         // for suites with a problem generator (arith): this many generated problems
   std::int64_t write_batch = 32;     // rows per database transaction
   std::int64_t max_consecutive_failures = 20;  // samples the backend gave up on in a row before the run stops
+  // Token prices for the run's cost metrics (evals/metrics/cost_metrics.h); none: the prices the run's metrics
+  // already carry, if any. Not part of the run's identity.
+  std::optional<metrics::TokenPrices> prices;
 };
 
 struct RunOutcome {
@@ -70,7 +75,9 @@ void validate_run_options(const RunOptions& options);
 RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::db::ResultsDb& db, Progress& progress,
                           const std::atomic<bool>& stop_requested);
 
-// Recomputes and stores the metrics of a run from its rows (the runner does this at the end of every run).
-std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id);
+// Recomputes and stores the metrics of a run from its rows (the runner does this at the end of every run), with
+// its cost at `prices`, or at the prices its stored metrics carry when none are given.
+std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id,
+                                                       std::optional<metrics::TokenPrices> prices = std::nullopt);
 
 }  // namespace r1eval::evals::runner

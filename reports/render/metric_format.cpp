@@ -23,7 +23,9 @@ std::pair<int, std::int64_t> metric_rank(std::string_view metric) {
   if (metric == "tokens_per_sample") return {7, 0};
   if (metric == "problems") return {8, 0};
   if (metric == "samples") return {9, 0};
-  return {10, 0};
+  if (metric == "cost_usd") return {10, 0};
+  if (metric_kind(metric) == MetricKind::kDollars) return {11, 0};
+  return {12, 0};
 }
 
 // One decimal of percentage points or of the metric's own unit, with an explicit sign.
@@ -41,6 +43,7 @@ MetricKind metric_kind(std::string_view metric) {
   }
   if (metric == "tokens_per_sample") return MetricKind::kTokens;
   if (metric == "problems" || metric == "samples") return MetricKind::kCount;
+  if (metric.ends_with("_usd") || metric.ends_with("_usd_per_mtok")) return MetricKind::kDollars;
   return MetricKind::kOther;
 }
 
@@ -70,6 +73,7 @@ std::string format_metric_value(std::string_view metric, double value) {
     case MetricKind::kFraction: return fmt::format("{:.1f}%", value * 100.0);
     case MetricKind::kTokens: return fmt::format("{:.1f}", value);
     case MetricKind::kCount: return fmt::format("{:.0f}", value);
+    case MetricKind::kDollars: return fmt::format("${:.4f}", value);
     case MetricKind::kOther: break;
   }
   return fmt::format("{:.4g}", value);

@@ -13,6 +13,7 @@ enum class MetricKind {
   kFraction,  // pass@k, cons@k, the reasoning rates: shown as a percentage with one decimal
   kTokens,    // tokens_per_sample: one decimal
   kCount,     // problems, samples: an integer
+  kDollars,   // cost_usd and the token prices (names ending in _usd or _usd_per_mtok): "$" and four decimals
   kOther,     // a name this build does not know: four significant digits
 };
 
@@ -22,7 +23,7 @@ MetricKind metric_kind(std::string_view metric);
 std::optional<std::int64_t> metric_k(std::string_view metric, std::string_view family);
 
 // Display order: pass@1, pass@k by k, cons@k by k, format_compliance, truncation_rate, no_answer_rate,
-// language_consistency, tokens_per_sample, problems, samples, then unknown names alphabetically.
+// language_consistency, tokens_per_sample, problems, samples, cost_usd, the prices, then unknown names alphabetically.
 bool metric_less(std::string_view a, std::string_view b);
 
 // "—" for a value that is not finite (NaN marks "not available" throughout the report data).
