@@ -25,9 +25,9 @@ std::optional<ChosenPrices> choose_run_prices(const RunPrices& options, const st
   const perf::PriceTable table = price_table_option(options.table);
   const perf::EndpointPrice* entry = perf::find_endpoint_price(table, served_model);
   if (entry == nullptr) return std::nullopt;
-  return ChosenPrices{{entry->price.input_usd_per_mtok, entry->price.output_usd_per_mtok},
-                      fmt::format("{} ({}, {}; {})", entry->price.name, entry->price.input_basis, entry->price.as_of,
-                                  table.source)};
+  return ChosenPrices{
+      {entry->price.input_usd_per_mtok, entry->price.output_usd_per_mtok},
+      fmt::format("{} ({}, {}; {})", entry->price.name, entry->price.input_basis, entry->price.as_of, table.source)};
 }
 
 }  // namespace r1eval::cli

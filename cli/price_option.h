@@ -14,7 +14,7 @@ namespace r1eval::cli {
 perf::PriceTable price_table_option(const std::string& path);
 
 struct RunPrices {
-  std::optional<double> input_usd_per_mtok;  // --price-in
+  std::optional<double> input_usd_per_mtok;   // --price-in
   std::optional<double> output_usd_per_mtok;  // --price-out
   std::string table;                          // --prices
 };

@@ -1,6 +1,7 @@
 // Prices and cost per token. The price table is a data file (benchmarks/prices.json, compiled in as the default,
 // overridable with --prices FILE): a CPU core-hour, GPU-hours with the GPUs' datasheet figures, DeepSeek's API
-// price as a reference, token prices per served model for endpoint runs, and the assumptions of the R1 projection. Every figure carries its source and date.
+// price as a reference, token prices per served model for endpoint runs, and the assumptions of the R1 projection.
+// Every figure carries its source and date.
 #pragma once
 
 #include <cstdint>

@@ -141,12 +141,10 @@ TEST(RunCommand, CostAtTheGivenPricesFromTheStoredTokenCountsKeptOnResume) {
   EXPECT_GT(expected, 0.0);
   EXPECT_NEAR(scalar(db, "SELECT value FROM run_metrics WHERE suite = 'arith' AND metric = 'cost_usd'"), expected,
               1e-12);
-  EXPECT_NEAR(scalar(db, "SELECT value FROM run_metrics WHERE suite = 'all' AND metric = 'cost_usd'"), expected,
-              1e-12);
+  EXPECT_NEAR(scalar(db, "SELECT value FROM run_metrics WHERE suite = 'all' AND metric = 'cost_usd'"), expected, 1e-12);
 
   ASSERT_EQ(run(run_args, dir / "resume.txt"), 0) << read(dir / "resume.txt");
-  EXPECT_NEAR(scalar(db, "SELECT value FROM run_metrics WHERE suite = 'all' AND metric = 'cost_usd'"), expected,
-              1e-12);
+  EXPECT_NEAR(scalar(db, "SELECT value FROM run_metrics WHERE suite = 'all' AND metric = 'cost_usd'"), expected, 1e-12);
   EXPECT_EQ(scalar(db, "SELECT value FROM run_metrics WHERE metric = 'price_output_usd_per_mtok'"), 2.19);
 
   // One price without the other is a usage error, caught before a database exists.
