@@ -239,7 +239,7 @@ struct OpenAiBackend::Impl {
     }
     if (status != 200) {
       std::string message = fmt::format("HTTP {}: {}", status, error_message_of(t.body));
-      if (status == 400) {
+      if (status == 400 || status == 413) {  // 413: r1eval serve's answer to a prompt past the context
         if (const auto overflow = parse_context_overflow(error_message_of(t.body))) {
           return fit_context(std::move(job), *overflow, std::move(message), finished);
         }
