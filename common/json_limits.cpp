@@ -57,6 +57,11 @@ nlohmann::json parse_untrusted_json(std::string_view text, std::string_view what
   }
 }
 
+nlohmann::json parse_untrusted_json_or_discarded(std::string_view text) {
+  if (json_nesting_depth(text) > kMaxJsonDepth) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
 std::string dump_json_line(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -24,6 +24,10 @@ std::string json_error_detail(const nlohmann::json::exception& error);
 // 64 levels" (one sentence, no final period).
 nlohmann::json parse_untrusted_json(std::string_view text, std::string_view what);
 
+// As parse_untrusted_json, but a malformed or too deeply nested text gives a discarded value (is_discarded()), as
+// nlohmann's parse without exceptions does, for callers that only ask whether the text was usable.
+nlohmann::json parse_untrusted_json_or_discarded(std::string_view text);
+
 // Dumps a value as one line; invalid UTF-8 in its strings becomes U+FFFD instead of an exception.
 std::string dump_json_line(const nlohmann::json& value);
 std::string dump_json_line(const nlohmann::ordered_json& value);

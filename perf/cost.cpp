@@ -79,6 +79,17 @@ GpuPrice parse_gpu(const Reader& r) {
   return g;
 }
 
+ApiPrice parse_api_price(const Reader& r) {
+  ApiPrice a;
+  a.name = r.text("name");
+  a.input_usd_per_mtok = r.positive("input_usd_per_mtok");
+  a.input_basis = r.text("input_basis");
+  a.output_usd_per_mtok = r.positive("output_usd_per_mtok");
+  a.source = r.text("source");
+  a.as_of = r.text("as_of");
+  return a;
+}
+
 }  // namespace
 
 PriceTable parse_price_table(std::string_view json_text, const std::string& source) {
@@ -106,13 +117,15 @@ PriceTable parse_price_table(std::string_view json_text, const std::string& sour
     t.gpus.push_back(parse_gpu(Reader(gpus[i], source, fmt::format("gpus[{}]", i))));
   }
 
-  const Reader api = top.child("api_reference");
-  t.api.name = api.text("name");
-  t.api.input_usd_per_mtok = api.positive("input_usd_per_mtok");
-  t.api.input_basis = api.text("input_basis");
-  t.api.output_usd_per_mtok = api.positive("output_usd_per_mtok");
-  t.api.source = api.text("source");
-  t.api.as_of = api.text("as_of");
+  t.api = parse_api_price(top.child("api_reference"));
+  if (root.contains("endpoint_models")) {
+    const json& endpoints = top.at("endpoint_models");
+    if (!endpoints.is_array()) top.fail("endpoint_models", "must be an array");
+    for (std::size_t i = 0; i < endpoints.size(); ++i) {
+      const Reader entry(endpoints[i], source, fmt::format("endpoint_models[{}]", i));
+      t.endpoints.push_back({entry.text("served_model"), parse_api_price(entry)});
+    }
+  }
 
   const Reader p = top.child("projection");
   t.projection.efficiency = p.positive("efficiency");
@@ -135,6 +148,13 @@ PriceTable load_price_table(const std::filesystem::path& path) {
   text << file.rdbuf();
   if (file.bad()) throw PriceError(fmt::format("cannot read the price file {}.", path.string()));
   return parse_price_table(text.str(), path.string());
+}
+
+const EndpointPrice* find_endpoint_price(const PriceTable& table, std::string_view served_model) {
+  for (const EndpointPrice& endpoint : table.endpoints) {
+    if (endpoint.served_model == served_model) return &endpoint;
+  }
+  return nullptr;
 }
 
 PriceTable default_price_table() { return parse_price_table(kDefaultPrices, "built-in benchmarks/prices.json"); }

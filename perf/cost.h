@@ -1,6 +1,7 @@
 // Prices and cost per token. The price table is a data file (benchmarks/prices.json, compiled in as the default,
 // overridable with --prices FILE): a CPU core-hour, GPU-hours with the GPUs' datasheet figures, DeepSeek's API
-// price as a reference, and the assumptions of the R1 projection. Every figure carries its source and date.
+// price as a reference, token prices per served model for endpoint runs, and the assumptions of the R1 projection.
+// Every figure carries its source and date.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,12 @@ struct ApiPrice {
   double output_usd_per_mtok = 0.0;
 };
 
+// An endpoint's token prices for one served model name, for the cost of `r1eval run --backend openai`.
+struct EndpointPrice {
+  std::string served_model;  // matched exactly against --served-model
+  ApiPrice price;
+};
+
 struct ProjectionAssumptions {
   double efficiency = 0.0;  // share of the roofline bound assumed reachable, in (0, 1]
   std::string efficiency_basis;
@@ -58,6 +65,7 @@ struct PriceTable {
   CpuPrice cpu;
   std::vector<GpuPrice> gpus;
   ApiPrice api;
+  std::vector<EndpointPrice> endpoints;  // "endpoint_models"; optional in a user's file
   ProjectionAssumptions projection;
 };
 
@@ -68,6 +76,8 @@ PriceTable parse_price_table(std::string_view json_text, const std::string& sour
 PriceTable load_price_table(const std::filesystem::path& path);
 // benchmarks/prices.json as it was when r1eval was built.
 PriceTable default_price_table();
+// The table's price for a served model name, or nullptr when it lists none.
+const EndpointPrice* find_endpoint_price(const PriceTable& table, std::string_view served_model);
 
 // US dollars per million tokens at `usd_per_hour` for a throughput of `tokens_per_s`:
 // usd_per_hour ÷ (tokens_per_s × 3600) × 10⁶. Throws std::invalid_argument unless both are positive and finite.

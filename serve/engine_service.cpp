@@ -8,13 +8,14 @@ EngineService::EngineService(engine::model::Model& model, engine::scheduler::Sch
 
 EngineService::~EngineService() { drain(); }
 
-std::future<engine::model::GenerateResult> EngineService::submit(engine::scheduler::GenerationRequest request) {
+std::future<std::vector<engine::model::GenerateResult>> EngineService::submit(
+    engine::scheduler::GenerationRequest request) {
   std::lock_guard lock(mutex_);
   if (draining_) throw std::logic_error("the server is shutting down");
   if (waiting_ >= max_waiting_) throw QueueFull("the server's queue is full (" + std::to_string(max_waiting_) + ")");
   request.id = next_id_++;
-  std::promise<engine::model::GenerateResult> promise;
-  std::future<engine::model::GenerateResult> result = promise.get_future();
+  std::promise<Results> promise;
+  std::future<Results> result = promise.get_future();
   incoming_.emplace_back(std::move(request), std::move(promise));
   ++waiting_;
   wake_.notify_one();
@@ -40,27 +41,31 @@ void EngineService::run() {
       if (incoming_.empty() && generator_.idle() && draining_) return;
       arrived.swap(incoming_);
     }
-    std::size_t rejected = 0;
+    std::size_t done = 0;  // requests rejected or complete
     for (auto& [request, promise] : arrived) {
       const std::uint64_t id = request.id;
+      const std::size_t samples = request.streams.size();
       try {
         generator_.submit(std::move(request));
-        generating_.emplace(id, std::move(promise));
+        generating_.emplace(id, Generating{std::move(promise), Results(samples), samples});
       } catch (const std::invalid_argument&) {
         promise.set_exception(std::current_exception());
-        ++rejected;
+        ++done;
       }
     }
     finished.clear();
     generator_.step(finished);
-    // Every request has one stream, so a finished sample finishes its request.
     for (engine::scheduler::FinishedSample& f : finished) {
       const auto it = generating_.find(f.request_id);
-      it->second.set_value(std::move(f.result));
+      Generating& request = it->second;
+      request.results[f.sample] = std::move(f.result);
+      if (--request.running > 0) continue;
+      request.promise.set_value(std::move(request.results));
       generating_.erase(it);
+      ++done;
     }
     std::lock_guard lock(mutex_);
-    waiting_ -= rejected + finished.size();
+    waiting_ -= done;
   }
 }
 

@@ -1,9 +1,12 @@
 #include "serve/openai_protocol.h"
 
+#include "common/json_limits.h"
+
 namespace r1eval::serve {
 namespace {
 
 constexpr std::int64_t kCompletionsDefaultMaxTokens = 16;  // the completions API's documented default
+constexpr std::int64_t kMaxChoices = 128;                  // the API reference's upper bound on n
 
 ApiError invalid(const std::string& param, const std::string& message) {
   return ApiError{400, "invalid_request_error", message, param, ""};
@@ -33,10 +36,12 @@ std::optional<std::int64_t> integer_at(const nlohmann::json& body, const char* k
 
 std::string finish_of(const GeneratedReply& reply) { return reply.finish_reason == "length" ? "length" : "stop"; }
 
-nlohmann::json usage_of(const GeneratedReply& reply) {
-  return {{"prompt_tokens", reply.prompt_tokens},
-          {"completion_tokens", reply.completion_tokens},
-          {"total_tokens", reply.prompt_tokens + reply.completion_tokens}};
+// The prompt is shared by the choices, so it counts once.
+nlohmann::json usage_of(const std::vector<GeneratedReply>& replies) {
+  const std::int64_t prompt = replies.empty() ? 0 : replies.front().prompt_tokens;
+  std::int64_t completion = 0;
+  for (const GeneratedReply& reply : replies) completion += reply.completion_tokens;
+  return {{"prompt_tokens", prompt}, {"completion_tokens", completion}, {"total_tokens", prompt + completion}};
 }
 
 nlohmann::json optional_text(const std::optional<std::string>& text) {
@@ -56,8 +61,12 @@ std::string error_body(const ApiError& error) {
 }
 
 ParsedRequest parse_request(const std::string& body, bool chat) {
-  const nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) throw invalid("", "the request body is not valid JSON");
+  nlohmann::json json;
+  try {
+    json = common::parse_untrusted_json(body, "the request body");
+  } catch (const std::invalid_argument& e) {
+    throw invalid("", e.what());
+  }
   if (!json.is_object()) throw invalid("", "the request body must be a JSON object");
   ParsedRequest r;
   r.chat = chat;
@@ -94,7 +103,10 @@ ParsedRequest parse_request(const std::string& body, bool chat) {
   if (!r.max_tokens && !chat) r.max_tokens = kCompletionsDefaultMaxTokens;
   if (r.max_tokens && *r.max_tokens < 1) throw invalid("max_tokens", "'max_tokens' must be at least 1");
   r.seed = integer_at(json, "seed");
-  if (const auto n = integer_at(json, "n"); n && *n != 1) throw invalid("n", "only n = 1 is supported");
+  if (const auto n = integer_at(json, "n")) {
+    if (*n < 1 || *n > kMaxChoices) throw invalid("n", "'n' must be between 1 and 128");
+    r.n = *n;
+  }
   if (const auto stream = json.find("stream"); stream != json.end() && !stream->is_null()) {
     if (!stream->is_boolean()) throw invalid("stream", "'stream' must be a boolean");
     r.stream = stream->get<bool>();
@@ -114,29 +126,34 @@ ReasoningSplit split_reasoning(const GeneratedReply& reply) {
   return {std::nullopt, reply.text};
 }
 
-nlohmann::json whole_response(const ParsedRequest& request, const GeneratedReply& reply, const std::string& id,
-                              std::int64_t created) {
-  nlohmann::json choice = {{"index", 0}, {"logprobs", nullptr}, {"finish_reason", finish_of(reply)}};
-  if (request.chat) {
-    const ReasoningSplit split = split_reasoning(reply);
-    // Both names of the reasoning field: "reasoning_content" (DeepSeek's API, SGLang) and "reasoning" (vLLM).
-    choice["message"] = {{"role", "assistant"},
-                         {"content", optional_text(split.content)},
-                         {"reasoning_content", optional_text(split.reasoning)},
-                         {"reasoning", optional_text(split.reasoning)}};
-  } else {
-    choice["text"] = reply.text;
+nlohmann::json whole_response(const ParsedRequest& request, const std::vector<GeneratedReply>& replies,
+                              const std::string& id, std::int64_t created) {
+  nlohmann::json choices = nlohmann::json::array();
+  for (std::size_t index = 0; index < replies.size(); ++index) {
+    const GeneratedReply& reply = replies[index];
+    nlohmann::json choice = {{"index", index}, {"logprobs", nullptr}, {"finish_reason", finish_of(reply)}};
+    if (request.chat) {
+      const ReasoningSplit split = split_reasoning(reply);
+      // Both names of the reasoning field: "reasoning_content" (DeepSeek's API, SGLang) and "reasoning" (vLLM).
+      choice["message"] = {{"role", "assistant"},
+                           {"content", optional_text(split.content)},
+                           {"reasoning_content", optional_text(split.reasoning)},
+                           {"reasoning", optional_text(split.reasoning)}};
+    } else {
+      choice["text"] = reply.text;
+    }
+    choices.push_back(std::move(choice));
   }
   return {{"id", id},
           {"object", request.chat ? "chat.completion" : "text_completion"},
           {"created", created},
           {"model", request.model},
-          {"choices", nlohmann::json::array({choice})},
-          {"usage", usage_of(reply)}};
+          {"choices", std::move(choices)},
+          {"usage", usage_of(replies)}};
 }
 
-std::string stream_events(const ParsedRequest& request, const GeneratedReply& reply, const std::string& id,
-                          std::int64_t created) {
+std::string stream_events(const ParsedRequest& request, const std::vector<GeneratedReply>& replies,
+                          const std::string& id, std::int64_t created) {
   const std::string object = request.chat ? "chat.completion.chunk" : "text_completion";
   std::string out;
   const auto emit = [&](const nlohmann::json& choices, const nlohmann::json& usage) {
@@ -145,28 +162,31 @@ std::string stream_events(const ParsedRequest& request, const GeneratedReply& re
     if (request.include_usage) chunk["usage"] = usage;
     out += "data: " + chunk.dump() + "\n\n";
   };
-  const auto choice = [&](const nlohmann::json& delta, const nlohmann::json& finish) {
-    nlohmann::json c = {{"index", 0}, {"logprobs", nullptr}, {"finish_reason", finish}};
+  for (std::size_t index = 0; index < replies.size(); ++index) {
+    const GeneratedReply& reply = replies[index];
+    const auto choice = [&](const nlohmann::json& delta, const nlohmann::json& finish) {
+      nlohmann::json c = {{"index", index}, {"logprobs", nullptr}, {"finish_reason", finish}};
+      if (request.chat) {
+        c["delta"] = delta;
+      } else {
+        c["text"] = delta;
+      }
+      return nlohmann::json::array({c});
+    };
     if (request.chat) {
-      c["delta"] = delta;
+      const ReasoningSplit split = split_reasoning(reply);
+      emit(choice({{"role", "assistant"}, {"content", ""}}, nullptr), nullptr);
+      if (split.reasoning) {
+        emit(choice({{"reasoning_content", *split.reasoning}, {"reasoning", *split.reasoning}}, nullptr), nullptr);
+      }
+      if (split.content) emit(choice({{"content", *split.content}}, nullptr), nullptr);
+      emit(choice(nlohmann::json::object(), finish_of(reply)), nullptr);
     } else {
-      c["text"] = delta;
+      emit(choice(reply.text, finish_of(reply)), nullptr);
     }
-    return nlohmann::json::array({c});
-  };
-  if (request.chat) {
-    const ReasoningSplit split = split_reasoning(reply);
-    emit(choice({{"role", "assistant"}, {"content", ""}}, nullptr), nullptr);
-    if (split.reasoning) {
-      emit(choice({{"reasoning_content", *split.reasoning}, {"reasoning", *split.reasoning}}, nullptr), nullptr);
-    }
-    if (split.content) emit(choice({{"content", *split.content}}, nullptr), nullptr);
-    emit(choice(nlohmann::json::object(), finish_of(reply)), nullptr);
-  } else {
-    emit(choice(reply.text, finish_of(reply)), nullptr);
   }
   // With include_usage the last chunk carries the usage and no choices, as the API documents.
-  if (request.include_usage) emit(nlohmann::json::array(), usage_of(reply));
+  if (request.include_usage) emit(nlohmann::json::array(), usage_of(replies));
   out += "data: [DONE]\n\n";
   return out;
 }

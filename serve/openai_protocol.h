@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,7 @@ struct ParsedRequest {
   double top_p = 1.0;
   std::optional<std::int64_t> max_tokens;  // absent: chat fills the context; completions default to 16
   std::optional<std::int64_t> seed;
+  std::int64_t n = 1;  // choices, sampled from one shared prompt
   bool stream = false;
   bool include_usage = false;  // stream_options.include_usage
 };
@@ -54,11 +56,13 @@ struct ReasoningSplit {
 };
 ReasoningSplit split_reasoning(const GeneratedReply& reply);
 
-// A whole response (stream false).
-nlohmann::json whole_response(const ParsedRequest& request, const GeneratedReply& reply, const std::string& id,
-                              std::int64_t created);
-// The server-sent events of a streamed response, "data: [DONE]" included.
-std::string stream_events(const ParsedRequest& request, const GeneratedReply& reply, const std::string& id,
-                          std::int64_t created);
+// A whole response (stream false): one choice per reply, with the choice's index its position. The usage counts the
+// shared prompt once and the completions of every choice.
+nlohmann::json whole_response(const ParsedRequest& request, const std::vector<GeneratedReply>& replies,
+                              const std::string& id, std::int64_t created);
+// The server-sent events of a streamed response, each chunk carrying one choice by its index, "data: [DONE]"
+// included.
+std::string stream_events(const ParsedRequest& request, const std::vector<GeneratedReply>& replies,
+                          const std::string& id, std::int64_t created);
 
 }  // namespace r1eval::serve

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "common/hash.h"
 #include "engine/tokenizer/chat_template.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "evals/runner/openai_backend.h"
@@ -60,27 +61,35 @@ struct OpenAiServer::Impl {
     const auto prompt_tokens = static_cast<std::int64_t>(prompt.size());
     if (prompt.empty()) throw ApiError{400, "invalid_request_error", "the prompt is empty", "prompt", ""};
     if (context > 0 && prompt_tokens >= context) {
+      // The wordings of vLLM and OpenAI, which clients (r1eval's endpoint backend among them) read the sizes from.
       throw ApiError{413, "invalid_request_error",
-                     fmt::format("the prompt is {} tokens; this model's context is {}", prompt_tokens, context),
+                     fmt::format("This model's maximum context length is {} tokens. However, your request has {} input "
+                                 "tokens. Please reduce the length of the input.",
+                                 context, prompt_tokens),
                      r.chat ? "messages" : "prompt", "context_length_exceeded"};
     }
     const std::int64_t max_tokens = r.max_tokens ? *r.max_tokens : context - prompt_tokens;
     if (context > 0 && prompt_tokens + max_tokens > context) {
       throw ApiError{400, "invalid_request_error",
-                     fmt::format("{} prompt tokens + max_tokens {} exceed this model's context of {}", prompt_tokens,
-                                 max_tokens, context),
+                     fmt::format("This model's maximum context length is {} tokens. However, you requested {} tokens "
+                                 "({} in the messages, {} in the completion). Please reduce the length of the "
+                                 "messages or completion.",
+                                 context, prompt_tokens + max_tokens, prompt_tokens, max_tokens),
                      "max_tokens", "context_length_exceeded"};
     }
     engine::scheduler::GenerationRequest g;
     g.prompt = std::move(prompt);
-    std::uint64_t stream = 0;
-    if (r.seed) {
-      stream = evals::runner::sample_stream_of_endpoint_seed(*r.seed, options.seed);
-    } else {
-      std::lock_guard lock(random_mutex);
-      stream = random();
+    // With a seed, the first choice samples on the stream `r1eval run` sent it for, so a run through the server equals
+    // the embedded run; further choices on streams derived from it. Without one, every choice on a fresh stream.
+    for (std::int64_t choice = 0; choice < r.n; ++choice) {
+      if (r.seed) {
+        const std::uint64_t first = evals::runner::sample_stream_of_endpoint_seed(*r.seed, options.seed);
+        g.streams.push_back(choice == 0 ? first : common::splitmix64_mix(first + static_cast<std::uint64_t>(choice)));
+      } else {
+        std::lock_guard lock(random_mutex);
+        g.streams.push_back(random());
+      }
     }
-    g.streams = {stream};
     g.options.max_new_tokens = max_tokens;
     g.options.sampling = engine::model::SamplingParams{r.temperature, r.top_p, 0, options.seed};
     g.options.sampleable_vocab = tok->vocab_size();
@@ -90,14 +99,24 @@ struct OpenAiServer::Impl {
     return g;
   }
 
-  GeneratedReply reply_of(engine::model::GenerateResult result, std::int64_t prompt_tokens) {
-    GeneratedReply reply;
-    reply.prompt_tokens = prompt_tokens;
-    reply.completion_tokens = static_cast<std::int64_t>(result.tokens.size());
-    reply.finish_reason = result.finish == engine::model::FinishReason::kStop ? "stop" : "length";
-    if (result.finish == engine::model::FinishReason::kStop) result.tokens.pop_back();  // the stop token is not text
-    reply.text = tok->decode(result.tokens);
-    return reply;
+  // The choices of one request. Throws std::runtime_error when a choice stopped on non-finite logits: what it drew
+  // before is no answer, so the request fails (500) rather than passing garbage on as a truncation.
+  std::vector<GeneratedReply> replies_of(std::vector<engine::model::GenerateResult> results,
+                                         std::int64_t prompt_tokens) {
+    std::vector<GeneratedReply> replies;
+    for (engine::model::GenerateResult& result : results) {
+      if (result.finish == engine::model::FinishReason::kNonFinite) {
+        throw std::runtime_error("the model's logits held a NaN or infinity; no completion was produced");
+      }
+      GeneratedReply reply;
+      reply.prompt_tokens = prompt_tokens;
+      reply.completion_tokens = static_cast<std::int64_t>(result.tokens.size());
+      reply.finish_reason = result.finish == engine::model::FinishReason::kStop ? "stop" : "length";
+      if (result.finish == engine::model::FinishReason::kStop) result.tokens.pop_back();  // the stop token is no text
+      reply.text = tok->decode(result.tokens);
+      replies.push_back(std::move(reply));
+    }
+    return replies;
   }
 
   void complete(const httplib::Request& req, httplib::Response& res, bool chat) {
@@ -114,11 +133,12 @@ struct OpenAiServer::Impl {
       }
       std::vector<std::int32_t> prompt = prompt_ids(request);
       const auto prompt_tokens = static_cast<std::int64_t>(prompt.size());
-      std::shared_future<engine::model::GenerateResult> result = engine->submit(generation(request, std::move(prompt)));
+      std::shared_future<std::vector<engine::model::GenerateResult>> result =
+          engine->submit(generation(request, std::move(prompt)));
       const std::string id = fmt::format("{}-{}", chat ? "chatcmpl" : "cmpl", next_reply++);
       const std::int64_t created = std::time(nullptr);
       if (!request.stream) {
-        res.set_content(whole_response(request, reply_of(result.get(), prompt_tokens), id, created).dump(),
+        res.set_content(whole_response(request, replies_of(result.get(), prompt_tokens), id, created).dump(),
                         "application/json");
         return;
       }
@@ -129,7 +149,7 @@ struct OpenAiServer::Impl {
         }
         std::string events;
         try {
-          events = stream_events(request, reply_of(result.get(), prompt_tokens), id, created);
+          events = stream_events(request, replies_of(result.get(), prompt_tokens), id, created);
         } catch (const std::exception& e) {
           events = "data: " + error_body({500, "server_error", e.what(), "", ""}) + "\n\ndata: [DONE]\n\n";
         }

@@ -15,6 +15,7 @@
 
 #include "cli/activations_option.h"
 #include "cli/commands.h"
+#include "cli/price_option.h"
 #include "cli/validation.h"
 #include "common/build_info.h"
 #include "common/repo_paths.h"
@@ -48,7 +49,7 @@ void bench_command(const BenchArgs& args) {
       .model_dir = args.model_dir,
       .synthetic = args.synthetic,
       .quick = args.quick,
-      .prices = args.prices.empty() ? perf::default_price_table() : perf::load_price_table(args.prices),
+      .prices = price_table_option(args.prices),
       .model_options = model_options_for(args.activations),
       .build = common::build_info(),
       // A directory that is not there is left to the model's loader, whose error names what is missing.
@@ -81,7 +82,7 @@ void add_bench_command(CLI::App& app) {
       ->excludes(model);
   command->add_flag("--quick", args->quick, "Fewer and smaller kernel cases and short timings (under 2 minutes)");
   command->add_option("--prices", args->prices,
-                      "Price table JSON (default: the built-in benchmarks/prices.json; same keys)");
+                      "Price table JSON (default: the built-in benchmarks/prices.json; same keys; -: standard input)");
   command->add_option("--db", args->db, "Results database (SQLite) to write the bench into")->required();
   command->add_option("--threads", args->threads, "OpenMP threads (default: all)")->check(whole_number_from(1, 4096));
   add_activations_option(*command, args->activations);

@@ -1,6 +1,7 @@
 // r1eval run --suite NAMES [--model DIR] --db FILE [--samples K] [--limit N] [--max-new-tokens T] [--temperature T]
 //            [--top-p P] [--seed S] [--template NAME] [--preset r1-protocol] [--generate N] [--max-batch B]
 //            [--activations f32|bf16] [--backend engine|openai] [endpoint options: cli/endpoint_options.h]
+//            [--price-in USD --price-out USD | --prices FILE]
 // Evaluates the suites on the embedded engine or an OpenAI-compatible endpoint; re-running the identical command
 // resumes an unfinished run.
 #include <unistd.h>
@@ -15,9 +16,11 @@
 #include "cli/commands.h"
 #include "cli/endpoint_options.h"
 #include "cli/metric_table.h"
+#include "cli/price_option.h"
 #include "cli/validation.h"
 #include "common/repo_paths.h"
 #include "engine/kernels/kernels.h"
+#include "evals/metrics/run_metrics.h"
 #include "evals/runner/engine_backend.h"
 #include "evals/runner/interrupt.h"
 #include "evals/runner/provenance.h"
@@ -36,6 +39,7 @@ struct RunCommandOptions {
   std::string activations;
   std::string backend = "engine";
   EndpointOptions endpoint;
+  RunPrices prices;
 };
 
 // Upper bounds of the counting options: far past any real use, low enough that a typo is caught at the door.
@@ -47,6 +51,14 @@ constexpr std::int64_t kMaxBatch = 4096;
 constexpr int kInterruptedExit = 130;
 // Exit status of a run with samples the backend never answered.
 constexpr int kFailedSamplesExit = 3;
+
+// The run's total cost, from its "all" row.
+double total_cost_usd(const std::vector<reports::db::MetricRow>& metrics) {
+  for (const reports::db::MetricRow& m : metrics) {
+    if (m.suite == evals::metrics::kAllSuites && m.metric == "cost_usd") return m.value;
+  }
+  return 0.0;
+}
 
 void run_command(RunCommandOptions& o) {
   o.run.suites = split_list(o.suites);
@@ -61,6 +73,9 @@ void run_command(RunCommandOptions& o) {
   }
   // Before the model loads and the database is created: a mistyped suite costs nothing and leaves no file behind.
   evals::runner::validate_run_options(o.run);
+  const std::optional<ChosenPrices> prices =
+      choose_run_prices(o.prices, o.backend == "openai" ? o.endpoint.backend.served_model : "");
+  if (prices) o.run.prices = prices->prices;
   std::unique_ptr<evals::runner::Backend> backend;
   if (o.backend == "openai") {
     backend = make_endpoint_backend(o.endpoint, o.run);
@@ -86,6 +101,10 @@ void run_command(RunCommandOptions& o) {
   print_metric_table(stdout, outcome.metrics);
   fmt::print("run {}: {} samples ({} generated now, {} found in {})\n", outcome.run_id, outcome.samples_total,
              outcome.samples_generated, outcome.samples_resumed, o.db);
+  if (prices) {
+    fmt::print("cost ${:.4f} at ${} in / ${} out per million tokens: {}\n", total_cost_usd(outcome.metrics),
+               prices->prices.input_usd_per_mtok, prices->prices.output_usd_per_mtok, prices->basis);
+  }
   if (outcome.samples_clamped > 0) {
     fmt::print(stderr,
                "warning: {} samples ran with a budget clamped to as few as {} tokens, all the model's context "
@@ -152,6 +171,21 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"engine", "openai"}));
   add_endpoint_options(*cmd, o->endpoint);
+  const char* cost = "Cost";
+  CLI::Option* price_in =
+      cmd->add_option("--price-in", o->prices.input_usd_per_mtok, "Dollars per million prompt tokens, for the cost")
+          ->check(number_from(0.0, 1e6))
+          ->group(cost);
+  CLI::Option* price_out = cmd->add_option("--price-out", o->prices.output_usd_per_mtok,
+                                           "Dollars per million completion tokens (reasoning included), for the cost")
+                               ->check(number_from(0.0, 1e6))
+                               ->group(cost);
+  price_in->needs(price_out);
+  price_out->needs(price_in);
+  cmd->add_option("--prices", o->prices.table,
+                  "Price table whose endpoint_models give the served model's prices (default: the built-in "
+                  "benchmarks/prices.json; -: standard input)")
+      ->group(cost);
   cmd->callback([o] { run_command(*o); });
 }
 

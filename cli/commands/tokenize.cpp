@@ -4,15 +4,14 @@
 //                                                    -> {"rendered": "...", "ids": [...]}
 //   detokenize --model DIR --ids 1,2,3 [--skip-special-tokens]  -> the text, with no newline added
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/input_text.h"
 #include "cli/token_list.h"
 #include "common/json_limits.h"
 #include "engine/tokenizer/chat_template.h"
@@ -27,19 +26,13 @@ engine::tokenizer::Tokenizer load_tokenizer(const std::string& dir) {
   return std::move(*tok);
 }
 
-// --messages takes the JSON itself, or @FILE to read it from a file.
+// --messages takes the JSON itself, @FILE to read it from a file, or "-" (or "@-") for standard input.
 nlohmann::json parse_messages(const std::string& arg) {
-  std::string text = arg;
-  std::string where = "--messages";
-  if (!arg.empty() && arg[0] == '@') {
-    std::ifstream in(arg.substr(1), std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read the messages file " + arg.substr(1));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-    where = arg.substr(1);
+  if (arg == "-" || arg.starts_with('@')) {
+    const std::string path = arg == "-" ? arg : arg.substr(1);
+    return common::parse_untrusted_json(read_input_text(path, "messages file"), input_name(path));
   }
-  return common::parse_untrusted_json(text, where);
+  return common::parse_untrusted_json(arg, "--messages");
 }
 
 void print_line(const nlohmann::ordered_json& value) {
@@ -65,8 +58,9 @@ void add_tokenize_command(CLI::App& app) {
   cmd->add_option("--model", options->model_dir, "Model directory holding tokenizer.json and tokenizer_config.json")
       ->required();
   auto* text = cmd->add_option("--text", options->text, "Text to encode exactly (no BOS is added)");
-  auto* messages = cmd->add_option("--messages", options->messages,
-                                   "Chat messages as a JSON list of {\"role\", \"content\"} (or @FILE)");
+  auto* messages =
+      cmd->add_option("--messages", options->messages,
+                      "Chat messages as a JSON list of {\"role\", \"content\"} (or @FILE; -: standard input)");
   text->excludes(messages);
   cmd->add_flag("--add-generation-prompt", options->add_generation_prompt, "End with the assistant prompt")
       ->needs(messages);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_limits.h"
 #include "engine/tokenizer/tokenizer_error.h"
 
 namespace r1eval::engine::tokenizer {
@@ -53,9 +54,9 @@ TokenizerConfig TokenizerConfig::from_json(const nlohmann::json& config, const s
 TokenizerConfig TokenizerConfig::parse(std::string_view text, const std::string& where) {
   nlohmann::json config;
   try {
-    config = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw TokenizerError(where + " is not valid JSON (" + e.what() + ")");
+    config = common::parse_untrusted_json(text, where);
+  } catch (const std::invalid_argument& e) {
+    throw TokenizerError(e.what());
   }
   return from_json(config, where);
 }

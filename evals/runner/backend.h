@@ -43,6 +43,12 @@ struct Completion {
   double decode_seconds = 0.0;
 };
 
+// What a backend is doing, for the progress line.
+struct BackendActivity {
+  std::int64_t in_flight = 0;  // requests sent and not yet answered
+  std::int64_t retries = 0;    // attempts repeated after a fault, since the backend was made
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -54,6 +60,8 @@ class Backend {
   // Does a slice of work (one engine step) and appends the completions that finished.
   virtual void advance(std::vector<Completion>& finished) = 0;
   virtual bool idle() const = 0;
+  // The embedded engine has no requests in flight or retries to report: all zero.
+  virtual BackendActivity activity() const { return {}; }
 };
 
 }  // namespace r1eval::evals::runner

@@ -17,6 +17,7 @@
 #include "common/hash.h"
 #include "engine/tokenizer/chat_template.h"
 #include "engine/tokenizer/tokenizer_config.h"
+#include "evals/runner/context_overflow.h"
 #include "evals/runner/openai_reply.h"
 #include "evals/runner/sse_parser.h"
 
@@ -42,7 +43,8 @@ struct Job {
   std::uint64_t request_id = 0;
   std::size_t sample = 0;
   std::string url;
-  std::string body;
+  nlohmann::json body;
+  std::int64_t max_tokens = 0;  // the budget sent: the request's, or less after the server named its context
   std::int64_t attempts = 0;
   Clock::time_point not_before;
 };
@@ -50,6 +52,7 @@ struct Job {
 // One attempt in flight.
 struct Transfer {
   Job job;
+  std::string request_text;  // the job's body as sent; libcurl reads it while the transfer runs
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   bool stream = true;
@@ -122,6 +125,7 @@ struct OpenAiBackend::Impl {
   std::list<std::unique_ptr<Transfer>> in_flight;
   std::mt19937_64 jitter{std::random_device{}()};
   std::optional<engine::tokenizer::ChatTemplate> r1_zero;
+  std::int64_t retries = 0;
 
   std::string url(const std::string& api) const {
     std::string base = options.base_url;
@@ -143,8 +147,9 @@ struct OpenAiBackend::Impl {
     CURL* e = t->easy;
     curl_easy_setopt(e, CURLOPT_URL, t->job.url.c_str());
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->job.body.c_str());
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->job.body.size()));
+    t->request_text = t->job.body.dump();
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request_text.c_str());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->request_text.size()));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -186,6 +191,7 @@ struct OpenAiBackend::Impl {
   // Schedules another attempt, or gives the sample up when its retries are spent.
   void retry_or_fail(Job job, const std::string& error, double retry_after_seconds, std::vector<Completion>& finished) {
     if (job.attempts > options.max_retries) return fail(job, error, finished);
+    ++retries;
     // Exponential backoff with jitter (half to all of the delay), so that clients rejected together do not return
     // together; the server's Retry-After is a floor.
     const double exponential =
@@ -195,6 +201,27 @@ struct OpenAiBackend::Impl {
         std::max(retry_after_seconds, exponential * std::uniform_real_distribution<double>(0.5, 1.0)(jitter));
     job.not_before = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
     waiting.push_back(std::move(job));
+  }
+
+  // The server refused the request as longer than its context. The embedded engine's rule applies: a budget larger
+  // than what the context leaves after the prompt is clamped to it (the completion records the budget it had), and
+  // a prompt that leaves nothing is not generated. A clamp is not a failed attempt; the budget only ever shrinks, so
+  // this ends.
+  void fit_context(Job job, const ContextOverflow& overflow, std::string message, std::vector<Completion>& finished) {
+    const std::int64_t room = overflow.context_tokens - overflow.prompt_tokens;
+    if (room < 1) {
+      return fail(job,
+                  fmt::format("the prompt ({} tokens) does not fit the server's context of {} tokens",
+                              overflow.prompt_tokens, overflow.context_tokens),
+                  finished);
+    }
+    if (room >= job.max_tokens) return fail(job, message, finished);  // the message's numbers do not explain it
+    job.max_tokens = room;
+    job.body["max_tokens"] = room;
+    if (job.body.contains("max_completion_tokens")) job.body["max_completion_tokens"] = room;
+    --job.attempts;
+    job.not_before = Clock::now();
+    waiting.push_front(std::move(job));
   }
 
   void finish(Transfer& t, CURLcode result, std::vector<Completion>& finished) {
@@ -212,6 +239,11 @@ struct OpenAiBackend::Impl {
     }
     if (status != 200) {
       std::string message = fmt::format("HTTP {}: {}", status, error_message_of(t.body));
+      if (status == 400 || status == 413) {  // 413: r1eval serve's answer to a prompt past the context
+        if (const auto overflow = parse_context_overflow(error_message_of(t.body))) {
+          return fit_context(std::move(job), *overflow, std::move(message), finished);
+        }
+      }
       // A request the server rejects outright (400, 401, 404...) fails the same way again.
       if (!retryable_status(status)) return fail(job, message, finished);
       curl_off_t retry_after = 0;
@@ -237,6 +269,7 @@ struct OpenAiBackend::Impl {
     c.sample = job.sample;
     c.text = std::move(text);
     c.finish_reason = t.reply.finish_reason() == "length" ? "length" : "stop";
+    c.max_new_tokens = job.max_tokens;
     c.prompt_tokens = t.reply.prompt_tokens();
     c.completion_tokens = t.reply.completion_tokens();
     c.reasoning_tokens = t.reply.reasoning_tokens();
@@ -325,7 +358,8 @@ void OpenAiBackend::submit(const CompletionRequest& request) {
     job.request_id = request.id;
     job.sample = i;
     job.url = impl_->url(api);
-    job.body = body.dump();
+    job.body = body;
+    job.max_tokens = request.max_new_tokens;
     job.not_before = Clock::now();
     impl_->waiting.push_back(std::move(job));
   }
@@ -363,5 +397,9 @@ void OpenAiBackend::advance(std::vector<Completion>& finished) {
 }
 
 bool OpenAiBackend::idle() const { return impl_->waiting.empty() && impl_->in_flight.empty(); }
+
+BackendActivity OpenAiBackend::activity() const {
+  return {static_cast<std::int64_t>(impl_->in_flight.size()), impl_->retries};
+}
 
 }  // namespace r1eval::evals::runner

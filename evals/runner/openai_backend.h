@@ -36,6 +36,7 @@ class OpenAiBackend final : public Backend {
   void submit(const CompletionRequest& request) override;
   void advance(std::vector<Completion>& finished) override;
   bool idle() const override;
+  BackendActivity activity() const override;
 
   // The API mode a template is sent through: "chat" or "completions".
   std::string api_for(const std::string& template_name) const;

@@ -1,10 +1,12 @@
 #include "evals/runner/openai_reply.h"
 
+#include "common/json_limits.h"
+
 namespace r1eval::evals::runner {
 namespace {
 
 nlohmann::json parse_object(const std::string& text, const char* what) {
-  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json parsed = common::parse_untrusted_json_or_discarded(text);
   if (!parsed.is_object()) {
     throw ReplyError(std::string("malformed ") + what + ": not a JSON object: " + text.substr(0, 200));
   }
@@ -30,7 +32,7 @@ std::int64_t count_at(const nlohmann::json& object, const char* key, std::int64_
 }  // namespace
 
 std::string error_message_of(const std::string& body) {
-  const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
+  const nlohmann::json parsed = common::parse_untrusted_json_or_discarded(body);
   if (parsed.is_object()) {
     const auto error = parsed.find("error");
     if (error != parsed.end() && error->is_object() && error->contains("message") && (*error)["message"].is_string()) {

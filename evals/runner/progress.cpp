@@ -39,9 +39,12 @@ void Progress::sample_done(std::int64_t completion_tokens, bool problem_complete
   maybe_print(false);
 }
 
+void Progress::backend_activity(const BackendActivity& activity) { activity_ = activity; }
+
 std::string Progress::line() const {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
   const double tokens_per_s = elapsed > 0 ? static_cast<double>(tokens_) / elapsed : 0.0;
+  const double samples_per_s = elapsed > 0 ? static_cast<double>(new_samples_) / elapsed : 0.0;
   std::string eta = "--";
   if (new_samples_ > 0 && samples_ < total_samples_) {
     eta = duration_text(elapsed / static_cast<double>(new_samples_) * static_cast<double>(total_samples_ - samples_));
@@ -50,9 +53,13 @@ std::string Progress::line() const {
   }
   const int width = 24;
   const int filled = total_samples_ > 0 ? static_cast<int>(width * samples_ / total_samples_) : width;
-  return fmt::format("[{}{}] problems {}/{}  samples {}/{}  {:.1f} tok/s  elapsed {}  ETA {}", std::string(filled, '#'),
-                     std::string(width - filled, '.'), problems_, total_problems_, samples_, total_samples_,
-                     tokens_per_s, duration_text(elapsed), eta);
+  std::string requests;
+  if (activity_.in_flight > 0 || activity_.retries > 0) {
+    requests = fmt::format("  in flight {}  retries {}", activity_.in_flight, activity_.retries);
+  }
+  return fmt::format("[{}{}] problems {}/{}  samples {}/{}  {:.2f} samples/s  {:.1f} tok/s{}  elapsed {}  ETA {}",
+                     std::string(filled, '#'), std::string(width - filled, '.'), problems_, total_problems_, samples_,
+                     total_samples_, samples_per_s, tokens_per_s, requests, duration_text(elapsed), eta);
 }
 
 void Progress::maybe_print(bool force) {

@@ -132,7 +132,8 @@ std::uint64_t sample_stream(const std::string& suite, const std::string& problem
   return common::splitmix64_mix(h);
 }
 
-std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id) {
+std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id,
+                                                       std::optional<metrics::TokenPrices> prices) {
   const std::vector<reports::db::SampleRow> rows = db.samples(run_id);
   metrics::MetricOptions options;
   options.equivalence_for_suite = [](const std::string& suite) -> metrics::AnswerEquivalence {
@@ -142,6 +143,11 @@ std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& d
     return {};
   };
   std::vector<reports::db::MetricRow> result = metrics::compute_run_metrics(rows, options);
+  if (!prices) prices = metrics::stored_token_prices(db.metrics(run_id));
+  if (prices) {
+    const std::vector<reports::db::MetricRow> cost = metrics::cost_metrics(rows, *prices);
+    result.insert(result.end(), cost.begin(), cost.end());
+  }
   db.replace_metrics(run_id, result);
   return result;
 }
@@ -249,6 +255,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
     }
     finished.clear();
     backend.advance(finished);
+    progress.backend_activity(backend.activity());
     for (const Completion& c : finished) {
       PendingProblem& todo = pending.at(c.request_id);
       const PlannedSuite& p = planned[todo.suite];
@@ -304,7 +311,7 @@ RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::
   }
   flush();
   progress.finish();
-  outcome.metrics = update_run_metrics(db, run.run_id);
+  outcome.metrics = update_run_metrics(db, run.run_id, options.prices);
   const bool incomplete = outcome.interrupted || outcome.samples_failed > 0 || outcome.stopped_after_failures;
   db.set_run_status(run.run_id, incomplete ? "interrupted" : "finished", common::utc_timestamp());
   return outcome;

@@ -13,11 +13,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "evals/metrics/cost_metrics.h"
 #include "evals/runner/backend.h"
 #include "evals/runner/progress.h"
 #include "graders/grader.h"
@@ -44,6 +46,9 @@ struct RunOptions {
   // Makes each suite's grader from its name; empty: graders::make_grader. Not part of the run's identity (the
   // grader's name and version are), so tests can wrap a grader to inject failures into a run.
   std::function<std::unique_ptr<graders::Grader>(const std::string& name)> grader_factory;
+  // Token prices for the run's cost metrics (evals/metrics/cost_metrics.h); none: the prices the run's metrics
+  // already carry, if any. Not part of the run's identity.
+  std::optional<metrics::TokenPrices> prices;
 };
 
 struct RunOutcome {
@@ -78,7 +83,9 @@ void validate_run_options(const RunOptions& options);
 RunOutcome run_evaluation(const RunOptions& options, Backend& backend, reports::db::ResultsDb& db, Progress& progress,
                           const std::atomic<bool>& stop_requested);
 
-// Recomputes and stores the metrics of a run from its rows (the runner does this at the end of every run).
-std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id);
+// Recomputes and stores the metrics of a run from its rows (the runner does this at the end of every run), with
+// its cost at `prices`, or at the prices its stored metrics carry when none are given.
+std::vector<reports::db::MetricRow> update_run_metrics(reports::db::ResultsDb& db, std::int64_t run_id,
+                                                       std::optional<metrics::TokenPrices> prices = std::nullopt);
 
 }  // namespace r1eval::evals::runner

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/did_you_mean.h"
+#include "common/json_limits.h"
 #include "common/repo_paths.h"
 #include "evals/suites/suite.h"
 
@@ -48,12 +49,8 @@ BaselineFigure read_figure(const nlohmann::json& item, const std::string& defaul
 std::map<std::string, std::vector<BaselineFigure>> read_baselines(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::invalid_argument("cannot read the baselines file " + file.string());
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& error) {
-    throw std::invalid_argument(file.string() + ": not valid JSON (" + error.what() + ")");
-  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const nlohmann::json document = common::parse_untrusted_json(text, "the baselines file " + file.string());
   if (!document.is_object() || !document.contains("baselines") || !document["baselines"].is_object()) {
     throw std::invalid_argument(file.string() + ": expected an object with a 'baselines' object");
   }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/did_you_mean.h"
+#include "common/json_limits.h"
 #include "datasets/loaders.h"
 #include "evals/suites/suite.h"
 #include "graders/grader.h"
@@ -120,12 +121,7 @@ void check_data_path(const SuiteReader& reader, const std::string& file) {
 
 Suite parse_suite(const std::string& json_text, const std::filesystem::path& file) {
   const std::string where = "suite file " + file.string();
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& error) {
-    throw std::invalid_argument(where + ": not valid JSON (" + error.what() + ")");
-  }
+  const nlohmann::json document = common::parse_untrusted_json(json_text, where);
   if (!document.is_object()) throw std::invalid_argument(where + ": not a JSON object");
   const SuiteReader reader(document, where);
   const std::vector<std::string> known_keys(kKeys.begin(), kKeys.end());

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "common/json_limits.h"
+
 namespace r1eval::graders::code {
 namespace {
 
@@ -45,7 +47,7 @@ const Index& index_of(const std::string& path, const char* key) {
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
-    nlohmann::json row = nlohmann::json::parse(line, nullptr, false);
+    nlohmann::json row = common::parse_untrusted_json_or_discarded(line);
     if (row.is_discarded() || !row.is_object() || !row.contains(key)) {
       throw std::invalid_argument(path + " line " + std::to_string(number) + " is not a problem record with '" + key +
                                   "'");

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_limits.h"
 #include "graders/code/harness_source.h"
 
 namespace r1eval::graders::code {
@@ -91,7 +92,7 @@ Record parse_record(const std::string& text, const std::string& nonce) {
   std::string line;
   while (std::getline(lines, line)) {
     if (line.empty()) continue;
-    nlohmann::json doc = nlohmann::json::parse(line, nullptr, false);
+    nlohmann::json doc = common::parse_untrusted_json_or_discarded(line);
     if (doc.is_discarded() || !doc.is_object() || doc.value("nonce", std::string()) != nonce) {
       record.malformed = true;
       continue;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/json_limits.h"
 #include "graders/format/reasoning_parts.h"
 
 namespace r1eval::graders::code {
@@ -181,7 +182,7 @@ LiveCodeBenchTests livecodebench_tests(const nlohmann::json& problem) {
   // Upstream records: public_test_cases is a list (or a JSON string of a list) of {input, output, testtype}.
   if (problem.contains("public_test_cases")) {
     nlohmann::json list = problem["public_test_cases"];
-    if (list.is_string()) list = nlohmann::json::parse(list.get<std::string>(), nullptr, false);
+    if (list.is_string()) list = common::parse_untrusted_json_or_discarded(list.get<std::string>());
     if (!list.is_array() || list.empty()) {
       throw std::invalid_argument("livecodebench: public_test_cases is not a non-empty list");
     }
@@ -194,7 +195,7 @@ LiveCodeBenchTests livecodebench_tests(const nlohmann::json& problem) {
     }
     if (tests.functional) {
       nlohmann::json metadata = problem.value("metadata", nlohmann::json::object());
-      if (metadata.is_string()) metadata = nlohmann::json::parse(metadata.get<std::string>(), nullptr, false);
+      if (metadata.is_string()) metadata = common::parse_untrusted_json_or_discarded(metadata.get<std::string>());
       tests.method = metadata.is_object() ? metadata.value("func_name", std::string()) : std::string();
       if (tests.method.empty())
         throw std::invalid_argument("livecodebench: functional tests without metadata.func_name");

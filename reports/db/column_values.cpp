@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "common/json_limits.h"
+
 namespace r1eval::reports::db::columns {
 
 void bind_value(sqlite::Statement& statement, int parameter, std::int64_t value) {
@@ -71,9 +73,10 @@ void read_value(const StoredValue& stored, std::string& value) { value = stored.
 
 void read_value(const StoredValue& stored, nlohmann::json& value) {
   try {
-    value = nlohmann::json::parse(stored.row.column_text(stored.column));
-  } catch (const nlohmann::json::exception& e) {
-    throw stored_value_error(stored, fmt::format("the stored {} is not valid JSON: {}", stored.noun, e.what()));
+    value =
+        common::parse_untrusted_json(stored.row.column_text(stored.column), fmt::format("the stored {}", stored.noun));
+  } catch (const std::invalid_argument& e) {
+    throw stored_value_error(stored, e.what());
   }
 }
 

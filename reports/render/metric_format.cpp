@@ -29,7 +29,9 @@ std::pair<int, std::int64_t> metric_rank(std::string_view metric) {
   for (std::size_t i = 0; i < kLast.size(); ++i) {
     if (metric == kLast[i]) return {8 + static_cast<int>(i), 0};
   }
-  return {13, 0};
+  if (metric == "cost_usd") return {13, 0};
+  if (metric_kind(metric) == MetricKind::kDollars) return {14, 0};
+  return {15, 0};
 }
 
 // One decimal of percentage points or of the metric's own unit, with an explicit sign.
@@ -48,6 +50,7 @@ MetricKind metric_kind(std::string_view metric) {
   }
   if (metric == "tokens_per_sample") return MetricKind::kTokens;
   if (metric == "problems" || metric == "samples" || metric == "errors") return MetricKind::kCount;
+  if (metric.ends_with("_usd") || metric.ends_with("_usd_per_mtok")) return MetricKind::kDollars;
   return MetricKind::kOther;
 }
 
@@ -77,6 +80,7 @@ std::string format_metric_value(std::string_view metric, double value) {
     case MetricKind::kFraction: return fmt::format("{:.1f}%", value * 100.0);
     case MetricKind::kTokens: return fmt::format("{:.1f}", value);
     case MetricKind::kCount: return fmt::format("{:.0f}", value);
+    case MetricKind::kDollars: return fmt::format("${:.4f}", value);
     case MetricKind::kOther: break;
   }
   return fmt::format("{:.4g}", value);

@@ -13,6 +13,7 @@ enum class MetricKind {
   kFraction,  // pass@k, cons@k, pass@1_pooled, the reasoning rates, error_rate: a percentage with one decimal
   kTokens,    // tokens_per_sample: one decimal
   kCount,     // problems, samples, errors: an integer
+  kDollars,   // cost_usd and the token prices (names ending in _usd or _usd_per_mtok): "$" and four decimals
   kOther,     // a name this build does not know: four significant digits
 };
 
@@ -22,8 +23,8 @@ MetricKind metric_kind(std::string_view metric);
 std::optional<std::int64_t> metric_k(std::string_view metric, std::string_view family);
 
 // Display order: pass@1, pass@k by k, cons@k by k, pass@1_pooled, format_compliance, truncation_rate,
-// no_answer_rate, language_consistency, tokens_per_sample, problems, samples, errors, error_rate, then unknown names
-// alphabetically.
+// no_answer_rate, language_consistency, tokens_per_sample, problems, samples, errors, error_rate, cost_usd, the prices,
+// then unknown names alphabetically.
 bool metric_less(std::string_view a, std::string_view b);
 
 // "—" for a value that is not finite (NaN marks "not available" throughout the report data).

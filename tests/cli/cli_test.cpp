@@ -126,6 +126,33 @@ TEST(Cli, TokenizeMessagesRendersTheChatTemplate) {
   EXPECT_EQ(j["ids"], nlohmann::json::parse("[0, 128803, 3085, 344, 223, 20, 13, 20, 33, 128804]"));
 }
 
+// "-" reads the messages from standard input, as a file given by name would be read.
+TEST(Cli, TokenizeMessagesFromStandardInput) {
+  const fs::path messages = scratch_dir() / "messages-stdin.json";
+  { std::ofstream(messages) << R"([{"role": "user", "content": "What is 2+2?"}])"; }
+  for (const std::string spelling : {"-", "@-"}) {
+    const Invocation r = run_r1eval(
+        "tokenize --model " + v3_tokenizer_dir().string() + " --messages " + spelling + " --add-generation-prompt",
+        messages);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["ids"],
+              nlohmann::json::parse("[0, 128803, 3085, 344, 223, 20, 13, 20, 33, 128804]"));
+  }
+  expect_one_sentence_error(
+      run_r1eval("tokenize --model " + v3_tokenizer_dir().string() + " --messages @" + scratch_dir().string()),
+      "cannot read the messages file");
+}
+
+// A price table on standard input is read and checked before any measurement starts.
+TEST(Cli, BenchReadsPricesFromStandardInput) {
+  const fs::path prices = scratch_dir() / "prices-stdin.json";
+  { std::ofstream(prices) << "[]"; }
+  const Invocation r =
+      run_r1eval("bench --synthetic --quick --prices - --db " + (scratch_dir() / "bench-stdin.db").string(), prices);
+  expect_one_sentence_error(r, "standard input: \"(top level)\" must be an object");
+  EXPECT_FALSE(fs::exists(scratch_dir() / "bench-stdin.db"));
+}
+
 TEST(Cli, DetokenizePrintsTheText) {
   const Invocation r =
       run_r1eval("detokenize --model " + v3_tokenizer_dir().string() + " --ids 3085,344,223,20,13,20,33");

@@ -92,6 +92,17 @@ TEST(PriceTable, ErrorsNameTheFileAndTheKey) {
   EXPECT_EQ(error_of("[]"), "prices.json: \"(top level)\" must be an object.");
 }
 
+// An endpoint run's served model finds its token prices by exact name; other names have none.
+TEST(PriceTable, EndpointPricesAreFoundByServedModelName) {
+  const PriceTable t = default_price_table();
+  const EndpointPrice* deepseek = find_endpoint_price(t, "deepseek-reasoner");
+  ASSERT_NE(deepseek, nullptr);
+  EXPECT_DOUBLE_EQ(deepseek->price.input_usd_per_mtok, 0.55);  // January 2025, cache miss
+  EXPECT_DOUBLE_EQ(deepseek->price.output_usd_per_mtok, 2.19);
+  EXPECT_EQ(find_endpoint_price(t, "deepseek-ai/DeepSeek-R1"), nullptr);
+  EXPECT_EQ(find_endpoint_price(t, "DeepSeek-Reasoner"), nullptr);
+}
+
 TEST(PriceTable, MissingFileIsAnErrorNamingIt) {
   try {
     load_price_table("/nonexistent/prices.json");

@@ -17,7 +17,9 @@ ApiError error_of(const std::string& body, bool chat) {
 }
 
 TEST(OpenAiProtocol, RejectsBadRequestsNamingTheField) {
-  EXPECT_EQ(error_of("{not json", true).message, "the request body is not valid JSON");
+  EXPECT_EQ(error_of("{not json", true).message.rfind("the request body is not valid JSON (", 0), 0u);
+  EXPECT_EQ(error_of(std::string(100000, '[') + std::string(100000, ']'), true).message,
+            "the request body nests deeper than 64 levels");
   EXPECT_EQ(error_of("\x01\xff garbage", false).status, 400);
   EXPECT_EQ(error_of("[1,2]", true).message, "the request body must be a JSON object");
   EXPECT_EQ(error_of(R"({"messages":[{"role":"user","content":"hi"}]})", true).param, "model");
@@ -25,7 +27,9 @@ TEST(OpenAiProtocol, RejectsBadRequestsNamingTheField) {
   EXPECT_EQ(error_of(R"({"model":"m","prompt":"p","max_tokens":-5})", false).param, "max_tokens");
   EXPECT_EQ(error_of(R"({"model":"m","prompt":"p","temperature":3})", false).param, "temperature");
   EXPECT_EQ(error_of(R"({"model":"m","prompt":"p","top_p":0})", false).param, "top_p");
-  EXPECT_EQ(error_of(R"({"model":"m","prompt":"p","n":2})", false).param, "n");
+  EXPECT_EQ(error_of(R"({"model":"m","prompt":"p","n":0})", false).param, "n");
+  EXPECT_EQ(error_of(R"({"model":"m","prompt":"p","n":129})", false).param, "n");
+  EXPECT_EQ(error_of(R"({"model":"m","prompt":"p","n":1.5})", false).param, "n");
   EXPECT_EQ(error_of(R"({"model":"m","prompt":["a","b"]})", false).param, "prompt");
   EXPECT_EQ(error_of(R"({"model":"m","prompt":"p","seed":18446744073709551615})", false).param, "seed");
 }
@@ -60,7 +64,7 @@ TEST(OpenAiProtocol, SplitsTheReasoningAtTheFirstThinkClose) {
 TEST(OpenAiProtocol, WritesResponsesAndStreamsInTheApiShape) {
   const ParsedRequest chat = parse_request(R"({"model":"m","messages":[{"role":"user","content":"q"}]})", true);
   const GeneratedReply reply{"why</think>42", "stop", 7, 3};
-  const nlohmann::json whole = whole_response(chat, reply, "chatcmpl-1", 100);
+  const nlohmann::json whole = whole_response(chat, {reply}, "chatcmpl-1", 100);
   EXPECT_EQ(whole["object"], "chat.completion");
   EXPECT_EQ(whole["choices"][0]["message"]["content"], "42");
   EXPECT_EQ(whole["choices"][0]["message"]["reasoning_content"], "why");
@@ -69,12 +73,32 @@ TEST(OpenAiProtocol, WritesResponsesAndStreamsInTheApiShape) {
 
   ParsedRequest streamed = chat;
   streamed.include_usage = true;
-  const std::string events = stream_events(streamed, reply, "chatcmpl-1", 100);
+  const std::string events = stream_events(streamed, {reply}, "chatcmpl-1", 100);
   EXPECT_EQ(events.rfind("data: [DONE]\n\n"), events.size() - 14);
   EXPECT_NE(events.find(R"("choices":[],)"), std::string::npos) << events;
   EXPECT_NE(events.find(R"("finish_reason":"stop")"), std::string::npos);
   EXPECT_EQ(error_body({404, "invalid_request_error", "no", "model", "model_not_found"}),
             R"({"error":{"code":"model_not_found","message":"no","param":"model","type":"invalid_request_error"}})");
+}
+
+// n choices share one prompt: each is a choice with its index, the prompt counts once in the usage.
+TEST(OpenAiProtocol, SeveralChoicesCarryTheirIndexAndShareThePromptInTheUsage) {
+  const ParsedRequest request = parse_request(R"({"model":"m","prompt":"p","n":3,"max_tokens":4})", false);
+  EXPECT_EQ(request.n, 3);
+  const std::vector<GeneratedReply> replies = {{"a", "stop", 7, 2}, {"bb", "length", 7, 4}, {"c", "stop", 7, 1}};
+  const nlohmann::json whole = whole_response(request, replies, "cmpl-1", 100);
+  ASSERT_EQ(whole["choices"].size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(whole["choices"][i]["index"], i);
+  EXPECT_EQ(whole["choices"][1]["text"], "bb");
+  EXPECT_EQ(whole["choices"][1]["finish_reason"], "length");
+  EXPECT_EQ(whole["usage"], nlohmann::json::parse(R"({"prompt_tokens":7,"completion_tokens":7,"total_tokens":14})"));
+
+  ParsedRequest streamed = request;
+  streamed.include_usage = true;
+  const std::string events = stream_events(streamed, replies, "cmpl-1", 100);
+  for (const char* part : {R"("index":0,)", R"("index":1,)", R"("index":2,)", R"("completion_tokens":7)"}) {
+    EXPECT_NE(events.find(part), std::string::npos) << part << "\n" << events;
+  }
 }
 
 }  // namespace

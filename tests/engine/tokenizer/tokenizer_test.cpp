@@ -178,6 +178,10 @@ TEST(LoadErrors, DamagedFilesGiveOneSentenceNamingTheFile) {
             std::string::npos);
   EXPECT_NE(error_of(write_tokenizer_dir("bad-config", good, "{")).find("tokenizer_config.json is not valid JSON"),
             std::string::npos);
+  EXPECT_NE(
+      error_of(write_tokenizer_dir("deep-config", good, R"({"x":)" + std::string(65, '[') + std::string(65, ']') + "}"))
+          .find("tokenizer_config.json nests deeper than 64 levels"),
+      std::string::npos);
   EXPECT_NE(error_of(write_tokenizer_dir("bad-bos", good, R"({"bos_token": "zz"})")).find("bos_token"),
             std::string::npos);
   EXPECT_FALSE(Tokenizer::load(write_tokenizer_dir("empty", "", "")).has_value());

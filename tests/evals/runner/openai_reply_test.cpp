@@ -67,6 +67,10 @@ TEST(OpenAiReply, RejectsMalformedRepliesAndErrorObjects) {
   EXPECT_THROW(reply.set_whole(R"({"choices":[]})"), ReplyError);
   EXPECT_EQ(error_message_of(R"({"error":{"message":"rate limited","type":"rate_limit_error"}})"), "rate limited");
   EXPECT_EQ(error_message_of("<html>bad gateway</html>"), "<html>bad gateway</html>");
+  // A hostile server's deeply nested chunk is refused before it is parsed, not recursed into.
+  const std::string deep = R"({"choices":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_THROW(reply.add_chunk(deep), ReplyError);
+  EXPECT_EQ(error_message_of(deep).size(), 303u);  // shown cut, as any body that is not an error object
 }
 
 }  // namespace

@@ -113,6 +113,47 @@ TEST(RunCommand, Bf16ActivationsMakeARunOfTheirOwnAndTheProvenanceSaysSo) {
   EXPECT_EQ(inputs, (std::vector<std::string>{"f32", "bf16"}));
 }
 
+// One number from a read-only query.
+double scalar(const fs::path& db, const std::string& sql) {
+  sqlite3* handle = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr), SQLITE_OK) << sql;
+  const double value = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_double(statement, 0) : -1.0;
+  sqlite3_finalize(statement);
+  sqlite3_close(handle);
+  return value;
+}
+
+// The cost is the stored token counts at the given prices, worked out here in SQL from the samples; a resume
+// without prices keeps the prices the run's metrics carry.
+TEST(RunCommand, CostAtTheGivenPricesFromTheStoredTokenCountsKeptOnResume) {
+  const fs::path dir = fs::path(R1EVAL_BINARY_DIR) / "test-output" / "run_command_cost";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path db = dir / "results.sqlite";
+  const std::string run_args = "run --suite arith --limit 4 --samples 2 --max-new-tokens 24 --db " + db.string();
+  ASSERT_EQ(run(run_args + " --price-in 0.55 --price-out 2.19", dir / "run.txt"), 0) << read(dir / "run.txt");
+  EXPECT_NE(read(dir / "run.txt").find("at $0.55 in / $2.19 out per million tokens"), std::string::npos)
+      << read(dir / "run.txt");
+  const double expected =
+      scalar(db, "SELECT (sum(prompt_tokens) * 0.55 + sum(completion_tokens) * 2.19) / 1e6 FROM samples");
+  EXPECT_GT(expected, 0.0);
+  EXPECT_NEAR(scalar(db, "SELECT value FROM run_metrics WHERE suite = 'arith' AND metric = 'cost_usd'"), expected,
+              1e-12);
+  EXPECT_NEAR(scalar(db, "SELECT value FROM run_metrics WHERE suite = 'all' AND metric = 'cost_usd'"), expected, 1e-12);
+
+  ASSERT_EQ(run(run_args, dir / "resume.txt"), 0) << read(dir / "resume.txt");
+  EXPECT_NEAR(scalar(db, "SELECT value FROM run_metrics WHERE suite = 'all' AND metric = 'cost_usd'"), expected, 1e-12);
+  EXPECT_EQ(scalar(db, "SELECT value FROM run_metrics WHERE metric = 'price_output_usd_per_mtok'"), 2.19);
+
+  // One price without the other is a usage error, caught before a database exists.
+  const fs::path other = dir / "other.sqlite";
+  EXPECT_EQ(run("run --suite arith --limit 1 --price-in 1 --db " + other.string(), dir / "half.txt"), 2)
+      << read(dir / "half.txt");
+  EXPECT_FALSE(fs::exists(other));
+}
+
 TEST(RunCommand, BadInputGivesOneSentenceAndExitOne) {
   const fs::path dir = fs::path(R1EVAL_BINARY_DIR) / "test-output" / "run_command_errors";
   fs::create_directories(dir);

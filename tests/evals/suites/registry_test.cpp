@@ -186,7 +186,9 @@ TEST(SuiteFile, DefaultsAndAValidFile) {
 
 TEST(SuiteFile, BadFilesNameTheFileAndTheKey) {
   const std::string where = "suite file /suites/tiny.json: ";
-  EXPECT_EQ(parse_error("{").rfind(where + "not valid JSON", 0), 0u) << parse_error("{");
+  EXPECT_EQ(parse_error("{").rfind("suite file /suites/tiny.json is not valid JSON (", 0), 0u) << parse_error("{");
+  EXPECT_EQ(parse_error(R"({"x":)" + std::string(65, '[') + std::string(65, ']') + "}"),
+            "suite file /suites/tiny.json nests deeper than 64 levels");
   EXPECT_EQ(parse_error(suite_text("gradr", "math")), where + "unknown key 'gradr'; did you mean 'grader'?");
   EXPECT_EQ(parse_error(suite_text("grader", nullptr)), where + "missing key 'grader'");
   EXPECT_EQ(parse_error(suite_text(), "other.json"),

@@ -22,6 +22,10 @@ TEST(MetricKind, ClassifiesTheKnownNames) {
   EXPECT_EQ(metric_kind("tokens_per_sample"), MetricKind::kTokens);
   EXPECT_EQ(metric_kind("problems"), MetricKind::kCount);
   EXPECT_EQ(metric_kind("samples"), MetricKind::kCount);
+  EXPECT_EQ(metric_kind("cost_usd"), MetricKind::kDollars);
+  EXPECT_EQ(metric_kind("price_output_usd_per_mtok"), MetricKind::kDollars);
+  EXPECT_EQ(format_metric_value("cost_usd", 0.065975), "$0.0660");
+  EXPECT_EQ(format_metric_value("price_input_usd_per_mtok", 0.55), "$0.5500");
   for (const char* name : {"pass@", "pass@0", "pass@x", "pass@2x", "passes@2", "cons@-1", "speed"}) {
     EXPECT_EQ(metric_kind(name), MetricKind::kOther) << name;
   }
@@ -49,6 +53,8 @@ TEST(MetricLess, OrdersAsTheReportShowsThem) {
                                     "truncation_rate",
                                     "alpha",
                                     "no_answer_rate",
+                                    "price_input_usd_per_mtok",
+                                    "cost_usd",
                                     "format_compliance"};
   std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) { return metric_less(a, b); });
   const std::vector<std::string> expected = {"pass@1",
@@ -63,6 +69,8 @@ TEST(MetricLess, OrdersAsTheReportShowsThem) {
                                              "tokens_per_sample",
                                              "problems",
                                              "samples",
+                                             "cost_usd",
+                                             "price_input_usd_per_mtok",
                                              "alpha",
                                              "zeta"};
   EXPECT_EQ(names, expected);
