@@ -14,8 +14,8 @@ namespace r1eval::graders {
 enum class Outcome : int {
   kPass = 0,
   kFail = 1,
-  kNoAnswer = 2,      // nothing could be extracted
-  kTimeout = 3,       // the program (code) or the comparison (math) ran out of time
+  kNoAnswer = 2,  // nothing could be extracted
+  kTimeout = 3,   // the program (code) or the comparison (math) ran out of time
   kMemoryLimit = 4,
   kOutputLimit = 5,
   kRuntimeError = 6,

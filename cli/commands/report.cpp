@@ -1,4 +1,4 @@
-// r1eval report --db FILE [--run ID] [--format md|html|json] [--baseline RUN|paper:NAME] [--out FILE]
+// r1eval report --db FILE [--run ID] [--grading N] [--format md|html|json] [--baseline RUN|paper:NAME] [--out FILE]
 // r1eval compare --db FILE --run A --baseline B|paper:NAME [--alpha 0.05]   (exit 1 on a significant regression)
 // r1eval compare --bench --db FILE --run A --baseline B [--alpha 0.05] [--min-change 0.05]   (bench ids; exit 1 on a
 //   significant kernel slowdown)
@@ -15,6 +15,8 @@
 #include "cli/output_path.h"
 #include "cli/validation.h"
 #include "evals/compare/baseline_comparison.h"
+#include "evals/compare/grading_audit.h"
+#include "evals/runner/run_suites.h"
 #include "perf/bench_comparison.h"
 #include "perf/bench_tables.h"
 #include "reports/db/results_db.h"
@@ -55,7 +57,28 @@ struct ReportCommandOptions {
   std::string format = "md";
   std::string baseline;
   std::string out;
+  std::int64_t grading = 0;  // 0: the latest
 };
+
+// The grading the report shows, how many the run has, and, with two or more, the audit of the first against the
+// latest (its gold column needs the suites' data; without it the column says so).
+void fill_gradings(const reports::db::ResultsDb& db, std::int64_t grading, reports::render::ReportData& data) {
+  const std::int64_t run_id = data.run.run_id;
+  data.gradings = db.latest_grading(run_id);
+  data.grading = grading > 0 ? grading : data.gradings;
+  data.metrics = db.metrics(run_id, data.grading);
+  data.samples = db.samples(run_id, data.grading);
+  if (data.gradings < 2) return;
+  std::vector<evals::runner::RunSuite> suites;
+  try {
+    suites = evals::runner::load_run_suites(data.run);
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "warning: the audit has no gold answers: {}\n", e.what());
+  }
+  const auto first = db.samples(run_id, 1);
+  const auto latest = data.grading == data.gradings ? data.samples : db.samples(run_id, data.gradings);
+  data.audit = evals::compare::verdict_differences(first, latest, suites);
+}
 
 void report_command(const ReportCommandOptions& o) {
   const reports::render::ReportFormat format = reports::render::parse_report_format(o.format);
@@ -64,8 +87,7 @@ void report_command(const ReportCommandOptions& o) {
   reports::render::ReportData data;
   data.run = choose_run(db, o.run);
   warn_if_partial(data.run);
-  data.metrics = db.metrics(data.run.run_id);
-  data.samples = db.samples(data.run.run_id);
+  fill_gradings(db, o.grading, data);  // the report itself says which grading it shows
   if (!o.baseline.empty()) {
     evals::compare::BaselineComparison comparison =
         evals::compare::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});
@@ -135,8 +157,12 @@ void compare_command(const CompareCommandOptions& o) {
   options.alpha = o.alpha;
   const evals::compare::BaselineComparison comparison =
       evals::compare::compare_with_baseline(db, o.run, o.baseline, options);
-  const bool published = o.baseline.rfind("paper:", 0) == 0;
-  fmt::print("run {} vs {} ({}, {:.0f}% intervals)\n", o.run, comparison.baseline_name,
+  const bool published = o.baseline.rfind("paper:", 0) == 0;  // else a run id, checked by compare_with_baseline
+  // Each run's latest grading is compared (r1eval regrade adds gradings); the header says which.
+  const auto grading_of = [&db](std::int64_t run_id) { return fmt::format("grading {}", db.latest_grading(run_id)); };
+  std::string baseline = comparison.baseline_name;
+  if (!published) baseline += fmt::format(" ({})", grading_of(std::stoll(o.baseline)));
+  fmt::print("run {} ({}) vs {} ({}, {:.0f}% intervals)\n", o.run, grading_of(o.run), baseline,
              published ? "bootstrap of the run's pass@1 against the published figure"
                        : "paired bootstrap over shared problems",
              100.0 * (1.0 - o.alpha));
@@ -164,6 +190,8 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--format", o->format, "md, html or json")->capture_default_str();
   cmd->add_option("--baseline", o->baseline, "Add a comparison with a run id or paper:NAME");
   cmd->add_option("--out", o->out, "Write to this file instead of standard output (-: standard output)");
+  cmd->add_option("--grading", o->grading, "Which grading of the run to show (default: the latest; r1eval regrade)")
+      ->check(whole_number_from(1, std::numeric_limits<std::int64_t>::max()));
   cmd->callback([o] { report_command(*o); });
 }
 

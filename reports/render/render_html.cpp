@@ -2,6 +2,7 @@
 // Content-Security-Policy forbids it, and forbids script, as a second line of defence behind escaping).
 #include <fmt/format.h>
 
+#include "reports/render/grading_tables.h"
 #include "reports/render/metric_format.h"
 #include "reports/render/render_formats.h"
 #include "reports/render/report_charts.h"
@@ -97,6 +98,15 @@ std::string comparison_section(const ReportData& data) {
   return out + "</section>\n";
 }
 
+// With two gradings or more: the samples whose verdicts the latest grading changed.
+std::string audit_section(const ReportData& data) {
+  if (data.gradings < 2) return {};
+  std::string out = fmt::format("<section id=\"audit\">\n<h2>Audit: grading 1 against grading {}</h2>\n<p>{}</p>\n",
+                                data.gradings, html_escape(audit_note(data)));
+  if (!data.audit.empty()) out += table_html(audit_table(data));
+  return out + "</section>\n";
+}
+
 std::string samples_section(const ReportData& data) {
   const TextTable outcomes = outcomes_table(data);
   if (outcomes.rows.empty()) return "";
@@ -145,10 +155,11 @@ std::string render_html(const ReportData& data) {
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n", title, kStyle);
-  out += fmt::format("<h1>{}</h1>\n<section id=\"run\">\n", title) + fields_html(run_fields(data.run));
+  out += fmt::format("<h1>{}</h1>\n<section id=\"run\">\n", title) + fields_html(run_fields(data));
   out += "</section>\n";
   out += results_section(data);
   out += comparison_section(data);
+  out += audit_section(data);
   out += samples_section(data);
   out += bench_section(data);
   // Last and folded: dozens of hashes and settings that matter when reproducing a run, not when reading it.

@@ -1,6 +1,7 @@
 // The Markdown report: the same sections and tables as the HTML report, without charts.
 #include <fmt/format.h>
 
+#include "reports/render/grading_tables.h"
 #include "reports/render/metric_format.h"
 #include "reports/render/render_formats.h"
 #include "reports/render/report_content.h"
@@ -78,7 +79,7 @@ void append_bench(std::string& out, const ReportData& data) {
 
 std::string render_markdown(const ReportData& data) {
   std::string out = fmt::format("# r1eval report: run {}\n\n", data.run.run_id);
-  append_fields(out, run_fields(data.run));
+  append_fields(out, run_fields(data));
 
   out += "## Results\n\n";
   const TextTable summary = summary_table(data);
@@ -98,6 +99,12 @@ std::string render_markdown(const ReportData& data) {
     out += regressions == 0
                ? std::string("No significant regression.\n\n")
                : fmt::format("**{} significant regression{}.**\n\n", regressions, regressions == 1 ? "" : "s");
+  }
+
+  if (data.gradings >= 2) {
+    out += fmt::format("## Audit: grading 1 against grading {}\n\n{}\n\n", data.gradings,
+                       markdown_inline(audit_note(data)));
+    if (!data.audit.empty()) append_table(out, audit_table(data));
   }
 
   const TextTable outcomes = outcomes_table(data);

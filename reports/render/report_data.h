@@ -27,6 +27,20 @@ struct ComparisonRow {
   bool significant_improvement = false;
 };
 
+// One sample whose verdict differs between two gradings of a run (`r1eval audit`, the report's audit section).
+struct VerdictDifference {
+  std::string suite;
+  std::string problem_id;
+  std::int64_t sample_index = 0;
+  bool correct_a = false;  // grading A's verdict
+  int outcome_a = 0;
+  std::string extracted_a;
+  bool correct_b = false;  // grading B's verdict
+  int outcome_b = 0;
+  std::string extracted_b;
+  std::string gold;  // empty when the suite's data could not be read back
+};
+
 struct ReportData {
   db::RunInfo run;
   std::vector<db::MetricRow> metrics;  // suite "all" = the whole run
@@ -36,6 +50,11 @@ struct ReportData {
   std::optional<db::BenchInfo> bench;  // the database's latest bench run, when it has one
   std::vector<db::KernelResultRow> kernels;
   std::vector<db::ThroughputRow> throughput;
+  // Which grading of the run the metrics and samples are (1: the grading done while generating), of how many.
+  std::int64_t grading = 1;
+  std::int64_t gradings = 1;
+  // With two gradings or more: the samples whose verdicts differ between the first and the latest grading.
+  std::vector<VerdictDifference> audit;
 };
 
 }  // namespace r1eval::reports::render

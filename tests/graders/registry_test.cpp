@@ -57,8 +57,8 @@ TEST(GraderRegistry, OutcomeNamesAreStable) {
 }
 
 TEST(GraderRegistry, InfrastructureOutcomesAreNotScored) {
-  using r1eval::graders::Outcome;
   using r1eval::graders::is_scored;
+  using r1eval::graders::Outcome;
   EXPECT_TRUE(is_scored(Outcome::kFail));
   EXPECT_TRUE(is_scored(Outcome::kNoAnswer));
   EXPECT_TRUE(is_scored(Outcome::kTimeout));  // the program's time, the model's doing
