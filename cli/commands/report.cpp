@@ -17,6 +17,7 @@
 #include "evals/compare/baseline_comparison.h"
 #include "evals/compare/grading_audit.h"
 #include "evals/runner/run_suites.h"
+#include "evals/suites/suite.h"
 #include "perf/bench_comparison.h"
 #include "perf/bench_tables.h"
 #include "reports/db/results_db.h"
@@ -60,24 +61,48 @@ struct ReportCommandOptions {
   std::int64_t grading = 0;  // 0: the latest
 };
 
+// The run's suites read back from their files, for the golds and prompts the database does not store; when they
+// cannot be (the data changed since the run), why not.
+struct RunSuitesRead {
+  std::vector<evals::runner::RunSuite> suites;
+  std::string missing;
+};
+
+RunSuitesRead read_run_suites(const reports::db::RunInfo& run) {
+  RunSuitesRead read;
+  try {
+    read.suites = evals::runner::load_run_suites(run);
+  } catch (const std::invalid_argument& e) {
+    read.missing = e.what();
+  }
+  return read;
+}
+
 // The grading the report shows, how many the run has, and, with two or more, the audit of the first against the
-// latest (its gold column needs the suites' data; without it the column says so).
-void fill_gradings(const reports::db::ResultsDb& db, std::int64_t grading, reports::render::ReportData& data) {
+// latest.
+void fill_gradings(const reports::db::ResultsDb& db, std::int64_t grading, const RunSuitesRead& suites,
+                   reports::render::ReportData& data) {
   const std::int64_t run_id = data.run.run_id;
   data.gradings = db.latest_grading(run_id);
   data.grading = grading > 0 ? grading : data.gradings;
   data.metrics = db.metrics(run_id, data.grading);
   data.samples = db.samples(run_id, data.grading);
   if (data.gradings < 2) return;
-  std::vector<evals::runner::RunSuite> suites;
-  try {
-    suites = evals::runner::load_run_suites(data.run);
-  } catch (const std::invalid_argument& e) {
-    fmt::print(stderr, "warning: the audit has no gold answers: {}\n", e.what());
-  }
+  if (!suites.missing.empty()) fmt::print(stderr, "warning: the audit has no gold answers: {}\n", suites.missing);
   const auto first = db.samples(run_id, 1);
   const auto latest = data.grading == data.gradings ? data.samples : db.samples(run_id, data.gradings);
-  data.audit = evals::compare::verdict_differences(first, latest, suites);
+  data.audit = evals::compare::verdict_differences(first, latest, suites.suites);
+}
+
+// Each problem's prompt (the user message the run sent) and gold, for the HTML report's problem pages.
+void fill_problem_texts(const RunSuitesRead& read, reports::render::ReportData& data) {
+  data.problem_texts_missing = read.missing;
+  for (const evals::runner::RunSuite& suite : read.suites) {
+    for (const datasets::Problem& problem : suite.data.problems) {
+      data.problem_texts.push_back({suite.suite.name, problem.id, evals::suites::user_message(suite.suite, problem),
+                                    evals::runner::gold_text(problem)});
+    }
+  }
 }
 
 void report_command(const ReportCommandOptions& o) {
@@ -87,7 +112,12 @@ void report_command(const ReportCommandOptions& o) {
   reports::render::ReportData data;
   data.run = choose_run(db, o.run);
   warn_if_partial(data.run);
-  fill_gradings(db, o.grading, data);  // the report itself says which grading it shows
+  // The suites' files are read only where the report needs them: an audit, or the HTML report's problem pages.
+  const bool html = format == reports::render::ReportFormat::kHtml;
+  const RunSuitesRead suites =
+      html || db.latest_grading(data.run.run_id) >= 2 ? read_run_suites(data.run) : RunSuitesRead{};
+  fill_gradings(db, o.grading, suites, data);  // the report itself says which grading it shows
+  if (html) fill_problem_texts(suites, data);
   if (!o.baseline.empty()) {
     evals::compare::BaselineComparison comparison =
         evals::compare::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});

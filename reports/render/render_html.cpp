@@ -4,6 +4,8 @@
 
 #include "reports/render/grading_tables.h"
 #include "reports/render/metric_format.h"
+#include "reports/render/problem_pages.h"
+#include "reports/render/problem_tables.h"
 #include "reports/render/render_formats.h"
 #include "reports/render/report_charts.h"
 #include "reports/render/report_content.h"
@@ -82,6 +84,8 @@ std::string results_section(const ReportData& data) {
       "<h2 id=\"metrics\">All metrics</h2>\n"
       "<p class=\"note\">Intervals are 95% bootstrap intervals over problems and samples.</p>\n";
   out += table_or_note(metrics_table(data), "No metrics computed yet.");
+  out += fmt::format("<h2 id=\"difficulty\">Difficulty</h2>\n<p class=\"note\">{}</p>\n", kDifficultyNote);
+  out += table_or_note(difficulty_table(data), "No samples yet.");
   return out + "</section>\n";
 }
 
@@ -161,6 +165,7 @@ std::string render_html(const ReportData& data) {
   out += comparison_section(data);
   out += audit_section(data);
   out += samples_section(data);
+  out += problems_section_html(data);
   out += bench_section(data);
   // Last and folded: dozens of hashes and settings that matter when reproducing a run, not when reading it.
   const auto provenance = json_fields(data.run.provenance);

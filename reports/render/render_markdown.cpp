@@ -3,6 +3,7 @@
 
 #include "reports/render/grading_tables.h"
 #include "reports/render/metric_format.h"
+#include "reports/render/problem_tables.h"
 #include "reports/render/render_formats.h"
 #include "reports/render/report_content.h"
 #include "reports/render/report_tables.h"
@@ -89,6 +90,8 @@ std::string render_markdown(const ReportData& data) {
     append_table(out, summary);
     out += "## All metrics\n\nIntervals are 95% bootstrap intervals over problems and samples.\n\n";
     append_table_or(out, metrics_table(data), "No metrics computed yet.");
+    out += fmt::format("## Difficulty\n\n{}\n\n", kDifficultyNote);
+    append_table_or(out, difficulty_table(data), "No samples yet.");
   }
 
   if (!data.baseline_name.empty()) {

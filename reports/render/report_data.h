@@ -41,6 +41,15 @@ struct VerdictDifference {
   std::string gold;  // empty when the suite's data could not be read back
 };
 
+// A problem's text as the model read it and its gold, for the HTML report's problem pages. The database stores
+// neither: the report command reads them back from the suite files (evals/runner/run_suites.h).
+struct ProblemText {
+  std::string suite;
+  std::string problem_id;
+  std::string prompt;  // the user message: the problem with the suite's instruction
+  std::string gold;
+};
+
 struct ReportData {
   db::RunInfo run;
   std::vector<db::MetricRow> metrics;  // suite "all" = the whole run
@@ -55,6 +64,10 @@ struct ReportData {
   std::int64_t gradings = 1;
   // With two gradings or more: the samples whose verdicts differ between the first and the latest grading.
   std::vector<VerdictDifference> audit;
+  // Prompts and golds of the run's problems (empty when the suites' data could not be read back; then
+  // problem_texts_missing says why, and the problem pages show the problem ids only).
+  std::vector<ProblemText> problem_texts;
+  std::string problem_texts_missing;
 };
 
 }  // namespace r1eval::reports::render

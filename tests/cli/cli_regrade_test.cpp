@@ -128,6 +128,9 @@ TEST(CliRegrade, AuditListsExactlyTheSamplesAGraderChangeChanges) {
   ASSERT_EQ(report.exit_code, 0) << report.err;
   EXPECT_NE(report.out.find("2 of 2 (the latest"), std::string::npos);
   EXPECT_NE(report.out.find("<section id=\"audit\">"), std::string::npos);
+  // Every problem opens, with the prompt read back from the suite's data.
+  EXPECT_NE(report.out.find("All 6 problems are here."), std::string::npos);
+  EXPECT_NE(report.out.find("<p><b>Prompt</b></p><pre>What is "), std::string::npos);
   const Invocation first = run_r1eval("report --db " + db_path.string() + " --grading 1");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.out.find("**Grading:** 1 of 2 (not the latest"), std::string::npos) << first.out.substr(0, 800);
