@@ -136,6 +136,46 @@ TEST(CliRegrade, AuditListsExactlyTheSamplesAGraderChangeChanges) {
   EXPECT_NE(first.out.find("**Grading:** 1 of 2 (not the latest"), std::string::npos) << first.out.substr(0, 800);
 }
 
+// --policy boxed reads only \boxed{} answers, and the toy model writes <answer> tags: every generated sample
+// without a box has no answer under it, while a sample that was never generated stays as it was.
+TEST(CliRegrade, APolicyOverrideRegradesEveryGeneratedSampleAndKeepsTheUngenerated) {
+  const fs::path db_path = toy_run("regrade-policy");
+  {
+    ResultsDb db = ResultsDb::open(db_path);
+    SampleRow missing = db.samples(1).front();
+    missing.sample_index = 3;
+    missing.completion = "";
+    missing.correct = false;
+    missing.outcome = 9;  // not_generated
+    missing.extracted = "";
+    missing.detail = "the backend refused the prompt";
+    missing.has_answer = false;
+    db.add_samples(std::vector<SampleRow>{missing});
+  }
+  const Invocation r = run_r1eval("regrade --db " + db_path.string() + " --run 1 --policy boxed --threads 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const ResultsDb db = ResultsDb::open_read_only(db_path);
+  EXPECT_EQ(db.gradings(1).at(1).policy, "boxed");
+  const auto before = db.samples(1, 1);
+  const auto after = db.samples(1, 2);
+  ASSERT_EQ(before.size(), 19u);
+  std::set<SampleKey> expected;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const SampleRow& row = before[i];
+    if (row.outcome == 9) {
+      EXPECT_EQ(after[i], row);  // untouched
+      continue;
+    }
+    ASSERT_EQ(row.completion.find("\\boxed"), std::string::npos) << "the toy model wrote a box";
+    EXPECT_EQ(after[i].outcome, 2) << row.problem_id << " " << row.sample_index;  // no_answer
+    EXPECT_FALSE(after[i].correct);
+    if (row.outcome != 2) expected.emplace(row.suite, row.problem_id, row.sample_index);
+  }
+  const Invocation audit = run_r1eval("audit --db " + db_path.string() + " --run 1 --format json");
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_EQ(audit_keys(nlohmann::json::parse(audit.out)), expected);
+}
+
 TEST(CliRegrade, BadArgumentsAreOneSentenceAndLeaveTheDatabaseAlone) {
   const fs::path db_path = toy_run("regrade-errors");
   const std::string db = " --db " + db_path.string();
