@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "evals/runner/run_lock.h"
 #include "evals/runner/runner.h"
 #include "evals/runner/sample_grading.h"
 #include "graders/grader.h"
@@ -170,6 +171,9 @@ std::vector<reports::db::SampleRow> grade_again(std::vector<reports::db::SampleR
 RegradeOutcome regrade_run(reports::db::ResultsDb& db, std::int64_t run_id, const RegradeOptions& options) {
   const auto run = db.find_run(run_id);
   if (!run) throw std::invalid_argument(fmt::format("run {} is not in {}", run_id, db.path().string()));
+  // Held for the whole regrade: a run generating at the same time would store samples this grading never sees
+  // (they would show grading 1's verdicts in it), so the two exclude each other.
+  const RunLock lock = RunLock::acquire(db.path(), run->run_key);
   const std::vector<RunSuite> suites = load_run_suites(*run);
   RegradeOutcome outcome;
   {

@@ -43,7 +43,9 @@ struct RegradeOutcome {
 };
 
 // Grades the run's stored completions again, stores them as its next grading (one transaction) and that grading's
-// metrics. Throws std::invalid_argument for an unknown run or suites that cannot be read back.
+// metrics, holding the run's lock (evals/runner/run_lock.h) so that it never overlaps `r1eval run` on the same run.
+// Throws std::invalid_argument for an unknown run or suites that cannot be read back, std::runtime_error when
+// another process holds the run.
 RegradeOutcome regrade_run(reports::db::ResultsDb& db, std::int64_t run_id, const RegradeOptions& options);
 
 }  // namespace r1eval::evals::runner

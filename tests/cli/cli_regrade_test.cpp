@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "evals/runner/run_lock.h"
 #include "reports/db/results_db.h"
 #include "tests/cli/cli_harness.h"
 
@@ -203,6 +204,14 @@ TEST(CliRegrade, BadArgumentsAreOneSentenceAndLeaveTheDatabaseAlone) {
   r = run_r1eval("audit" + db + " --run 4");
   EXPECT_EQ(r.exit_code, 1);
   expect_one_sentence_error(r, "run 4");
+  {
+    // A run in progress (holding its lock) is not regraded under it.
+    const auto lock =
+        r1eval::evals::runner::RunLock::acquire(db_path, ResultsDb::open_read_only(db_path).runs()[0].run_key);
+    r = run_r1eval("regrade" + db + " --run 1");
+    EXPECT_EQ(r.exit_code, 1);
+    expect_one_sentence_error(r, "another process");
+  }
   const ResultsDb after = ResultsDb::open_read_only(db_path);
   EXPECT_EQ(after.latest_grading(1), 1);
 }
