@@ -1,5 +1,6 @@
 // r1eval report --db FILE [--run ID] [--grading N] [--format md|html|json] [--baseline RUN|paper:NAME] [--out FILE]
-// r1eval compare --db FILE --run A --baseline B|paper:NAME [--alpha 0.05]   (exit 1 on a significant regression)
+// r1eval compare --db FILE --run A --baseline B|paper:NAME [--grading N] [--alpha 0.05]   (exit 1 on a significant
+//   regression)
 // r1eval compare --bench --db FILE --run A --baseline B [--alpha 0.05] [--min-change 0.05]   (bench ids; exit 1 on a
 //   significant kernel slowdown)
 #include <charconv>
@@ -119,8 +120,8 @@ void report_command(const ReportCommandOptions& o) {
   fill_gradings(db, o.grading, suites, data);  // the report itself says which grading it shows
   if (html) fill_problem_texts(suites, data);
   if (!o.baseline.empty()) {
-    evals::compare::BaselineComparison comparison =
-        evals::compare::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});
+    evals::compare::BaselineComparison comparison = evals::compare::compare_with_baseline(
+        db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{}, data.grading);
     data.baseline_name = comparison.baseline_name;
     data.comparison = std::move(comparison.rows);
   }
@@ -148,6 +149,7 @@ struct CompareCommandOptions {
   double alpha = 0.05;
   bool bench = false;
   double min_change = 0.05;
+  std::int64_t grading = 0;  // the judged run's grading; 0: the latest
 };
 
 std::int64_t parse_bench_id(const std::string& text) {
@@ -173,6 +175,7 @@ void compare_bench_command(const CompareCommandOptions& o) {
 
 void compare_command(const CompareCommandOptions& o) {
   if (o.bench) {
+    if (o.grading > 0) throw CLI::ValidationError("--grading", "bench runs have no gradings; drop --grading");
     compare_bench_command(o);
     return;
   }
@@ -186,13 +189,14 @@ void compare_command(const CompareCommandOptions& o) {
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
   const evals::compare::BaselineComparison comparison =
-      evals::compare::compare_with_baseline(db, o.run, o.baseline, options);
+      evals::compare::compare_with_baseline(db, o.run, o.baseline, options, o.grading);
   const bool published = o.baseline.rfind("paper:", 0) == 0;  // else a run id, checked by compare_with_baseline
   // Each run's latest grading is compared (r1eval regrade adds gradings); the header says which.
   const auto grading_of = [&db](std::int64_t run_id) { return fmt::format("grading {}", db.latest_grading(run_id)); };
   std::string baseline = comparison.baseline_name;
   if (!published) baseline += fmt::format(" ({})", grading_of(std::stoll(o.baseline)));
-  fmt::print("run {} ({}) vs {} ({}, {:.0f}% intervals)\n", o.run, grading_of(o.run), baseline,
+  const std::string judged = o.grading > 0 ? fmt::format("grading {}", o.grading) : grading_of(o.run);
+  fmt::print("run {} ({}) vs {} ({}, {:.0f}% intervals)\n", o.run, judged, baseline,
              published ? "bootstrap of the run's pass@1 against the published figure"
                        : "paired bootstrap over shared problems",
              100.0 * (1.0 - o.alpha));
@@ -243,6 +247,9 @@ void add_compare_command(CLI::App& app) {
                   "With --bench: a slowdown or improvement also needs the median to change by more than this fraction")
       ->capture_default_str()
       ->check(number_from(0.0, 10.0));
+  cmd->add_option("--grading", o->grading,
+                  "Judge this grading of the run (default: its latest; a baseline run is always at its latest)")
+      ->check(whole_number_from(1, std::numeric_limits<std::int64_t>::max()));
   cmd->callback([o] { compare_command(*o); });
 }
 

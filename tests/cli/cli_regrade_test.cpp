@@ -135,6 +135,12 @@ TEST(CliRegrade, AuditListsExactlyTheSamplesAGraderChangeChanges) {
   const Invocation first = run_r1eval("report --db " + db_path.string() + " --grading 1");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.out.find("**Grading:** 1 of 2 (not the latest"), std::string::npos) << first.out.substr(0, 800);
+
+  // compare judges the run's latest grading unless told, a baseline run's latest always, and says which.
+  const Invocation judged_first = run_r1eval("compare --db " + db_path.string() + " --run 1 --baseline 1 --grading 1");
+  EXPECT_NE(judged_first.out.find("run 1 (grading 1) vs run 1 (grading 2)"), std::string::npos) << judged_first.out;
+  EXPECT_NE(run_r1eval("compare --db " + db_path.string() + " --run 1 --baseline 1").out.find("run 1 (grading 2)"),
+            std::string::npos);
 }
 
 // --policy boxed reads only \boxed{} answers, and the toy model writes <answer> tags: every generated sample
