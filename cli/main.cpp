@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   r1eval::cli::add_run_command(app);
   r1eval::cli::add_report_command(app);
   r1eval::cli::add_compare_command(app);
+  r1eval::cli::add_regrade_command(app);
+  r1eval::cli::add_audit_command(app);
   r1eval::cli::add_bench_command(app);
   r1eval::cli::add_serve_command(app);
 

@@ -1,5 +1,6 @@
-// r1eval report --db FILE [--run ID] [--format md|html|json] [--baseline RUN|paper:NAME] [--out FILE]
-// r1eval compare --db FILE --run A --baseline B|paper:NAME [--alpha 0.05]   (exit 1 on a significant regression)
+// r1eval report --db FILE [--run ID] [--grading N] [--format md|html|json] [--baseline RUN|paper:NAME] [--out FILE]
+// r1eval compare --db FILE --run A --baseline B|paper:NAME [--grading N] [--alpha 0.05]   (exit 1 on a significant
+//   regression)
 // r1eval compare --bench --db FILE --run A --baseline B [--alpha 0.05] [--min-change 0.05]   (bench ids; exit 1 on a
 //   significant kernel slowdown)
 #include <charconv>
@@ -15,6 +16,9 @@
 #include "cli/output_path.h"
 #include "cli/validation.h"
 #include "evals/compare/baseline_comparison.h"
+#include "evals/compare/grading_audit.h"
+#include "evals/runner/run_suites.h"
+#include "evals/suites/suite.h"
 #include "perf/bench_comparison.h"
 #include "perf/bench_tables.h"
 #include "reports/db/results_db.h"
@@ -55,7 +59,52 @@ struct ReportCommandOptions {
   std::string format = "md";
   std::string baseline;
   std::string out;
+  std::int64_t grading = 0;  // 0: the latest
 };
+
+// The run's suites read back from their files, for the golds and prompts the database does not store; when they
+// cannot be (the data changed since the run), why not.
+struct RunSuitesRead {
+  std::vector<evals::runner::RunSuite> suites;
+  std::string missing;
+};
+
+RunSuitesRead read_run_suites(const reports::db::RunInfo& run) {
+  RunSuitesRead read;
+  try {
+    read.suites = evals::runner::load_run_suites(run);
+  } catch (const std::invalid_argument& e) {
+    read.missing = e.what();
+  }
+  return read;
+}
+
+// The grading the report shows, how many the run has, and, with two or more, the audit of the first against the
+// latest.
+void fill_gradings(const reports::db::ResultsDb& db, std::int64_t grading, const RunSuitesRead& suites,
+                   reports::render::ReportData& data) {
+  const std::int64_t run_id = data.run.run_id;
+  data.gradings = db.latest_grading(run_id);
+  data.grading = grading > 0 ? grading : data.gradings;
+  data.metrics = db.metrics(run_id, data.grading);
+  data.samples = db.samples(run_id, data.grading);
+  if (data.gradings < 2) return;
+  if (!suites.missing.empty()) fmt::print(stderr, "warning: the audit has no gold answers: {}\n", suites.missing);
+  const auto first = db.samples(run_id, 1);
+  const auto latest = data.grading == data.gradings ? data.samples : db.samples(run_id, data.gradings);
+  data.audit = evals::compare::verdict_differences(first, latest, suites.suites);
+}
+
+// Each problem's prompt (the user message the run sent) and gold, for the HTML report's problem pages.
+void fill_problem_texts(const RunSuitesRead& read, reports::render::ReportData& data) {
+  data.problem_texts_missing = read.missing;
+  for (const evals::runner::RunSuite& suite : read.suites) {
+    for (const datasets::Problem& problem : suite.data.problems) {
+      data.problem_texts.push_back({suite.suite.name, problem.id, evals::suites::user_message(suite.suite, problem),
+                                    evals::runner::gold_text(problem)});
+    }
+  }
+}
 
 void report_command(const ReportCommandOptions& o) {
   const reports::render::ReportFormat format = reports::render::parse_report_format(o.format);
@@ -64,11 +113,15 @@ void report_command(const ReportCommandOptions& o) {
   reports::render::ReportData data;
   data.run = choose_run(db, o.run);
   warn_if_partial(data.run);
-  data.metrics = db.metrics(data.run.run_id);
-  data.samples = db.samples(data.run.run_id);
+  // The suites' files are read only where the report needs them: an audit, or the HTML report's problem pages.
+  const bool html = format == reports::render::ReportFormat::kHtml;
+  const RunSuitesRead suites =
+      html || db.latest_grading(data.run.run_id) >= 2 ? read_run_suites(data.run) : RunSuitesRead{};
+  fill_gradings(db, o.grading, suites, data);  // the report itself says which grading it shows
+  if (html) fill_problem_texts(suites, data);
   if (!o.baseline.empty()) {
-    evals::compare::BaselineComparison comparison =
-        evals::compare::compare_with_baseline(db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{});
+    evals::compare::BaselineComparison comparison = evals::compare::compare_with_baseline(
+        db, data.run.run_id, o.baseline, evals::metrics::CompareOptions{}, data.grading);
     data.baseline_name = comparison.baseline_name;
     data.comparison = std::move(comparison.rows);
     if (!comparison.error_rate_warning.empty()) fmt::print(stderr, "warning: {}\n", comparison.error_rate_warning);
@@ -97,6 +150,7 @@ struct CompareCommandOptions {
   double alpha = 0.05;
   bool bench = false;
   double min_change = 0.05;
+  std::int64_t grading = 0;  // the judged run's grading; 0: the latest
 };
 
 std::int64_t parse_bench_id(const std::string& text) {
@@ -122,6 +176,7 @@ void compare_bench_command(const CompareCommandOptions& o) {
 
 void compare_command(const CompareCommandOptions& o) {
   if (o.bench) {
+    if (o.grading > 0) throw CLI::ValidationError("--grading", "bench runs have no gradings; drop --grading");
     compare_bench_command(o);
     return;
   }
@@ -135,10 +190,15 @@ void compare_command(const CompareCommandOptions& o) {
   evals::metrics::CompareOptions options;
   options.alpha = o.alpha;
   const evals::compare::BaselineComparison comparison =
-      evals::compare::compare_with_baseline(db, o.run, o.baseline, options);
+      evals::compare::compare_with_baseline(db, o.run, o.baseline, options, o.grading);
   if (!comparison.error_rate_warning.empty()) fmt::print(stderr, "warning: {}\n", comparison.error_rate_warning);
-  const bool published = o.baseline.rfind("paper:", 0) == 0;
-  fmt::print("run {} vs {} ({}, {:.0f}% intervals)\n", o.run, comparison.baseline_name,
+  const bool published = o.baseline.rfind("paper:", 0) == 0;  // else a run id, checked by compare_with_baseline
+  // Each run's latest grading is compared (r1eval regrade adds gradings); the header says which.
+  const auto grading_of = [&db](std::int64_t run_id) { return fmt::format("grading {}", db.latest_grading(run_id)); };
+  std::string baseline = comparison.baseline_name;
+  if (!published) baseline += fmt::format(" ({})", grading_of(std::stoll(o.baseline)));
+  const std::string judged = o.grading > 0 ? fmt::format("grading {}", o.grading) : grading_of(o.run);
+  fmt::print("run {} ({}) vs {} ({}, {:.0f}% intervals)\n", o.run, judged, baseline,
              published ? "bootstrap of the run's pass@1 against the published figure"
                        : "paired bootstrap over shared problems",
              100.0 * (1.0 - o.alpha));
@@ -167,6 +227,8 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--format", o->format, "md, html or json")->capture_default_str();
   cmd->add_option("--baseline", o->baseline, "Add a comparison with a run id or paper:NAME");
   cmd->add_option("--out", o->out, "Write to this file instead of standard output (-: standard output)");
+  cmd->add_option("--grading", o->grading, "Which grading of the run to show (default: the latest; r1eval regrade)")
+      ->check(whole_number_from(1, std::numeric_limits<std::int64_t>::max()));
   cmd->callback([o] { report_command(*o); });
 }
 
@@ -188,6 +250,9 @@ void add_compare_command(CLI::App& app) {
                   "With --bench: a slowdown or improvement also needs the median to change by more than this fraction")
       ->capture_default_str()
       ->check(number_from(0.0, 10.0));
+  cmd->add_option("--grading", o->grading,
+                  "Judge this grading of the run (default: its latest; a baseline run is always at its latest)")
+      ->check(whole_number_from(1, std::numeric_limits<std::int64_t>::max()));
   cmd->callback([o] { compare_command(*o); });
 }
 

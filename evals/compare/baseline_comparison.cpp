@@ -27,18 +27,21 @@ std::int64_t parse_run_id(const std::string& text) {
   return id;
 }
 
-std::vector<reports::db::SampleRow> run_samples(const reports::db::ResultsDb& db, std::int64_t run_id) {
+// The run's samples under grading `grading` (0: the latest).
+std::vector<reports::db::SampleRow> run_samples(const reports::db::ResultsDb& db, std::int64_t run_id,
+                                                std::int64_t grading = 0) {
   if (!db.find_run(run_id)) {
     throw std::invalid_argument("run " + std::to_string(run_id) + " is not in " + db.path().string());
   }
-  return db.samples(run_id);
+  return grading > 0 ? db.samples(run_id, grading) : db.samples(run_id);
 }
 
 }  // namespace
 
 BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::int64_t run_id,
-                                         const std::string& baseline, const metrics::CompareOptions& options) {
-  const std::vector<reports::db::SampleRow> run = run_samples(db, run_id);
+                                         const std::string& baseline, const metrics::CompareOptions& options,
+                                         std::int64_t grading) {
+  const std::vector<reports::db::SampleRow> run = run_samples(db, run_id, grading);
   BaselineComparison result;
   std::vector<metrics::Comparison> rows;
   if (baseline.rfind(kPaperPrefix, 0) == 0) {

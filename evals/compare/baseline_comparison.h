@@ -19,10 +19,12 @@ struct BaselineComparison {
   std::string error_rate_warning;
 };
 
-// `baseline` is a run id of `db` or "paper:NAME". Throws std::invalid_argument for an unknown run or baseline
-// name (with "did you mean"), or when the two have no suite in common.
+// `baseline` is a run id of `db` or "paper:NAME". The run is judged under its grading `grading` (0: its latest), a
+// baseline run under its latest. Throws std::invalid_argument for an unknown run or baseline name (with "did you
+// mean"), or when the two have no suite in common; reports::db::DbError for a grading the run does not have.
 BaselineComparison compare_with_baseline(const reports::db::ResultsDb& db, std::int64_t run_id,
-                                         const std::string& baseline, const metrics::CompareOptions& options);
+                                         const std::string& baseline, const metrics::CompareOptions& options,
+                                         std::int64_t grading = 0);
 
 // True when any row is a significant regression (the exit status of `r1eval compare`).
 bool has_significant_regression(const BaselineComparison& comparison);

@@ -92,6 +92,44 @@ struct ResultsDb::Impl {
     }
   }
 
+  // The run's latest grading number; none for an unknown run (every run has grading 1). Call with the mutex held.
+  std::optional<std::int64_t> find_latest_grading(std::int64_t run_id) {
+    auto latest = statements.use("SELECT MAX(number) FROM gradings WHERE run_id = ?1");
+    latest->bind_int(1, run_id);
+    latest->step("reading the gradings of run " + std::to_string(run_id));
+    const std::optional<std::int64_t> number =
+        latest->is_null(0) ? std::nullopt : std::optional<std::int64_t>(latest->column_int(0));
+    latest->reset();
+    return number;
+  }
+
+  // The same, throwing DbError for an unknown run.
+  std::int64_t latest_grading(std::int64_t run_id) {
+    const auto number = find_latest_grading(run_id);
+    if (!number) {
+      throw DbError("results database " + db.path().string() + ": there is no run with id " + std::to_string(run_id) +
+                    ".");
+    }
+    return *number;
+  }
+
+  // The id of the run's grading `number`; throws DbError naming the gradings there are. Call with the mutex held.
+  std::int64_t grading_id(std::int64_t run_id, std::int64_t number) {
+    auto select = statements.use("SELECT grading_id FROM gradings WHERE run_id = ?1 AND number = ?2");
+    select->bind_int(1, run_id);
+    select->bind_int(2, number);
+    const bool found =
+        select->step("looking up grading " + std::to_string(number) + " of run " + std::to_string(run_id));
+    const std::int64_t id = found ? select->column_int(0) : 0;
+    select->reset();
+    if (!found) {
+      const std::int64_t latest = latest_grading(run_id);
+      throw DbError("results database " + db.path().string() + ": run " + std::to_string(run_id) + " has no grading " +
+                    std::to_string(number) + " (its gradings are 1 to " + std::to_string(latest) + ").");
+    }
+    return id;
+  }
+
   // Writes the rows of one of a bench run's tables in one transaction, once every row's bench run is known to exist.
   // describe(row) says what failed when a row cannot be stored.
   template <typename Row, typename Describe>
@@ -124,6 +162,10 @@ struct ResultsDb::Impl {
     while (select->step(what)) rows.push_back(read_row(db, *select, table));
     return rows;
   }
+
+  // The run's samples with grading `grading`'s verdicts (ResultsDb::samples); call with the mutex held, inside a read
+  // transaction so that both reads see one snapshot even while another process appends.
+  std::vector<SampleRow> graded_samples(std::int64_t run_id, std::int64_t grading);
 
   sqlite::Connection db;
   sqlite::StatementCache statements;
@@ -243,16 +285,42 @@ void ResultsDb::add_samples(std::span<const SampleRow> rows) {
 
 std::vector<SampleRow> ResultsDb::samples(std::int64_t run_id) const {
   std::lock_guard lock(impl_->mutex);
-  const std::string what = "reading the samples of run " + std::to_string(run_id);
-  // Both reads below see one snapshot, even while another process appends.
   Transaction snapshot(impl_->db, Transaction::Kind::kRead);
+  const auto latest = impl_->find_latest_grading(run_id);
+  if (!latest) return {};  // an unknown run has no samples
+  std::vector<SampleRow> rows = impl_->graded_samples(run_id, *latest);
+  snapshot.commit();
+  return rows;
+}
+
+std::vector<SampleRow> ResultsDb::samples(std::int64_t run_id, std::int64_t grading) const {
+  std::lock_guard lock(impl_->mutex);
+  Transaction snapshot(impl_->db, Transaction::Kind::kRead);
+  std::vector<SampleRow> rows = impl_->graded_samples(run_id, grading);
+  snapshot.commit();
+  return rows;
+}
+
+std::vector<SampleRow> ResultsDb::Impl::graded_samples(std::int64_t run_id, std::int64_t grading) {
+  const std::string what = "reading the samples of run " + std::to_string(run_id);
+  // The grading's verdicts, by sample (none for grading 1, whose verdicts are the samples' own).
+  std::unordered_map<std::int64_t, columns::StoredVerdict> verdicts;
+  if (grading != 1) {
+    const std::int64_t id = grading_id(run_id, grading);
+    auto select = statements.use(select_sql(columns::verdict_table()) + " WHERE grading_id = ?1");
+    select->bind_int(1, id);
+    while (select->step(what)) {
+      columns::StoredVerdict verdict = read_row(db, *select, columns::verdict_table());
+      verdicts.emplace(verdict.sample_id, std::move(verdict));
+    }
+  }
   // The order is computed over the keys alone, then the rows are read in storage order and placed: sorting whole
   // rows would make SQLite copy every completion through its sorter (several times slower for a large run).
   // Suites come in the order the run lists them (stable across resumes); any other suite after them, in the order
   // its first sample arrived.
   std::unordered_map<std::int64_t, std::size_t> position;
   {
-    auto order = impl_->statements.use(
+    auto order = statements.use(
         "WITH firsts AS (SELECT suite, MIN(sample_id) AS first_id FROM samples WHERE run_id = ?1 GROUP BY suite), "
         "listed AS (SELECT ',' || suites || ',' AS list FROM runs WHERE run_id = ?1) "
         "SELECT s.sample_id FROM samples AS s JOIN firsts AS f ON f.suite = s.suite, listed AS l "
@@ -263,33 +331,47 @@ std::vector<SampleRow> ResultsDb::samples(std::int64_t run_id) const {
     while (order->step(what)) position.emplace(order->column_int(0), position.size());
   }
   std::vector<SampleRow> rows(position.size());
-  auto select = impl_->statements.use(select_sql(columns::sample_table()) + " WHERE run_id = ?1");
+  auto select = statements.use(select_sql(columns::sample_table()) + " WHERE run_id = ?1");
   select->bind_int(1, run_id);
   while (select->step(what)) {
-    columns::StoredSample stored = read_row(impl_->db, *select, columns::sample_table());
+    columns::StoredSample stored = read_row(db, *select, columns::sample_table());
     const auto found = position.find(stored.sample_id);
-    if (found == position.end()) throw impl_->db.error(what + " (a row outside the snapshot)");
-    rows[found->second] = static_cast<SampleRow&&>(stored);  // the row without its id
+    if (found == position.end()) throw db.error(what + " (a row outside the snapshot)");
+    SampleRow& row = rows[found->second];
+    row = static_cast<SampleRow&&>(stored);  // the row without its id
+    if (const auto verdict = verdicts.find(stored.sample_id); verdict != verdicts.end()) {
+      row.correct = verdict->second.correct;
+      row.outcome = verdict->second.outcome;
+      row.extracted = std::move(verdict->second.extracted);
+      row.detail = std::move(verdict->second.detail);
+      row.has_answer = verdict->second.has_answer;
+    }
   }
   select->reset();
-  snapshot.commit();
   return rows;
 }
 
 void ResultsDb::replace_metrics(std::int64_t run_id, std::span<const MetricRow> rows) {
+  replace_metrics(run_id, latest_grading(run_id), rows);
+}
+
+void ResultsDb::replace_metrics(std::int64_t run_id, std::int64_t grading, std::span<const MetricRow> rows) {
   std::lock_guard lock(impl_->mutex);
   Transaction transaction(impl_->db, Transaction::Kind::kWrite);
-  impl_->require_rows("runs", "run_id", {run_id}, "run");
+  impl_->grading_id(run_id, grading);  // the run and its grading exist
+  const std::string which = "grading " + std::to_string(grading) + " of run " + std::to_string(run_id);
   {
-    auto erase = impl_->statements.use("DELETE FROM metrics WHERE run_id = ?1");
+    auto erase = impl_->statements.use("DELETE FROM metrics WHERE run_id = ?1 AND grading = ?2");
     erase->bind_int(1, run_id);
-    erase->step("clearing the metrics of run " + std::to_string(run_id));
+    erase->bind_int(2, grading);
+    erase->step("clearing the metrics of " + which);
   }
   auto insert = impl_->statements.use(insert_sql(columns::metric_table()));
   for (const auto& row : rows) {
     insert->reset();
-    bind_row(*insert, columns::metric_table(), columns::StoredMetric{row, run_id});
-    insert->step("storing metric '" + row.metric + "' of suite '" + row.suite + "' for run " + std::to_string(run_id) +
+    columns::StoredMetric stored{row, run_id, grading};
+    bind_row(*insert, columns::metric_table(), stored);
+    insert->step("storing metric '" + row.metric + "' of suite '" + row.suite + "' for " + which +
                  " (nothing was replaced)");
   }
   insert->reset();
@@ -297,13 +379,85 @@ void ResultsDb::replace_metrics(std::int64_t run_id, std::span<const MetricRow> 
 }
 
 std::vector<MetricRow> ResultsDb::metrics(std::int64_t run_id) const {
+  std::optional<std::int64_t> latest;
+  {
+    std::lock_guard lock(impl_->mutex);
+    latest = impl_->find_latest_grading(run_id);
+  }
+  if (!latest) return {};  // an unknown run has no metrics
+  return metrics(run_id, *latest);
+}
+
+std::vector<MetricRow> ResultsDb::metrics(std::int64_t run_id, std::int64_t grading) const {
+  std::lock_guard lock(impl_->mutex);
+  auto select = impl_->statements.use(select_sql(columns::metric_table()) +
+                                      " WHERE run_id = ?1 AND grading = ?2 ORDER BY metric_id");
+  select->bind_int(1, run_id);
+  select->bind_int(2, grading);
   std::vector<MetricRow> rows;
-  for (columns::StoredMetric& stored :
-       impl_->read_rows(columns::metric_table(), " WHERE run_id = ?1 ORDER BY metric_id",
-                        "reading the metrics of run " + std::to_string(run_id), run_id)) {
-    rows.push_back(static_cast<MetricRow&&>(stored));  // the row without its run
+  const std::string what =
+      "reading the metrics of grading " + std::to_string(grading) + " of run " + std::to_string(run_id);
+  while (select->step(what)) {
+    rows.push_back(static_cast<MetricRow&&>(read_row(impl_->db, *select, columns::metric_table())));
   }
   return rows;
+}
+
+GradingInfo ResultsDb::add_grading(const GradingInfo& info, std::span<const SampleRow> graded) {
+  std::lock_guard lock(impl_->mutex);
+  Transaction transaction(impl_->db, Transaction::Kind::kWrite);
+  const std::string run = "run " + std::to_string(info.run_id);
+  // Under the write lock, so two processes grading one run cannot take the same number.
+  columns::StoredGrading stored{info, 0};
+  stored.number = impl_->latest_grading(info.run_id) + 1;
+  {
+    auto insert = impl_->statements.use(insert_sql(columns::grading_table()));
+    bind_row(*insert, columns::grading_table(), stored);
+    insert->step("starting grading " + std::to_string(stored.number) + " of " + run);
+  }
+  stored.grading_id = sqlite3_last_insert_rowid(impl_->db.get());
+  // Each row's sample by its key, through the UNIQUE (run_id, suite, problem_id, sample_index) index.
+  auto find = impl_->statements.use(
+      "SELECT sample_id FROM samples WHERE run_id = ?1 AND suite = ?2 AND problem_id = ?3 AND sample_index = ?4");
+  auto insert = impl_->statements.use(insert_sql(columns::verdict_table()));
+  for (const SampleRow& row : graded) {
+    const std::string key =
+        "suite '" + row.suite + "', problem '" + row.problem_id + "', sample " + std::to_string(row.sample_index);
+    find->reset();
+    find->bind_int(1, info.run_id);
+    find->bind_text(2, row.suite);
+    find->bind_text(3, row.problem_id);
+    find->bind_int(4, row.sample_index);
+    if (row.run_id != info.run_id || !find->step("looking up the sample (" + key + ")")) {
+      throw DbError("results database " + path().string() + ": " + run + " has no stored sample (" + key +
+                    ") to grade; grading " + std::to_string(stored.number) + " was not stored.");
+    }
+    const columns::StoredVerdict verdict{stored.grading_id, find->column_int(0), row.correct,   row.outcome,
+                                         row.extracted,     row.detail,          row.has_answer};
+    find->reset();
+    insert->reset();
+    bind_row(*insert, columns::verdict_table(), verdict);
+    insert->step("storing the verdict of the sample (" + key + ") in grading " + std::to_string(stored.number) +
+                 " of " + run + " (nothing was stored)");
+  }
+  insert->reset();
+  transaction.commit();
+  return stored;
+}
+
+std::vector<GradingInfo> ResultsDb::gradings(std::int64_t run_id) const {
+  std::vector<GradingInfo> rows;
+  for (columns::StoredGrading& stored :
+       impl_->read_rows(columns::grading_table(), " WHERE run_id = ?1 ORDER BY number",
+                        "reading the gradings of run " + std::to_string(run_id), run_id)) {
+    rows.push_back(static_cast<GradingInfo&&>(stored));
+  }
+  return rows;
+}
+
+std::int64_t ResultsDb::latest_grading(std::int64_t run_id) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->latest_grading(run_id);
 }
 
 BenchInfo ResultsDb::begin_bench(const BenchInfo& info) {

@@ -1,9 +1,9 @@
 // The results database: one SQLite file holding every run, sample, metric, kernel timing and throughput figure.
 //
 // The schema is versioned (PRAGMA user_version) and migrated forward on open; the views `sample_results`,
-// `run_metrics`, `kernel_results` and `throughput` are the documented query API (README): columns may be added,
-// never renamed or dropped. Writes are batched in transactions; the journal is WAL so a killed process never
-// leaves a half-written batch and a reader can watch a run in progress.
+// `run_metrics`, `sample_verdicts`, `grading_metrics`, `problem_results`, `kernel_results` and `throughput` are the
+// documented query API (README): columns may be added, never renamed or dropped. Writes are batched in transactions;
+// the journal is WAL so a killed process never leaves a half-written batch and a reader can watch a run in progress.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +66,17 @@ struct SampleRow {
   double language_share = 1.0;  // share of reasoning words in the target language
   double prefill_seconds = 0.0;
   double decode_seconds = 0.0;
+
+  friend bool operator==(const SampleRow&, const SampleRow&) = default;
+};
+
+// One grading of a run's completions. Grading 1 is the one done while generating; `r1eval regrade` adds 2, 3...
+struct GradingInfo {
+  std::int64_t run_id = 0;
+  std::int64_t number = 0;                            // assigned by the database: 1, 2, 3... per run
+  std::string created_at;                             // ISO-8601 UTC; empty: now
+  nlohmann::json graders = nlohmann::json::object();  // suite -> {"grader": name, "version": version}
+  std::string policy;                                 // the answer policy that overrode the suites' own; empty: none
 };
 
 struct MetricRow {
@@ -139,12 +150,28 @@ class ResultsDb {
   // is already stored throws DbError and writes none of the batch (a sample is never doubled), except that a stored
   // row with outcome not_generated is replaced (in place, keeping its sample_id): a resumed run retries those.
   void add_samples(std::span<const SampleRow> rows);
-  // Ordered by the run's suites list (then any other suite in order of arrival), problem_index, sample_index.
+  // The samples with the verdicts of the run's latest grading; ordered by the run's suites list (then any other suite
+  // in order of arrival), problem_index, sample_index.
   std::vector<SampleRow> samples(std::int64_t run_id) const;
+  // The same with the verdicts of grading `grading` (a sample it holds no verdict for shows grading 1's); throws
+  // DbError when the run has no such grading.
+  std::vector<SampleRow> samples(std::int64_t run_id, std::int64_t grading) const;
 
-  // Metrics: replaces every metric row of the run in one transaction.
+  // Gradings. add_grading stores a new grading of the run, numbered after its latest, with the verdict fields
+  // (correct, outcome, extracted, detail, has_answer) of `graded`, rows of the run's stored samples named by
+  // (suite, problem_id, sample_index), all in one transaction: a grading is never half-stored. Returns it with its
+  // number. Throws DbError for an unknown run or a row that names no stored sample.
+  GradingInfo add_grading(const GradingInfo& info, std::span<const SampleRow> graded);
+  std::vector<GradingInfo> gradings(std::int64_t run_id) const;  // by number; empty for an unknown run
+  // The run's latest grading's number (1 until it is graded again); throws DbError for an unknown run.
+  std::int64_t latest_grading(std::int64_t run_id) const;
+
+  // Metrics, per grading: replaces every metric row of the run's grading in one transaction. Without a grading:
+  // the latest.
   void replace_metrics(std::int64_t run_id, std::span<const MetricRow> rows);
+  void replace_metrics(std::int64_t run_id, std::int64_t grading, std::span<const MetricRow> rows);
   std::vector<MetricRow> metrics(std::int64_t run_id) const;
+  std::vector<MetricRow> metrics(std::int64_t run_id, std::int64_t grading) const;
 
   // Benchmarks (r1eval bench).
   BenchInfo begin_bench(const BenchInfo& info);

@@ -59,11 +59,31 @@ constexpr Column<StoredSample> kSampleColumns[] = {
 constexpr ColumnTable<StoredSample> kSampleTable{"samples", kSampleColumns};
 
 constexpr Column<StoredMetric> kMetricColumns[] = {
-    field<&StoredMetric::run_id>("run_id"), field<&MetricRow::suite>("suite"),     field<&MetricRow::metric>("metric"),
+    field<&StoredMetric::run_id>("run_id"), field<&StoredMetric::grading>("grading"), field<&MetricRow::suite>("suite"),
+    field<&MetricRow::metric>("metric"),
     field<&MetricRow::value>("value"),  // NULL: a NaN, which SQLite cannot store
-    field<&MetricRow::ci_low>("ci_low"),    field<&MetricRow::ci_high>("ci_high"), field<&MetricRow::n>("n"),
+    field<&MetricRow::ci_low>("ci_low"),    field<&MetricRow::ci_high>("ci_high"),    field<&MetricRow::n>("n"),
 };
 constexpr ColumnTable<StoredMetric> kMetricTable{"metrics", kMetricColumns};
+
+constexpr Column<StoredGrading> kGradingColumns[] = {
+    key<&StoredGrading::grading_id>("grading_id"),
+    field<&GradingInfo::run_id>("run_id"),
+    field<&GradingInfo::number>("number"),
+    field<&GradingInfo::created_at>("created_at", {.insert_value = kEmptyIsNow}),
+    field<&GradingInfo::graders>("graders", {.noun = "grading graders"}),
+    // NULL: the suites' own policies.
+    field<&GradingInfo::policy>("policy", {.insert_value = "NULLIF({}, '')", .select_value = "COALESCE({}, '')"}),
+};
+constexpr ColumnTable<StoredGrading> kGradingTable{"gradings", kGradingColumns};
+
+constexpr Column<StoredVerdict> kVerdictColumns[] = {
+    field<&StoredVerdict::grading_id>("grading_id"), field<&StoredVerdict::sample_id>("sample_id"),
+    field<&StoredVerdict::correct>("correct"),       field<&StoredVerdict::outcome>("outcome"),
+    field<&StoredVerdict::extracted>("extracted"),   field<&StoredVerdict::detail>("detail"),
+    field<&StoredVerdict::has_answer>("has_answer"),
+};
+constexpr ColumnTable<StoredVerdict> kVerdictTable{"verdicts", kVerdictColumns};
 
 constexpr Column<BenchInfo> kBenchColumns[] = {
     key<&BenchInfo::bench_id>("bench_id"),
@@ -142,6 +162,8 @@ constexpr ColumnTable<ThroughputRow> kThroughputTable{"throughput_measurements",
 const ColumnTable<RunInfo>& run_table() { return kRunTable; }
 const ColumnTable<StoredSample>& sample_table() { return kSampleTable; }
 const ColumnTable<StoredMetric>& metric_table() { return kMetricTable; }
+const ColumnTable<StoredGrading>& grading_table() { return kGradingTable; }
+const ColumnTable<StoredVerdict>& verdict_table() { return kVerdictTable; }
 const ColumnTable<BenchInfo>& bench_table() { return kBenchTable; }
 const ColumnTable<KernelResultRow>& kernel_table() { return kKernelTable; }
 const ColumnTable<ThroughputRow>& throughput_table() { return kThroughputTable; }

@@ -155,10 +155,127 @@ SELECT k.bench_id, k.kernel, k.shape, k.dtype, k.backend, k.seconds, k.gflops, k
 FROM kernel_timings AS k JOIN benches AS b ON b.bench_id = k.bench_id;
 )sql";
 
+// Version 4: gradings. A run's stored completions can be graded again (r1eval regrade) without regenerating them;
+// each grading is numbered per run, 1 being the grading done while generating, whose verdicts stay in the samples'
+// own columns. A later grading stores one verdict per sample it graded; a sample it has no verdict for (stored
+// after it, by a resumed run) shows grading 1's. Metrics are kept per grading. The views without a grading in
+// their name (sample_results, run_metrics) show each run's latest grading, so existing queries keep one row per
+// sample and per metric.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE gradings (
+  grading_id INTEGER PRIMARY KEY,
+  run_id     INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  number     INTEGER NOT NULL CHECK (number >= 1),  -- 1, 2, 3... per run; 1: graded while generating
+  created_at TEXT NOT NULL,
+  graders    TEXT NOT NULL CHECK (json_valid(graders)),  -- {"suite": {"grader": name, "version": version}, ...}
+  policy     TEXT,                                       -- the answer policy that overrode the suites'; NULL: none
+  UNIQUE (run_id, number)
+);
+
+-- Grading 1 of each run, with the graders the run's identity names (the provenance records them per suite).
+INSERT INTO gradings (run_id, number, created_at, graders)
+SELECT r.run_id, 1, r.started_at,
+       (SELECT json_group_object(json_extract(s.value, '$.name'),
+                                 json_object('grader', json_extract(s.value, '$.grader'),
+                                             'version', json_extract(s.value, '$.grader_version')))
+        FROM json_each(r.provenance, '$.identity.suites') AS s)
+FROM runs AS r;
+
+-- Every new run gets its grading 1 in the same statement that stores it.
+CREATE TRIGGER runs_first_grading AFTER INSERT ON runs BEGIN
+  INSERT INTO gradings (run_id, number, created_at, graders)
+  SELECT NEW.run_id, 1, NEW.started_at,
+         (SELECT json_group_object(json_extract(s.value, '$.name'),
+                                   json_object('grader', json_extract(s.value, '$.grader'),
+                                               'version', json_extract(s.value, '$.grader_version')))
+          FROM json_each(NEW.provenance, '$.identity.suites') AS s);
+END;
+
+-- The verdicts of gradings 2, 3...; grading 1's are the samples' own columns.
+CREATE TABLE verdicts (
+  grading_id INTEGER NOT NULL REFERENCES gradings (grading_id) ON DELETE CASCADE,
+  sample_id  INTEGER NOT NULL REFERENCES samples (sample_id) ON DELETE CASCADE,
+  correct    INTEGER NOT NULL CHECK (correct IN (0, 1)),
+  outcome    INTEGER NOT NULL,
+  extracted  TEXT NOT NULL,
+  detail     TEXT NOT NULL,
+  has_answer INTEGER NOT NULL CHECK (has_answer IN (0, 1)),
+  PRIMARY KEY (grading_id, sample_id)
+) WITHOUT ROWID;
+CREATE INDEX verdicts_by_sample ON verdicts (sample_id);
+
+-- A sample stored as not generated and generated when the run resumes (add_samples replaces the row in place) is a
+-- new completion: the later gradings' copies of its old not_generated verdict go, so they show the verdict it was
+-- given when generated until a regrade grades it again.
+CREATE TRIGGER samples_regenerated AFTER UPDATE OF completion ON samples BEGIN
+  DELETE FROM verdicts WHERE sample_id = NEW.sample_id;
+END;
+
+-- Metrics per grading: SQLite cannot change a UNIQUE constraint, so the table is rebuilt with its rows (grading 1).
+CREATE TABLE metrics_v4 (
+  metric_id INTEGER PRIMARY KEY,  -- insertion order
+  run_id    INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  grading   INTEGER NOT NULL DEFAULT 1 CHECK (grading >= 1),  -- the grading's number
+  suite     TEXT NOT NULL,
+  metric    TEXT NOT NULL,
+  value     REAL,                 -- NULL: not a number
+  ci_low    REAL,
+  ci_high   REAL,
+  n         INTEGER NOT NULL,
+  UNIQUE (run_id, grading, suite, metric)
+);
+INSERT INTO metrics_v4 (metric_id, run_id, grading, suite, metric, value, ci_low, ci_high, n)
+SELECT metric_id, run_id, 1, suite, metric, value, ci_low, ci_high, n FROM metrics;
+DROP VIEW run_metrics;
+DROP TABLE metrics;
+ALTER TABLE metrics_v4 RENAME TO metrics;
+
+-- Every grading's samples, each with that grading's verdict.
+CREATE VIEW sample_verdicts AS
+SELECT s.run_id, g.number AS grading, s.suite, s.subset, s.problem_id, s.problem_index, s.sample_index, s.completion,
+       COALESCE(v.correct, s.correct) AS correct, COALESCE(v.outcome, s.outcome) AS outcome,
+       COALESCE(o.name, 'unknown') AS outcome_name, COALESCE(v.extracted, s.extracted) AS extracted,
+       COALESCE(v.detail, s.detail) AS detail, s.finish_reason, s.prompt_tokens, s.completion_tokens, s.format_ok,
+       COALESCE(v.has_answer, s.has_answer) AS has_answer, s.language_share, s.prefill_seconds, s.decode_seconds,
+       s.sample_id
+FROM samples AS s
+JOIN gradings AS g ON g.run_id = s.run_id
+LEFT JOIN verdicts AS v ON v.grading_id = g.grading_id AND v.sample_id = s.sample_id
+LEFT JOIN outcomes AS o ON o.code = COALESCE(v.outcome, s.outcome);
+
+DROP VIEW sample_results;
+CREATE VIEW sample_results AS
+SELECT run_id, suite, subset, problem_id, problem_index, sample_index, completion, correct, outcome, outcome_name,
+       extracted, detail, finish_reason, prompt_tokens, completion_tokens, format_ok, has_answer, language_share,
+       prefill_seconds, decode_seconds, grading
+FROM sample_verdicts AS sv
+WHERE grading = (SELECT MAX(number) FROM gradings AS g WHERE g.run_id = sv.run_id);
+
+CREATE VIEW grading_metrics AS
+SELECT run_id, grading, suite, metric, value, ci_low, ci_high, n FROM metrics;
+
+CREATE VIEW run_metrics AS
+SELECT m.run_id, m.suite, m.metric, m.value, m.ci_low, m.ci_high, m.n, m.grading
+FROM metrics AS m
+WHERE m.grading = (SELECT MAX(number) FROM gradings AS g WHERE g.run_id = m.run_id);
+
+-- Each problem of each grading: its samples and how many were right. Samples with no verdict on the model
+-- (outcomes not_generated 9, grader_error 10, sandbox_error 7: graders::is_scored is false) are left out of
+-- `scored` and of pass_rate, as the metrics leave them out; pass_rate is NULL when none was scored.
+CREATE VIEW problem_results AS
+SELECT run_id, grading, suite, subset, problem_id, MIN(problem_index) AS problem_index, COUNT(*) AS samples,
+       SUM(outcome NOT IN (7, 9, 10)) AS scored, SUM(correct) AS correct,
+       CASE WHEN SUM(outcome NOT IN (7, 9, 10)) > 0
+            THEN CAST(SUM(correct) AS REAL) / SUM(outcome NOT IN (7, 9, 10)) END AS pass_rate
+FROM sample_verdicts
+GROUP BY run_id, grading, suite, subset, problem_id;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
+    {4, kVersion4},
 };
 
 // migrate() finds the step after version v at index v.

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include "reports/render/error_notice.h"
+#include "reports/render/grading_tables.h"
 #include "reports/render/metric_format.h"
+#include "reports/render/problem_pages.h"
+#include "reports/render/problem_tables.h"
 #include "reports/render/render_formats.h"
 #include "reports/render/report_charts.h"
 #include "reports/render/report_content.h"
@@ -82,6 +85,8 @@ std::string results_section(const ReportData& data) {
       "<h2 id=\"metrics\">All metrics</h2>\n"
       "<p class=\"note\">Intervals are 95% bootstrap intervals over problems and samples.</p>\n";
   out += table_or_note(metrics_table(data), "No metrics computed yet.");
+  out += fmt::format("<h2 id=\"difficulty\">Difficulty</h2>\n<p class=\"note\">{}</p>\n", kDifficultyNote);
+  out += table_or_note(difficulty_table(data), "No samples yet.");
   return out + "</section>\n";
 }
 
@@ -95,6 +100,15 @@ std::string comparison_section(const ReportData& data) {
   out += regressions == 0 ? std::string("<p class=\"note\">No significant regression.</p>\n")
                           : fmt::format("<p class=\"alert\">{} significant regression{}.</p>\n", regressions,
                                         regressions == 1 ? "" : "s");
+  return out + "</section>\n";
+}
+
+// With two gradings or more: the samples whose verdicts the latest grading changed.
+std::string audit_section(const ReportData& data) {
+  if (data.gradings < 2) return {};
+  std::string out = fmt::format("<section id=\"audit\">\n<h2>Audit: grading 1 against grading {}</h2>\n<p>{}</p>\n",
+                                data.gradings, html_escape(audit_note(data)));
+  if (!data.audit.empty()) out += table_html(audit_table(data));
   return out + "</section>\n";
 }
 
@@ -146,14 +160,16 @@ std::string render_html(const ReportData& data) {
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n", title, kStyle);
-  out += fmt::format("<h1>{}</h1>\n<section id=\"run\">\n", title) + fields_html(run_fields(data.run));
+  out += fmt::format("<h1>{}</h1>\n<section id=\"run\">\n", title) + fields_html(run_fields(data));
   out += "</section>\n";
   if (const std::string notice = error_notice(data); !notice.empty()) {
     out += fmt::format("<p id=\"errors\" role=\"alert\"><strong>Errors:</strong> {}</p>\n", html_escape(notice));
   }
   out += results_section(data);
   out += comparison_section(data);
+  out += audit_section(data);
   out += samples_section(data);
+  out += problems_section_html(data);
   out += bench_section(data);
   // Last and folded: dozens of hashes and settings that matter when reproducing a run, not when reading it.
   const auto provenance = json_fields(data.run.provenance);

@@ -135,6 +135,20 @@ json bench_json(const ReportData& data) {
           {"throughput", throughput}};
 }
 
+json grading_json(const ReportData& data) {
+  json differences = json::array();
+  for (const VerdictDifference& d : data.audit) {
+    differences.push_back(
+        {{"suite", d.suite},
+         {"problem_id", d.problem_id},
+         {"sample_index", d.sample_index},
+         {"first", {{"correct", d.correct_a}, {"outcome", outcome_label(d.outcome_a)}, {"extracted", d.extracted_a}}},
+         {"latest", {{"correct", d.correct_b}, {"outcome", outcome_label(d.outcome_b)}, {"extracted", d.extracted_b}}},
+         {"gold", d.gold}});
+  }
+  return {{"number", data.grading}, {"gradings", data.gradings}, {"audit", differences}};
+}
+
 }  // namespace
 
 std::string render_json(const ReportData& data) {
@@ -145,6 +159,7 @@ std::string render_json(const ReportData& data) {
                             const std::string notice = error_notice(data);
                             return notice.empty() ? json(nullptr) : json(notice);
                           }()},
+                         {"grading", grading_json(data)},
                          {"metrics", metrics_json(data.metrics)},
                          {"sample_summary", sample_summary_json(data)},
                          {"baseline", data.baseline_name.empty() ? json(nullptr) : json(data.baseline_name)},

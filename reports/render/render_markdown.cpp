@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 
 #include "reports/render/error_notice.h"
+#include "reports/render/grading_tables.h"
 #include "reports/render/metric_format.h"
+#include "reports/render/problem_tables.h"
 #include "reports/render/render_formats.h"
 #include "reports/render/report_content.h"
 #include "reports/render/report_tables.h"
@@ -79,7 +81,7 @@ void append_bench(std::string& out, const ReportData& data) {
 
 std::string render_markdown(const ReportData& data) {
   std::string out = fmt::format("# r1eval report: run {}\n\n", data.run.run_id);
-  append_fields(out, run_fields(data.run));
+  append_fields(out, run_fields(data));
   if (const std::string notice = error_notice(data); !notice.empty()) {
     out += fmt::format("> **Errors:** {}\n\n", markdown_inline(notice));
   }
@@ -92,6 +94,8 @@ std::string render_markdown(const ReportData& data) {
     append_table(out, summary);
     out += "## All metrics\n\nIntervals are 95% bootstrap intervals over problems and samples.\n\n";
     append_table_or(out, metrics_table(data), "No metrics computed yet.");
+    out += fmt::format("## Difficulty\n\n{}\n\n", kDifficultyNote);
+    append_table_or(out, difficulty_table(data), "No samples yet.");
   }
 
   if (!data.baseline_name.empty()) {
@@ -102,6 +106,12 @@ std::string render_markdown(const ReportData& data) {
     out += regressions == 0
                ? std::string("No significant regression.\n\n")
                : fmt::format("**{} significant regression{}.**\n\n", regressions, regressions == 1 ? "" : "s");
+  }
+
+  if (data.gradings >= 2) {
+    out += fmt::format("## Audit: grading 1 against grading {}\n\n{}\n\n", data.gradings,
+                       markdown_inline(audit_note(data)));
+    if (!data.audit.empty()) append_table(out, audit_table(data));
   }
 
   const TextTable outcomes = outcomes_table(data);

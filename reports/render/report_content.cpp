@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "graders/grader.h"
+#include "reports/render/grading_tables.h"
 #include "reports/render/metric_format.h"
 #include "reports/render/text_escape.h"
 
@@ -108,7 +109,8 @@ const db::MetricRow* find_metric(const ReportData& data, std::string_view suite,
   return it == data.metrics.end() ? nullptr : &*it;
 }
 
-std::vector<Field> run_fields(const db::RunInfo& run) {
+std::vector<Field> run_fields(const ReportData& data) {
+  const db::RunInfo& run = data.run;
   const std::string samples = run.samples > 0 ? fmt::format("{} per problem", run.samples) : "each suite's default";
   const std::string limit = run.limit > 0 ? fmt::format("first {} problems per suite", run.limit) : "all problems";
   const std::string tokens =
@@ -126,6 +128,7 @@ std::vector<Field> run_fields(const db::RunInfo& run) {
       {"Started", or_missing(run.started_at)},
       {"Finished", run.finished_at.empty() ? std::string("not finished") : run.finished_at},
       {"Run key", or_missing(run.run_key)},
+      {"Grading", grading_label(data)},
   };
 }
 

@@ -34,7 +34,7 @@ struct Field {
 };
 
 // Run id, status, model, template, suites, samples, limit, sampling, seed, times, run key.
-std::vector<Field> run_fields(const db::RunInfo& run);
+std::vector<Field> run_fields(const ReportData& data);
 
 // A JSON document (provenance, machine description) flattened to "a.b.c" = value pairs in document order; arrays of
 // scalars are joined with ", ". Nesting deeper than a few levels is shown as compact JSON.

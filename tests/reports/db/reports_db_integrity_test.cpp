@@ -138,9 +138,15 @@ TEST(ReportsDbIntegrity, ViewsHaveTheDocumentedColumns) {
       (std::vector<std::string>{"run_id",       "suite",      "subset",         "problem_id",      "problem_index",
                                 "sample_index", "completion", "correct",        "outcome",         "outcome_name",
                                 "extracted",    "detail",     "finish_reason",  "prompt_tokens",   "completion_tokens",
-                                "format_ok",    "has_answer", "language_share", "prefill_seconds", "decode_seconds"}));
+                                "format_ok",    "has_answer", "language_share", "prefill_seconds", "decode_seconds",
+                                "grading"}));
   EXPECT_EQ(raw.columns("run_metrics"),
-            (std::vector<std::string>{"run_id", "suite", "metric", "value", "ci_low", "ci_high", "n"}));
+            (std::vector<std::string>{"run_id", "suite", "metric", "value", "ci_low", "ci_high", "n", "grading"}));
+  EXPECT_EQ(raw.columns("grading_metrics"),
+            (std::vector<std::string>{"run_id", "grading", "suite", "metric", "value", "ci_low", "ci_high", "n"}));
+  EXPECT_EQ(raw.columns("problem_results"),
+            (std::vector<std::string>{"run_id", "grading", "suite", "subset", "problem_id", "problem_index", "samples",
+                                      "scored", "correct", "pass_rate"}));
   EXPECT_EQ(raw.columns("kernel_results"),
             (std::vector<std::string>{"bench_id", "kernel", "shape", "dtype", "backend", "seconds", "gflops", "gbps",
                                       "roofline_pct", "repetitions", "started_at", "machine", "repetition_seconds"}));
@@ -202,9 +208,10 @@ TEST(ReportsDbIntegrity, ViewsShowTheRowsWritten) {
                                                                           "0",
                                                                           "0.5",
                                                                           "0.25",
-                                                                          "4.0"}}));
+                                                                          "4.0",
+                                                                          "1"}}));
   EXPECT_EQ(raw.query("SELECT * FROM run_metrics"),
-            (std::vector<Row>{{std::to_string(run_id), "gsm8k", "pass@1", "0.5", "0.25", "0.75", "2"}}));
+            (std::vector<Row>{{std::to_string(run_id), "gsm8k", "pass@1", "0.5", "0.25", "0.75", "2", "1"}}));
   EXPECT_EQ(raw.query("SELECT * FROM kernel_results"),
             (std::vector<Row>{{std::to_string(bench_id), "rope", "n=64", "f32", "avx2", "0.5", "2.0", "3.0", "50.0",
                                "3", "2026-11-29T00:00:00Z", R"({"cores":2})", "[0.5,0.25,0.75]"},

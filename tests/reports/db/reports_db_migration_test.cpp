@@ -1,6 +1,6 @@
-// Opening files that are not at the current schema: a version-1 database built from a frozen SQL script, and a
-// version-2 one built from it and the released version-2 step, are migrated with their rows kept; garbage, newer
-// and foreign files are refused with the file named and left as they were.
+// Opening files that are not at the current schema: a version-1 database built from a frozen SQL script, and
+// version-2 and version-3 ones built from it and the released steps, are migrated with their rows kept; garbage,
+// newer and foreign files are refused with the file named and left as they were.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -46,7 +46,7 @@ TEST(ReportsDbMigration, VersionOneFileIsMigratedWithItsRows) {
   const auto file = make_v1_database(scratch_dir());
   {
     auto db = ResultsDb::open(file);
-    EXPECT_EQ(db.schema_version(), 3);
+    EXPECT_EQ(db.schema_version(), 4);
 
     const auto runs = db.runs();
     ASSERT_EQ(runs.size(), 2u);
@@ -115,7 +115,7 @@ TEST(ReportsDbMigration, VersionOneFileIsMigratedWithItsRows) {
     EXPECT_EQ(db.kernel_results(bench_id).at(0).repetition_seconds, (std::vector<double>{1.0, 2.0, 4.0}));
   }
   RawDb raw(file);
-  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "4");
   EXPECT_EQ(raw.scalar("SELECT repetition_seconds FROM kernel_results"), "[1.0,2.0,4.0]");
   EXPECT_EQ(raw.scalar("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM samples"), "5");
@@ -171,7 +171,7 @@ TEST(ReportsDbMigration, VersionTwoFileGainsRepetitionTimesWithItsRowsKept) {
   const auto file = make_v2_database(scratch_dir());
   {
     auto db = ResultsDb::open(file);
-    EXPECT_EQ(db.schema_version(), 3);
+    EXPECT_EQ(db.schema_version(), 4);
     const auto benches = db.benches();
     ASSERT_EQ(benches.size(), 1u);
     EXPECT_EQ(benches[0].machine, nlohmann::json({{"cores", 2}}));
@@ -189,7 +189,7 @@ TEST(ReportsDbMigration, VersionTwoFileGainsRepetitionTimesWithItsRowsKept) {
     EXPECT_EQ(db.kernel_results(1).at(1).repetition_seconds, (std::vector<double>{0.25, 0.75}));
   }
   RawDb raw(file);
-  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "4");
   EXPECT_EQ(raw.scalar("PRAGMA integrity_check"), "ok");
   // The view keeps its version-2 columns in order and adds the new one at the end; old rows read NULL.
   const auto columns = raw.columns("kernel_results");
@@ -214,6 +214,71 @@ TEST(ReportsDbMigration, AFailedVersionThreeStepLeavesTheFileAtVersionTwo) {
   EXPECT_EQ(raw.scalar("PRAGMA user_version"), "2");
   EXPECT_EQ(raw.columns("kernel_results").size(), 12u);  // the version-2 view is still there
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM kernel_timings"), "1");
+}
+
+// A version-3 file: the version-2 one, the released version-3 step, and a run with an identity naming its graders
+// (as the runner writes it), samples and metrics, written the way a version-3 build wrote them.
+std::filesystem::path make_v3_database(const std::filesystem::path& dir) {
+  const auto file = make_v2_database(dir);
+  RawDb raw(file);
+  const auto steps = schema::migrations();
+  if (steps.size() < 3 || steps[2].version != 3) {
+    ADD_FAILURE() << "the schema has no version-3 step";
+    return file;
+  }
+  raw.exec(std::string(steps[2].sql));
+  raw.exec("PRAGMA user_version = 3");
+  raw.exec(R"sql(
+    INSERT INTO runs (run_id, run_key, status, started_at, model, template_name, suites, samples, problem_limit,
+                      max_new_tokens, temperature, top_p, seed, provenance)
+      VALUES (3, 'v3-run-key', 'finished', '2026-12-01T08:00:00Z', 'tiny', 'r1', 'arith,gsm8k', 2, 1, 64, 0.6, 0.95,
+              '0', '{"identity": {"suites": [{"name": "arith", "grader": "math", "grader_version": "math-7"},
+                                             {"name": "gsm8k", "grader": "math", "grader_version": "math-7"}]}}');
+    INSERT INTO metrics (run_id, suite, metric, value, ci_low, ci_high, n) VALUES
+      (3, 'arith', 'pass@1', 0.5, 0.0, 1.0, 1), (3, 'all', 'pass@1', 0.25, NULL, NULL, 2);
+  )sql");
+  return file;
+}
+
+TEST(ReportsDbMigration, VersionThreeFileGainsGradingsWithItsRowsKept) {
+  const auto file = make_v3_database(scratch_dir());
+  {
+    auto db = ResultsDb::open(file);
+    EXPECT_EQ(db.schema_version(), 4);
+    // Every run has its grading 1, with the graders its identity names (none for the version-1 runs).
+    const auto gradings = db.gradings(3);
+    ASSERT_EQ(gradings.size(), 1u);
+    EXPECT_EQ(gradings[0].number, 1);
+    EXPECT_EQ(gradings[0].created_at, "2026-12-01T08:00:00Z");
+    EXPECT_EQ(gradings[0].graders, nlohmann::json::parse(R"({"arith": {"grader": "math", "version": "math-7"},
+                                                              "gsm8k": {"grader": "math", "version": "math-7"}})"));
+    EXPECT_EQ(gradings[0].policy, "");
+    EXPECT_EQ(db.gradings(1).at(0).graders, nlohmann::json::object());
+    EXPECT_EQ(db.latest_grading(2), 1);
+    // The metrics are grading 1's.
+    const auto metrics = db.metrics(3, 1);
+    ASSERT_EQ(metrics.size(), 2u);
+    EXPECT_EQ(metrics[0].suite, "arith");
+    EXPECT_EQ(metrics[0].value, 0.5);
+    EXPECT_EQ(metrics[1].ci_low, std::nullopt);
+    EXPECT_EQ(db.metrics(1).size(), 2u);  // the version-1 run's too
+    EXPECT_EQ(db.samples(1).size(), 3u);
+  }
+  RawDb raw(file);
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "4");
+  EXPECT_EQ(raw.scalar("PRAGMA integrity_check"), "ok");
+  EXPECT_TRUE(raw.query("PRAGMA foreign_key_check").empty());
+  EXPECT_EQ(raw.scalar("SELECT group_concat(m, ',') FROM (SELECT metric_id || ':' || run_id || ':' || grading AS m "
+                       "FROM metrics ORDER BY metric_id)"),
+            "1:1:1,2:1:1,3:3:1,4:3:1");
+  // The views keep their earlier columns in order and add the grading at the end.
+  const auto samples = raw.columns("sample_results");
+  ASSERT_EQ(samples.size(), 21u);
+  EXPECT_EQ(samples[19], "decode_seconds");
+  EXPECT_EQ(samples[20], "grading");
+  EXPECT_EQ(raw.columns("run_metrics"),
+            (std::vector<std::string>{"run_id", "suite", "metric", "value", "ci_low", "ci_high", "n", "grading"}));
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM sample_results WHERE run_id = 1 AND grading = 1"), "3");
 }
 
 TEST(ReportsDbMigration, GarbageFileIsRefusedAndLeftAlone) {
@@ -286,7 +351,7 @@ TEST(ReportsDbMigration, ReopeningACurrentFileChangesNothing) {
   const std::string before = read_bytes(file);
   {
     auto db = ResultsDb::open(file);
-    EXPECT_EQ(db.schema_version(), 3);
+    EXPECT_EQ(db.schema_version(), 4);
   }
   EXPECT_EQ(read_bytes(file), before);
 }

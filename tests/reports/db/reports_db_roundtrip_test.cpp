@@ -99,12 +99,12 @@ void expect_same_sample(const SampleRow& want, const SampleRow& got) {
 TEST(ReportsDbRoundTrip, NewFileHasTheCurrentSchema) {
   const auto file = scratch_dir() / "results.db";
   auto db = ResultsDb::open(file);
-  EXPECT_EQ(db.schema_version(), 3);
-  EXPECT_EQ(ResultsDb::current_schema_version(), 3);
+  EXPECT_EQ(db.schema_version(), 4);
+  EXPECT_EQ(ResultsDb::current_schema_version(), 4);
   EXPECT_EQ(db.path(), file);
   EXPECT_TRUE(db.runs().empty());
   testing::RawDb raw(file);
-  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.scalar("PRAGMA user_version"), "4");
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
 }
 
