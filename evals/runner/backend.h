@@ -36,6 +36,8 @@ struct Completion {
   // The budget the sample ran with: the request's, or less where the model's context leaves less after the prompt.
   std::int64_t max_new_tokens = 0;
   std::int64_t reasoning_tokens = -1;  // of completion_tokens, where an endpoint reports them; -1: unknown
+  std::string served_model;            // the model id an endpoint's reply named; empty for the engine
+  std::string system_fingerprint;      // an endpoint's system_fingerprint, where it sends one
   // Not empty when the backend gave up on the sample (an endpoint that never answered): nothing was generated, so
   // the runner must neither grade it nor store it.
   std::string error;

@@ -273,6 +273,8 @@ struct OpenAiBackend::Impl {
     c.prompt_tokens = t.reply.prompt_tokens();
     c.completion_tokens = t.reply.completion_tokens();
     c.reasoning_tokens = t.reply.reasoning_tokens();
+    c.served_model = t.reply.model();
+    c.system_fingerprint = t.reply.system_fingerprint();
     c.prefill_seconds = std::chrono::duration<double>(first - t.started).count();
     c.decode_seconds = std::chrono::duration<double>(end - first).count();
     finished.push_back(std::move(c));

@@ -40,6 +40,10 @@ reports::db::SampleRow grade_sample(const SampleContext& context, const Completi
   row.finish_reason = completion.finish_reason;
   row.prefill_seconds = completion.prefill_seconds;
   row.decode_seconds = completion.decode_seconds;
+  row.max_new_tokens = completion.max_new_tokens;
+  row.reasoning_tokens = completion.reasoning_tokens;
+  row.served_model = completion.served_model;
+  row.system_fingerprint = completion.system_fingerprint;
 
   graders::format::QualityOptions quality_options;
   quality_options.mode = format_mode(context.template_name);

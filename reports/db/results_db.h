@@ -66,6 +66,11 @@ struct SampleRow {
   double language_share = 1.0;  // share of reasoning words in the target language
   double prefill_seconds = 0.0;
   double decode_seconds = 0.0;
+  // The budget the sample had: the run's, or less where the model's context left less after the prompt. 0: unknown.
+  std::int64_t max_new_tokens = 0;
+  std::int64_t reasoning_tokens = -1;  // of completion_tokens, as an endpoint reported them; -1: not reported
+  std::string served_model;            // the model id an endpoint's reply named; empty: none named
+  std::string system_fingerprint;      // an endpoint's system_fingerprint; empty: none sent
 
   friend bool operator==(const SampleRow&, const SampleRow&) = default;
 };

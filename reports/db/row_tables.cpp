@@ -55,6 +55,14 @@ constexpr Column<StoredSample> kSampleColumns[] = {
     measure<&SampleRow::language_share>("language_share"),
     measure<&SampleRow::prefill_seconds>("prefill_seconds"),
     measure<&SampleRow::decode_seconds>("decode_seconds"),
+    field<&SampleRow::max_new_tokens>("max_new_tokens",
+                                      {.insert_value = "NULLIF({}, 0)", .select_value = "COALESCE({}, 0)"}),
+    field<&SampleRow::reasoning_tokens>("reasoning_tokens",
+                                        {.insert_value = "NULLIF({}, -1)", .select_value = "COALESCE({}, -1)"}),
+    field<&SampleRow::served_model>("served_model",
+                                    {.insert_value = "NULLIF({}, '')", .select_value = "COALESCE({}, '')"}),
+    field<&SampleRow::system_fingerprint>("system_fingerprint",
+                                          {.insert_value = "NULLIF({}, '')", .select_value = "COALESCE({}, '')"}),
 };
 constexpr ColumnTable<StoredSample> kSampleTable{"samples", kSampleColumns};
 

@@ -230,6 +230,14 @@ DROP VIEW run_metrics;
 DROP TABLE metrics;
 ALTER TABLE metrics_v4 RENAME TO metrics;
 
+-- What each sample was generated with and by. NULL: not known (a row from before version 4, or a backend that does
+-- not say).
+ALTER TABLE samples ADD COLUMN max_new_tokens INTEGER;    -- the budget it had: the run's, or less where the context
+                                                          -- left less after the prompt
+ALTER TABLE samples ADD COLUMN reasoning_tokens INTEGER;  -- of completion_tokens, as an endpoint reported them
+ALTER TABLE samples ADD COLUMN served_model TEXT;         -- the model id an endpoint's reply named
+ALTER TABLE samples ADD COLUMN system_fingerprint TEXT;   -- an endpoint's system_fingerprint
+
 -- Every grading's samples, each with that grading's verdict.
 CREATE VIEW sample_verdicts AS
 SELECT s.run_id, g.number AS grading, s.suite, s.subset, s.problem_id, s.problem_index, s.sample_index, s.completion,
@@ -237,7 +245,7 @@ SELECT s.run_id, g.number AS grading, s.suite, s.subset, s.problem_id, s.problem
        COALESCE(o.name, 'unknown') AS outcome_name, COALESCE(v.extracted, s.extracted) AS extracted,
        COALESCE(v.detail, s.detail) AS detail, s.finish_reason, s.prompt_tokens, s.completion_tokens, s.format_ok,
        COALESCE(v.has_answer, s.has_answer) AS has_answer, s.language_share, s.prefill_seconds, s.decode_seconds,
-       s.sample_id
+       s.sample_id, s.max_new_tokens, s.reasoning_tokens, s.served_model, s.system_fingerprint
 FROM samples AS s
 JOIN gradings AS g ON g.run_id = s.run_id
 LEFT JOIN verdicts AS v ON v.grading_id = g.grading_id AND v.sample_id = s.sample_id
@@ -247,7 +255,7 @@ DROP VIEW sample_results;
 CREATE VIEW sample_results AS
 SELECT run_id, suite, subset, problem_id, problem_index, sample_index, completion, correct, outcome, outcome_name,
        extracted, detail, finish_reason, prompt_tokens, completion_tokens, format_ok, has_answer, language_share,
-       prefill_seconds, decode_seconds, grading
+       prefill_seconds, decode_seconds, grading, max_new_tokens, reasoning_tokens, served_model, system_fingerprint
 FROM sample_verdicts AS sv
 WHERE grading = (SELECT MAX(number) FROM gradings AS g WHERE g.run_id = sv.run_id);
 

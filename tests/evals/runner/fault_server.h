@@ -138,7 +138,8 @@ class FaultServer {
           .dump();
     };
     const std::string key = fault == Fault::kReasoningField ? "reasoning" : "reasoning_content";
-    const std::string usage = R"({"choices":[],"usage":{"prompt_tokens":20,"completion_tokens":30}})";
+    const std::string usage = R"({"choices":[],"usage":{"prompt_tokens":20,"completion_tokens":30,)"
+                              R"("completion_tokens_details":{"reasoning_tokens":25}}})";
     if (fault == Fault::kEmpty && first) return {chunk("", "", "", "stop"), usage, "[DONE]"};
     if (fault == Fault::kMalformed && first) return {chunk("", "", "", nullptr), "{\"choices\": [{\"delta\"", "[DONE]"};
     const std::string answer_part = " <answer> " + std::to_string(answer) + " </answer>";

@@ -120,6 +120,11 @@ TEST_P(OpenAiBackendFaults, StoresEveryAnsweredSampleOnceAndNothingUnanswered) {
       EXPECT_TRUE(row.correct) << row.detail;
       EXPECT_EQ(row.prompt_tokens, 20);
       EXPECT_EQ(row.completion_tokens, 30);
+      EXPECT_EQ(row.reasoning_tokens, 25);
+      // What the server said it was, stored with each sample.
+      EXPECT_EQ(row.served_model, "toy");
+      EXPECT_EQ(row.system_fingerprint, "fp-test");
+      EXPECT_EQ(row.max_new_tokens, suites::find_suite("arith").max_new_tokens);
     }
   }
   EXPECT_EQ(server.unauthorized(), 0);

@@ -414,6 +414,7 @@ TEST(Runner, ABudgetClampedByTheContextIsCountedAndRecordedOnTheRow) {
   EXPECT_EQ(outcome.smallest_budget, 5);
   for (const auto& row : db.samples(outcome.run_id)) {
     EXPECT_NE(row.detail.find("budget clamped to 5 tokens"), std::string::npos) << row.detail;
+    EXPECT_EQ(row.max_new_tokens, 5);  // the effective budget, in its own column
   }
 }
 

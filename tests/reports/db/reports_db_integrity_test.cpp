@@ -133,13 +133,13 @@ TEST(ReportsDbIntegrity, ViewsHaveTheDocumentedColumns) {
   const auto file = scratch_dir() / "results.db";
   { ResultsDb::open(file); }
   RawDb raw(file);
-  EXPECT_EQ(
-      raw.columns("sample_results"),
-      (std::vector<std::string>{"run_id",       "suite",      "subset",         "problem_id",      "problem_index",
-                                "sample_index", "completion", "correct",        "outcome",         "outcome_name",
-                                "extracted",    "detail",     "finish_reason",  "prompt_tokens",   "completion_tokens",
-                                "format_ok",    "has_answer", "language_share", "prefill_seconds", "decode_seconds",
-                                "grading"}));
+  EXPECT_EQ(raw.columns("sample_results"),
+            (std::vector<std::string>{
+                "run_id",       "suite",          "subset",           "problem_id",      "problem_index",
+                "sample_index", "completion",     "correct",          "outcome",         "outcome_name",
+                "extracted",    "detail",         "finish_reason",    "prompt_tokens",   "completion_tokens",
+                "format_ok",    "has_answer",     "language_share",   "prefill_seconds", "decode_seconds",
+                "grading",      "max_new_tokens", "reasoning_tokens", "served_model",    "system_fingerprint"}));
   EXPECT_EQ(raw.columns("run_metrics"),
             (std::vector<std::string>{"run_id", "suite", "metric", "value", "ci_low", "ci_high", "n", "grading"}));
   EXPECT_EQ(raw.columns("grading_metrics"),
@@ -172,6 +172,8 @@ TEST(ReportsDbIntegrity, ViewsShowTheRowsWritten) {
   row.language_share = 0.5;
   row.prefill_seconds = 0.25;
   row.decode_seconds = 4.0;
+  row.max_new_tokens = 512;
+  row.served_model = "deepseek-reasoner";
   db.add_samples(std::span(&row, 1));
   const std::vector<MetricRow> metrics = {{"gsm8k", "pass@1", 0.5, 0.25, 0.75, 2}};
   db.replace_metrics(run_id, metrics);
@@ -209,7 +211,11 @@ TEST(ReportsDbIntegrity, ViewsShowTheRowsWritten) {
                                                                           "0.5",
                                                                           "0.25",
                                                                           "4.0",
-                                                                          "1"}}));
+                                                                          "1",
+                                                                          "512",
+                                                                          std::nullopt,  // no reasoning count reported
+                                                                          "deepseek-reasoner",
+                                                                          std::nullopt}}));
   EXPECT_EQ(raw.query("SELECT * FROM run_metrics"),
             (std::vector<Row>{{std::to_string(run_id), "gsm8k", "pass@1", "0.5", "0.25", "0.75", "2", "1"}}));
   EXPECT_EQ(raw.query("SELECT * FROM kernel_results"),

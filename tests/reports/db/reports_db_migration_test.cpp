@@ -271,11 +271,17 @@ TEST(ReportsDbMigration, VersionThreeFileGainsGradingsWithItsRowsKept) {
   EXPECT_EQ(raw.scalar("SELECT group_concat(m, ',') FROM (SELECT metric_id || ':' || run_id || ':' || grading AS m "
                        "FROM metrics ORDER BY metric_id)"),
             "1:1:1,2:1:1,3:3:1,4:3:1");
-  // The views keep their earlier columns in order and add the grading at the end.
+  // The views keep their earlier columns in order and add the grading and the generation's details at the end; rows
+  // from before read NULL for those.
   const auto samples = raw.columns("sample_results");
-  ASSERT_EQ(samples.size(), 21u);
+  ASSERT_EQ(samples.size(), 25u);
   EXPECT_EQ(samples[19], "decode_seconds");
   EXPECT_EQ(samples[20], "grading");
+  EXPECT_EQ(samples[21], "max_new_tokens");
+  EXPECT_EQ(samples[24], "system_fingerprint");
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM sample_results WHERE max_new_tokens IS NULL AND reasoning_tokens IS NULL "
+                       "AND served_model IS NULL AND system_fingerprint IS NULL"),
+            raw.scalar("SELECT count(*) FROM sample_results"));
   EXPECT_EQ(raw.columns("run_metrics"),
             (std::vector<std::string>{"run_id", "suite", "metric", "value", "ci_low", "ci_high", "n", "grading"}));
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM sample_results WHERE run_id = 1 AND grading = 1"), "3");

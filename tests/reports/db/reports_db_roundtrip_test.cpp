@@ -54,6 +54,13 @@ SampleRow example_sample(std::int64_t run_id, const std::string& suite, const st
   row.language_share = 0.25 * static_cast<double>(sample_index);
   row.prefill_seconds = 0.5 + static_cast<double>(problem_index);
   row.decode_seconds = 1.5 + static_cast<double>(sample_index);
+  // Odd samples come from an endpoint that says everything; even ones from a backend that says nothing.
+  if (sample_index % 2 == 1) {
+    row.max_new_tokens = 32768 - problem_index;
+    row.reasoning_tokens = 10 + sample_index;
+    row.served_model = "deepseek-ai/DeepSeek-R1";
+    row.system_fingerprint = "fp-\u00e9";
+  }
   return row;
 }
 
@@ -94,6 +101,10 @@ void expect_same_sample(const SampleRow& want, const SampleRow& got) {
   EXPECT_EQ(want.language_share, got.language_share);
   EXPECT_EQ(want.prefill_seconds, got.prefill_seconds);
   EXPECT_EQ(want.decode_seconds, got.decode_seconds);
+  EXPECT_EQ(want.max_new_tokens, got.max_new_tokens);
+  EXPECT_EQ(want.reasoning_tokens, got.reasoning_tokens);
+  EXPECT_EQ(want.served_model, got.served_model);
+  EXPECT_EQ(want.system_fingerprint, got.system_fingerprint);
 }
 
 TEST(ReportsDbRoundTrip, NewFileHasTheCurrentSchema) {
