@@ -289,4 +289,6 @@ void OpenAiServer::listen() {
 
 void OpenAiServer::stop() { impl_->http.stop(); }
 
+std::uint64_t OpenAiServer::cancelled_requests() const { return impl_->engine->cancelled(); }
+
 }  // namespace r1eval::serve

@@ -38,6 +38,8 @@ class OpenAiServer {
   void listen();
   // Stops accepting; may be called from another thread.
   void stop();
+  // Streamed requests stopped because their client went away before the reply was complete (for monitoring, tests).
+  std::uint64_t cancelled_requests() const;
 
  private:
   struct Impl;
