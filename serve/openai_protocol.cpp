@@ -122,8 +122,7 @@ ReasoningSplit split_reasoning(const GeneratedReply& reply) {
   static constexpr std::string_view kClose = "</think>";
   const std::size_t close = reply.text.find(kClose);
   if (close != std::string::npos) return {reply.text.substr(0, close), reply.text.substr(close + kClose.size())};
-  if (reply.finish_reason == "length") return {reply.text, std::nullopt};
-  return {std::nullopt, reply.text};
+  return {reply.text, std::nullopt};
 }
 
 nlohmann::json whole_response(const ParsedRequest& request, const std::vector<GeneratedReply>& replies,
@@ -152,43 +151,58 @@ nlohmann::json whole_response(const ParsedRequest& request, const std::vector<Ge
           {"usage", usage_of(replies)}};
 }
 
-std::string stream_events(const ParsedRequest& request, const std::vector<GeneratedReply>& replies,
-                          const std::string& id, std::int64_t created) {
-  const std::string object = request.chat ? "chat.completion.chunk" : "text_completion";
+namespace {
+
+std::string event(const ParsedRequest& request, const std::string& id, std::int64_t created, std::size_t index,
+                  const nlohmann::json& delta, const nlohmann::json& finish) {
+  nlohmann::json choice = {{"index", index}, {"logprobs", nullptr}, {"finish_reason", finish}};
+  choice[request.chat ? "delta" : "text"] = delta;
+  nlohmann::json chunk = {{"id", id},
+                          {"object", request.chat ? "chat.completion.chunk" : "text_completion"},
+                          {"created", created},
+                          {"model", request.model},
+                          {"choices", nlohmann::json::array({std::move(choice)})}};
+  // With include_usage every chunk carries "usage", null but in the last, as the API documents.
+  if (request.include_usage) chunk["usage"] = nullptr;
+  return "data: " + chunk.dump() + "\n\n";
+}
+
+}  // namespace
+
+std::string role_event(const ParsedRequest& request, const std::string& id, std::int64_t created, std::size_t index) {
+  return event(request, id, created, index, {{"role", "assistant"}, {"content", ""}}, nullptr);
+}
+
+std::string text_events(const ParsedRequest& request, const std::string& id, std::int64_t created, std::size_t index,
+                        const std::string& reasoning, const std::string& content) {
+  if (!request.chat) return content.empty() ? "" : event(request, id, created, index, content, nullptr);
   std::string out;
-  const auto emit = [&](const nlohmann::json& choices, const nlohmann::json& usage) {
-    nlohmann::json chunk = {
-        {"id", id}, {"object", object}, {"created", created}, {"model", request.model}, {"choices", choices}};
-    if (request.include_usage) chunk["usage"] = usage;
-    out += "data: " + chunk.dump() + "\n\n";
-  };
-  for (std::size_t index = 0; index < replies.size(); ++index) {
-    const GeneratedReply& reply = replies[index];
-    const auto choice = [&](const nlohmann::json& delta, const nlohmann::json& finish) {
-      nlohmann::json c = {{"index", index}, {"logprobs", nullptr}, {"finish_reason", finish}};
-      if (request.chat) {
-        c["delta"] = delta;
-      } else {
-        c["text"] = delta;
-      }
-      return nlohmann::json::array({c});
-    };
-    if (request.chat) {
-      const ReasoningSplit split = split_reasoning(reply);
-      emit(choice({{"role", "assistant"}, {"content", ""}}, nullptr), nullptr);
-      if (split.reasoning) {
-        emit(choice({{"reasoning_content", *split.reasoning}, {"reasoning", *split.reasoning}}, nullptr), nullptr);
-      }
-      if (split.content) emit(choice({{"content", *split.content}}, nullptr), nullptr);
-      emit(choice(nlohmann::json::object(), finish_of(reply)), nullptr);
-    } else {
-      emit(choice(reply.text, finish_of(reply)), nullptr);
-    }
+  if (!reasoning.empty()) {
+    out += event(request, id, created, index, {{"reasoning_content", reasoning}, {"reasoning", reasoning}}, nullptr);
   }
-  // With include_usage the last chunk carries the usage and no choices, as the API documents.
-  if (request.include_usage) emit(nlohmann::json::array(), usage_of(replies));
-  out += "data: [DONE]\n\n";
+  if (!content.empty()) out += event(request, id, created, index, {{"content", content}}, nullptr);
   return out;
+}
+
+std::string finish_event(const ParsedRequest& request, const std::string& id, std::int64_t created, std::size_t index,
+                         const GeneratedReply& reply) {
+  return event(request, id, created, index, request.chat ? nlohmann::json::object() : nlohmann::json(""),
+               finish_of(reply));
+}
+
+std::string end_events(const ParsedRequest& request, const std::vector<GeneratedReply>& replies, const std::string& id,
+                       std::int64_t created) {
+  std::string out;
+  if (request.include_usage) {
+    const nlohmann::json chunk = {{"id", id},
+                                  {"object", request.chat ? "chat.completion.chunk" : "text_completion"},
+                                  {"created", created},
+                                  {"model", request.model},
+                                  {"choices", nlohmann::json::array()},
+                                  {"usage", usage_of(replies)}};
+    out += "data: " + chunk.dump() + "\n\n";
+  }
+  return out + "data: [DONE]\n\n";
 }
 
 }  // namespace r1eval::serve

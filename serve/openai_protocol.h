@@ -49,7 +49,9 @@ struct GeneratedReply {
 };
 
 // R1's thinking and answer, split at the first "</think>" (the chat prompt already opened "<think>\n"). A reply
-// cut off before "</think>" is all reasoning with a null content; a reply without one is all content.
+// without "</think>" is all reasoning with a null content, whatever ended it, as vLLM's R1 parser has it: a streamed
+// reply sends its text as reasoning before it can know whether a "</think>" will come, and the whole reply must
+// say the same.
 struct ReasoningSplit {
   std::optional<std::string> reasoning;
   std::optional<std::string> content;
@@ -60,9 +62,17 @@ ReasoningSplit split_reasoning(const GeneratedReply& reply);
 // shared prompt once and the completions of every choice.
 nlohmann::json whole_response(const ParsedRequest& request, const std::vector<GeneratedReply>& replies,
                               const std::string& id, std::int64_t created);
-// The server-sent events of a streamed response, each chunk carrying one choice by its index, "data: [DONE]"
-// included.
-std::string stream_events(const ParsedRequest& request, const std::vector<GeneratedReply>& replies,
-                          const std::string& id, std::int64_t created);
+// A streamed response is server-sent events, each a chunk for one choice by its index, in this order per choice:
+// (chat) the role, then text as it is generated, then the finish; after every choice the usage (include_usage),
+// then "data: [DONE]".
+std::string role_event(const ParsedRequest& request, const std::string& id, std::int64_t created, std::size_t index);
+// Chat: the reasoning (under both its names) and the content, each an event when not empty; completions: the text.
+std::string text_events(const ParsedRequest& request, const std::string& id, std::int64_t created, std::size_t index,
+                        const std::string& reasoning, const std::string& content);
+std::string finish_event(const ParsedRequest& request, const std::string& id, std::int64_t created, std::size_t index,
+                         const GeneratedReply& reply);
+// The usage event (when include_usage: no choices, the usage of all) and "data: [DONE]".
+std::string end_events(const ParsedRequest& request, const std::vector<GeneratedReply>& replies, const std::string& id,
+                       std::int64_t created);
 
 }  // namespace r1eval::serve

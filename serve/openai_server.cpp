@@ -20,6 +20,7 @@
 #include "evals/runner/openai_backend.h"
 #include "serve/engine_service.h"
 #include "serve/openai_protocol.h"
+#include "serve/stream_text.h"
 
 namespace r1eval::serve {
 namespace {
@@ -99,24 +100,75 @@ struct OpenAiServer::Impl {
     return g;
   }
 
-  // The choices of one request. Throws std::runtime_error when a choice stopped on non-finite logits: what it drew
+  // One choice as the API reports it. Throws std::runtime_error when it stopped on non-finite logits: what it drew
   // before is no answer, so the request fails (500) rather than passing garbage on as a truncation.
-  std::vector<GeneratedReply> replies_of(std::vector<engine::model::GenerateResult> results,
-                                         std::int64_t prompt_tokens) {
-    std::vector<GeneratedReply> replies;
-    for (engine::model::GenerateResult& result : results) {
-      if (result.finish == engine::model::FinishReason::kNonFinite) {
-        throw std::runtime_error("the model's logits held a NaN or infinity; no completion was produced");
-      }
-      GeneratedReply reply;
-      reply.prompt_tokens = prompt_tokens;
-      reply.completion_tokens = static_cast<std::int64_t>(result.tokens.size());
-      reply.finish_reason = result.finish == engine::model::FinishReason::kStop ? "stop" : "length";
-      if (result.finish == engine::model::FinishReason::kStop) result.tokens.pop_back();  // the stop token is no text
-      reply.text = tok->decode(result.tokens);
-      replies.push_back(std::move(reply));
+  GeneratedReply reply_of(engine::model::GenerateResult result, std::int64_t prompt_tokens) {
+    if (result.finish == engine::model::FinishReason::kNonFinite) {
+      throw std::runtime_error("the model's logits held a NaN or infinity; no completion was produced");
     }
-    return replies;
+    GeneratedReply reply;
+    reply.prompt_tokens = prompt_tokens;
+    reply.completion_tokens = static_cast<std::int64_t>(result.tokens.size());
+    reply.finish_reason = result.finish == engine::model::FinishReason::kStop ? "stop" : "length";
+    if (result.finish == engine::model::FinishReason::kStop) result.tokens.pop_back();  // the stop token is no text
+    reply.text = tok->decode(result.tokens);
+    return reply;
+  }
+
+  // A streamed reply, written as the engine draws its tokens; keep-alive comments while nothing new arrives. Returns
+  // false, having cancelled the request, when the client went away.
+  bool stream_reply(httplib::DataSink& sink, const ParsedRequest& request, const EngineService::Streamed& streamed,
+                    const engine::model::GenerateOptions& sampling, std::int64_t prompt_tokens, const std::string& id,
+                    std::int64_t created) {
+    const auto send = [&](const std::string& events) {
+      if (events.empty()) return true;
+      if (sink.is_writable() && sink.write(events.data(), events.size())) return true;
+      engine->cancel(streamed.id);
+      return false;
+    };
+    const auto choices = static_cast<std::size_t>(request.n);
+    std::vector<StreamText> texts(choices, StreamText(*tok, request.chat));
+    std::vector<GeneratedReply> replies(choices);
+    std::string events;
+    for (std::size_t i = 0; i < choices && request.chat; ++i) events += role_event(request, id, created, i);
+    if (!send(events)) return false;
+    const auto eos = static_cast<std::int32_t>(model->config().eos_token_id);
+    std::size_t running = choices;
+    GenerationFeed::News news;
+    try {
+      while (running > 0) {
+        if (!streamed.feed->take(news, kKeepAliveInterval)) {
+          if (!send(": keep-alive\n\n")) return false;
+          continue;
+        }
+        events.clear();
+        for (std::size_t i = 0; i < choices; ++i) {
+          std::vector<std::int32_t>& tokens = news.tokens[i];
+          // A stop token ends its choice and is no text.
+          std::erase_if(tokens, [&](std::int32_t t) { return engine::model::is_stop_token(t, eos, sampling); });
+          TextDeltas deltas = texts[i].push(tokens);
+          if (news.finished[i]) {
+            replies[i] = reply_of(std::move(*news.finished[i]), prompt_tokens);
+            const TextDeltas rest = texts[i].finish();
+            deltas.reasoning += rest.reasoning;
+            deltas.content += rest.content;
+          }
+          events += text_events(request, id, created, i, deltas.reasoning, deltas.content);
+          if (news.finished[i]) {
+            events += finish_event(request, id, created, i, replies[i]);
+            --running;
+          }
+        }
+        if (!send(events)) return false;
+      }
+      events = end_events(request, replies, id, created);
+    } catch (const std::exception& e) {
+      engine->cancel(streamed.id);  // the other choices of a failed request are no use either
+      events = "data: " + error_body({500, "server_error", e.what(), "", ""}) + "\n\ndata: [DONE]\n\n";
+    }
+    if (!send(events)) return false;
+    sink.done();
+    return true;
   }
 
   void complete(const httplib::Request& req, httplib::Response& res, bool chat) {
@@ -133,30 +185,29 @@ struct OpenAiServer::Impl {
       }
       std::vector<std::int32_t> prompt = prompt_ids(request);
       const auto prompt_tokens = static_cast<std::int64_t>(prompt.size());
-      std::shared_future<std::vector<engine::model::GenerateResult>> result =
-          engine->submit(generation(request, std::move(prompt)));
+      engine::scheduler::GenerationRequest generated = generation(request, std::move(prompt));
       const std::string id = fmt::format("{}-{}", chat ? "chatcmpl" : "cmpl", next_reply++);
       const std::int64_t created = std::time(nullptr);
       if (!request.stream) {
-        res.set_content(whole_response(request, replies_of(result.get(), prompt_tokens), id, created).dump(),
-                        "application/json");
+        std::vector<GeneratedReply> replies;
+        for (engine::model::GenerateResult& result : engine->submit(std::move(generated)).get()) {
+          replies.push_back(reply_of(std::move(result), prompt_tokens));
+        }
+        res.set_content(whole_response(request, replies, id, created).dump(), "application/json");
         return;
       }
-      res.set_chunked_content_provider("text/event-stream", [this, request, result, prompt_tokens, id, created](
-                                                                std::size_t, httplib::DataSink& sink) {
-        while (result.wait_for(kKeepAliveInterval) != std::future_status::ready) {
-          if (!sink.write(": keep-alive\n\n", 14)) return false;
-        }
-        std::string events;
-        try {
-          events = stream_events(request, replies_of(result.get(), prompt_tokens), id, created);
-        } catch (const std::exception& e) {
-          events = "data: " + error_body({500, "server_error", e.what(), "", ""}) + "\n\ndata: [DONE]\n\n";
-        }
-        sink.write(events.data(), events.size());
-        sink.done();
-        return true;
-      });
+      const engine::model::GenerateOptions sampling = generated.options;
+      const EngineService::Streamed streamed = engine->submit_streamed(std::move(generated));
+      res.set_chunked_content_provider(
+          "text/event-stream",
+          [this, request, streamed, sampling, prompt_tokens, id, created](std::size_t, httplib::DataSink& sink) {
+            return stream_reply(sink, request, streamed, sampling, prompt_tokens, id, created);
+          },
+          // The response ended without the provider finishing it (the server stopping): nothing waits on the
+          // request any more. A cancel of a complete request changes nothing.
+          [this, streamed](bool success) {
+            if (!success) engine->cancel(streamed.id);
+          });
     } catch (const ApiError& e) {
       send_error(res, e);
     } catch (const QueueFull& e) {
@@ -237,5 +288,7 @@ void OpenAiServer::listen() {
 }
 
 void OpenAiServer::stop() { impl_->http.stop(); }
+
+std::uint64_t OpenAiServer::cancelled_requests() const { return impl_->engine->cancelled(); }
 
 }  // namespace r1eval::serve

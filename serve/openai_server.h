@@ -38,6 +38,9 @@ class OpenAiServer {
   void listen();
   // Stops accepting; may be called from another thread.
   void stop();
+  // Streamed requests stopped before they were complete: their client went away (or another of their choices
+  // failed). For monitoring and tests.
+  std::uint64_t cancelled_requests() const;
 
  private:
   struct Impl;

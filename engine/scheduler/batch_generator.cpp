@@ -71,7 +71,17 @@ void BatchGenerator::admit() {
   queue_.pop_front();
 }
 
-void BatchGenerator::step(std::vector<FinishedSample>& finished) {
+bool BatchGenerator::cancel(std::uint64_t request_id) {
+  const auto of_request = [request_id](const auto& r) { return r->id == request_id; };
+  bool found = std::erase_if(queue_, of_request) > 0;
+  if (prefill_ && prefill_->request->id == request_id) {
+    prefill_.reset();
+    found = true;
+  }
+  return std::erase_if(live_, [request_id](const LiveSample& s) { return s.request->id == request_id; }) > 0 || found;
+}
+
+void BatchGenerator::step(std::vector<FinishedSample>& finished, std::vector<DrawnToken>* drawn) {
   admit();
   if (live_.empty() && !prefill_) return;
 
@@ -92,14 +102,15 @@ void BatchGenerator::step(std::vector<FinishedSample>& finished) {
   model_.step(items, step_);
 
   const std::size_t live_rows = live_.size();
-  draw(finished, step_, live_rows);
+  draw(finished, drawn, step_, live_rows);
   if (prompt_done) {
-    fork_samples(finished, step_.row(step_.first_row[live_rows]), step_.vocab_size);
+    fork_samples(finished, drawn, step_.row(step_.first_row[live_rows]), step_.vocab_size);
   }
 }
 
 // Draws the next token of every live sample from its row of the step's logits; retires the finished ones.
-void BatchGenerator::draw(std::vector<FinishedSample>& finished, const model::StepResult& step, std::size_t live_rows) {
+void BatchGenerator::draw(std::vector<FinishedSample>& finished, std::vector<DrawnToken>* drawn_tokens,
+                          const model::StepResult& step, std::size_t live_rows) {
   if (live_rows == 0) return;
   const auto rows = static_cast<std::int64_t>(live_rows);
   std::vector<std::int32_t> drawn(live_rows);
@@ -120,7 +131,10 @@ void BatchGenerator::draw(std::vector<FinishedSample>& finished, const model::St
     LiveSample& s = live_[r];
     ++s.result.decode_tokens;  // the forward pass that produced this row
     const bool broken = drawn[r] == model::kNonFiniteLogits;
-    if (!broken) s.result.tokens.push_back(drawn[r]);
+    if (!broken) {
+      s.result.tokens.push_back(drawn[r]);
+      if (drawn_tokens) drawn_tokens->push_back(DrawnToken{s.request->id, s.sample, drawn[r]});
+    }
     const model::GenerateOptions& o = s.request->options;
     const bool stop = !broken && model::is_stop_token(drawn[r], eos, o);
     if (broken || stop || static_cast<std::int64_t>(s.result.tokens.size()) == o.max_new_tokens) {
@@ -138,8 +152,8 @@ void BatchGenerator::draw(std::vector<FinishedSample>& finished, const model::St
 
 // The prompt is in: every sample of the request gets a copy of the prefilled sequence and draws its first token
 // from the prompt's last logits row.
-void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, const float* prompt_logits,
-                                  std::int64_t vocab) {
+void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, std::vector<DrawnToken>* drawn,
+                                  const float* prompt_logits, std::int64_t vocab) {
   std::unique_ptr<Prefill> prefill = std::move(prefill_);
   const GenerationRequest& request = *prefill->request;
   const Clock::time_point now = Clock::now();
@@ -156,7 +170,10 @@ void BatchGenerator::fork_samples(std::vector<FinishedSample>& finished, const f
   for (std::size_t i = 0; i < first.size(); ++i) {
     model::GenerateResult result;
     const bool broken = first[i] == model::kNonFiniteLogits;
-    if (!broken) result.tokens.push_back(first[i]);
+    if (!broken) {
+      result.tokens.push_back(first[i]);
+      if (drawn) drawn->push_back(DrawnToken{request.id, i, first[i]});
+    }
     result.prefill_tokens = prompt_tokens;
     result.prefill_seconds = seconds_between(prefill->start, now);
     const bool stop = !broken && model::is_stop_token(first[i], eos, request.options);

@@ -34,6 +34,13 @@ struct FinishedSample {
   model::GenerateResult result;
 };
 
+// A token as it is drawn: the caller of step() may pass it on (a streamed reply) before the sample finishes.
+struct DrawnToken {
+  std::uint64_t request_id = 0;
+  std::size_t sample = 0;
+  std::int32_t token = 0;
+};
+
 struct SchedulerOptions {
   std::int64_t max_sequences = 64;   // live samples decoded together (a request larger than this runs alone)
   std::int64_t prefill_chunk = 512;  // prompt tokens per step; fixed, as chunking is part of a run's identity
@@ -48,8 +55,14 @@ class BatchGenerator {
   // sampling options; nothing is queued then.
   void submit(GenerationRequest request);
 
-  // One forward pass; appends the samples that finished in it to `finished`. Does nothing when idle().
-  void step(std::vector<FinishedSample>& finished);
+  // One forward pass; appends the samples that finished in it to `finished` and, when `drawn` is given, every token
+  // drawn in it (a sample's tokens in order, the stop token included: its result's tokens). Does nothing when idle().
+  void step(std::vector<FinishedSample>& finished, std::vector<DrawnToken>* drawn = nullptr);
+
+  // Drops a request's samples, whether queued, prefilling or live, freeing their sequences; none of them is reported
+  // as finished afterwards. The other samples draw what they would have drawn (batch invariance). Returns whether
+  // anything of the request was still here.
+  bool cancel(std::uint64_t request_id);
 
   bool idle() const;
   std::int64_t live_samples() const;
@@ -58,8 +71,10 @@ class BatchGenerator {
   struct Prefill;
   struct LiveSample;
   void admit();
-  void draw(std::vector<FinishedSample>& finished, const model::StepResult& step, std::size_t live_rows);
-  void fork_samples(std::vector<FinishedSample>& finished, const float* prompt_logits, std::int64_t vocab);
+  void draw(std::vector<FinishedSample>& finished, std::vector<DrawnToken>* drawn, const model::StepResult& step,
+            std::size_t live_rows);
+  void fork_samples(std::vector<FinishedSample>& finished, std::vector<DrawnToken>* drawn, const float* prompt_logits,
+                    std::int64_t vocab);
 
   model::Model& model_;
   SchedulerOptions options_;

@@ -56,9 +56,10 @@ TEST(OpenAiProtocol, SplitsTheReasoningAtTheFirstThinkClose) {
   const ReasoningSplit cut = split_reasoning({"still thinking", "length", 1, 2});
   EXPECT_EQ(cut.reasoning, "still thinking");
   EXPECT_FALSE(cut.content);
-  const ReasoningSplit plain = split_reasoning({"just an answer", "stop", 1, 2});
-  EXPECT_FALSE(plain.reasoning);
-  EXPECT_EQ(plain.content, "just an answer");
+  // Stopped without "</think>": still all reasoning (vLLM's R1 parser), as a stream had to send it.
+  const ReasoningSplit unclosed = split_reasoning({"just thoughts", "stop", 1, 2});
+  EXPECT_EQ(unclosed.reasoning, "just thoughts");
+  EXPECT_FALSE(unclosed.content);
 }
 
 TEST(OpenAiProtocol, WritesResponsesAndStreamsInTheApiShape) {
@@ -73,7 +74,12 @@ TEST(OpenAiProtocol, WritesResponsesAndStreamsInTheApiShape) {
 
   ParsedRequest streamed = chat;
   streamed.include_usage = true;
-  const std::string events = stream_events(streamed, {reply}, "chatcmpl-1", 100);
+  const std::string events =
+      role_event(streamed, "chatcmpl-1", 100, 0) + text_events(streamed, "chatcmpl-1", 100, 0, "why", "42") +
+      finish_event(streamed, "chatcmpl-1", 100, 0, reply) + end_events(streamed, {reply}, "chatcmpl-1", 100);
+  EXPECT_NE(events.find(R"("delta":{"reasoning":"why","reasoning_content":"why"})"), std::string::npos) << events;
+  EXPECT_NE(events.find(R"("delta":{"content":"42"})"), std::string::npos) << events;
+  EXPECT_EQ(text_events(streamed, "chatcmpl-1", 100, 0, "", ""), "") << "nothing to say is no event";
   EXPECT_EQ(events.rfind("data: [DONE]\n\n"), events.size() - 14);
   EXPECT_NE(events.find(R"("choices":[],)"), std::string::npos) << events;
   EXPECT_NE(events.find(R"("finish_reason":"stop")"), std::string::npos);
@@ -95,7 +101,12 @@ TEST(OpenAiProtocol, SeveralChoicesCarryTheirIndexAndShareThePromptInTheUsage) {
 
   ParsedRequest streamed = request;
   streamed.include_usage = true;
-  const std::string events = stream_events(streamed, replies, "cmpl-1", 100);
+  std::string events;
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    events += text_events(streamed, "cmpl-1", 100, i, "", replies[i].text) +
+              finish_event(streamed, "cmpl-1", 100, i, replies[i]);
+  }
+  events += end_events(streamed, replies, "cmpl-1", 100);
   for (const char* part : {R"("index":0,)", R"("index":1,)", R"("index":2,)", R"("completion_tokens":7)"}) {
     EXPECT_NE(events.find(part), std::string::npos) << part << "\n" << events;
   }

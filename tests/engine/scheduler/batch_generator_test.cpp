@@ -73,6 +73,79 @@ TEST_P(Scheduling, EverySampleEqualsGenerateAlone) {
   EXPECT_GT(distinct.size(), 6u) << "samples on different streams should differ";
 }
 
+// A streamed reply passes tokens on as they are drawn: per sample, in order, exactly the tokens of its result.
+TEST_P(Scheduling, DrawnTokensOfASampleAreItsResultTokensInOrder) {
+  BatchGenerator generator(*model_, SchedulerOptions{4, 3});
+  for (std::uint64_t id = 0; id < 3; ++id) {
+    GenerationRequest r;
+    r.id = id;
+    r.prompt = prompt(id == 1 ? "short" : "medium");
+    r.options = sampling_options(id == 2 ? 1 : 9);
+    r.streams = {10 * id, 10 * id + 1};
+    generator.submit(r);
+  }
+  std::vector<FinishedSample> finished;
+  std::vector<DrawnToken> drawn;
+  std::map<std::pair<std::uint64_t, std::size_t>, std::vector<std::int32_t>> streamed;
+  std::set<std::pair<std::uint64_t, std::size_t>> done;
+  while (!generator.idle()) {
+    drawn.clear();
+    const std::size_t before = finished.size();
+    generator.step(finished, &drawn);
+    for (const DrawnToken& t : drawn) {
+      ASSERT_FALSE(done.contains({t.request_id, t.sample})) << "a token drawn after its sample finished";
+      streamed[{t.request_id, t.sample}].push_back(t.token);
+    }
+    for (std::size_t i = before; i < finished.size(); ++i) done.insert({finished[i].request_id, finished[i].sample});
+  }
+  ASSERT_EQ(finished.size(), 6u);
+  for (const FinishedSample& f : finished) {
+    EXPECT_FALSE(f.result.tokens.empty());
+    EXPECT_EQ(streamed[std::make_pair(f.request_id, f.sample)], f.result.tokens) << "request " << f.request_id;
+  }
+}
+
+// A cancelled request (a client that went away) leaves at once, wherever it was, and the others draw exactly what
+// they draw without it.
+TEST_P(Scheduling, CancelledRequestsLeaveAndTheOthersAreUnchanged) {
+  constexpr std::int64_t kChunk = 3;
+  const auto request = [&](std::uint64_t id, const char* name) {
+    GenerationRequest r;
+    r.id = id;
+    r.prompt = prompt(name);
+    r.options = sampling_options(12);
+    r.options.stop_tokens.clear();  // everything runs to its budget, so the cancel lands mid-decode
+    r.streams = {100 * id, 100 * id + 1};
+    return r;
+  };
+  const auto run = [&](bool with_cancels) {
+    BatchGenerator generator(*model_, SchedulerOptions{4, kChunk});
+    generator.submit(request(0, "medium"));
+    if (with_cancels) generator.submit(request(1, "short"));  // live beside request 0, then cancelled
+    generator.submit(request(2, "medium"));
+    if (with_cancels) generator.submit(request(3, "short"));  // still queued when cancelled
+    std::vector<FinishedSample> finished;
+    int steps = 0;
+    while (!generator.idle()) {
+      generator.step(finished);
+      if (with_cancels && ++steps == 12) {
+        const std::int64_t live = generator.live_samples();
+        EXPECT_TRUE(generator.cancel(1));
+        EXPECT_EQ(generator.live_samples(), live - 2) << "request 1 should have been decoding";
+        EXPECT_TRUE(generator.cancel(3));
+        EXPECT_FALSE(generator.cancel(3)) << "nothing of it is left to cancel";
+      }
+    }
+    std::map<std::pair<std::uint64_t, std::size_t>, std::vector<std::int32_t>> tokens;
+    for (const FinishedSample& f : finished) tokens[std::make_pair(f.request_id, f.sample)] = f.result.tokens;
+    return tokens;
+  };
+  const auto with = run(true);
+  const auto without = run(false);
+  EXPECT_EQ(with, without) << "cancelled requests must report nothing and change nothing else";
+  EXPECT_EQ(with.size(), 4u);
+}
+
 TEST_P(Scheduling, GreedySamplesOfARequestLargerThanTheBatchRunAlone) {
   BatchGenerator generator(*model_, SchedulerOptions{2, 512});
   GenerationRequest r;
