@@ -16,6 +16,18 @@ graders::format::Language target_language(const std::string& language) {
   return language == "zh" ? graders::format::Language::kChinese : graders::format::Language::kEnglish;
 }
 
+// The row's key: which run, suite, problem and sample it is, whatever became of the sample.
+reports::db::SampleRow sample_identity(const SampleContext& context, std::int64_t run_id) {
+  reports::db::SampleRow row;
+  row.run_id = run_id;
+  row.suite = context.suite->name;
+  row.subset = context.problem->subset;
+  row.problem_id = context.problem->id;
+  row.problem_index = context.problem_index;
+  row.sample_index = context.sample_index;
+  return row;
+}
+
 }  // namespace
 
 nlohmann::json grading_problem(const SampleContext& context) {
@@ -27,13 +39,7 @@ nlohmann::json grading_problem(const SampleContext& context) {
 }
 
 reports::db::SampleRow grade_sample(const SampleContext& context, const Completion& completion, std::int64_t run_id) {
-  reports::db::SampleRow row;
-  row.run_id = run_id;
-  row.suite = context.suite->name;
-  row.subset = context.problem->subset;
-  row.problem_id = context.problem->id;
-  row.problem_index = context.problem_index;
-  row.sample_index = context.sample_index;
+  reports::db::SampleRow row = sample_identity(context, run_id);
   row.prompt_tokens = completion.prompt_tokens;
   row.completion = completion.text;
   row.completion_tokens = completion.completion_tokens;
@@ -72,13 +78,7 @@ reports::db::SampleRow grade_sample(const SampleContext& context, const Completi
 }
 
 reports::db::SampleRow not_generated_sample(const SampleContext& context, std::int64_t run_id, std::string reason) {
-  reports::db::SampleRow row;
-  row.run_id = run_id;
-  row.suite = context.suite->name;
-  row.subset = context.problem->subset;
-  row.problem_id = context.problem->id;
-  row.problem_index = context.problem_index;
-  row.sample_index = context.sample_index;
+  reports::db::SampleRow row = sample_identity(context, run_id);
   row.outcome = static_cast<int>(graders::Outcome::kNotGenerated);
   row.detail = std::move(reason);
   return row;

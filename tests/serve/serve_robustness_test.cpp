@@ -13,11 +13,10 @@
 #include "evals/runner/context_overflow.h"
 #include "evals/runner/openai_backend.h"
 #include "serve/openai_server.h"
+#include "tests/serve/loopback_server.h"
 
 namespace r1eval::serve {
 namespace {
-
-const std::filesystem::path kModel = std::filesystem::path(R1EVAL_SOURCE_DIR) / "models/toy-arith-r1zero";
 
 class Serving : public ::testing::Test {
  protected:
@@ -25,29 +24,17 @@ class Serving : public ::testing::Test {
     ServeOptions options;
     options.served_model = "toy";
     options.max_body_bytes = 1 << 16;
-    server_ = std::make_unique<OpenAiServer>(kModel, options);
-    port_ = server_->bind("127.0.0.1", 0);
-    thread_ = std::thread([this] { server_->listen(); });
+    serving_ = std::make_unique<testing::LoopbackServer>(options);
   }
-  void TearDown() override {
-    server_->stop();
-    thread_.join();
-  }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(120);
-    return c;
-  }
+  httplib::Client client() const { return serving_->client(); }
 
-  std::unique_ptr<OpenAiServer> server_;
-  int port_ = 0;
-  std::thread thread_;
+  std::unique_ptr<testing::LoopbackServer> serving_;
 };
 
 TEST_F(Serving, AnswersTwoHundredConcurrentStreamingClientsCompletely) {
   // The endpoint backend is the client: libcurl, as most OpenAI clients are, 200 streams in flight at once.
   evals::runner::OpenAiBackendOptions options;
-  options.base_url = "http://127.0.0.1:" + std::to_string(port_) + "/v1";
+  options.base_url = serving_->base_url();
   options.served_model = "toy";
   options.concurrency = 200;
   options.max_retries = 0;
@@ -104,7 +91,7 @@ TEST_F(Serving, ABudgetPastTheContextIsRefusedWithTheSizesTheBackendReads) {
   ASSERT_TRUE(overflow.has_value()) << message;
 
   evals::runner::OpenAiBackendOptions options;
-  options.base_url = "http://127.0.0.1:" + std::to_string(port_) + "/v1";
+  options.base_url = serving_->base_url();
   options.served_model = "toy";
   options.max_retries = 0;
   evals::runner::OpenAiBackend backend(options);

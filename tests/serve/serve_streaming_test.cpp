@@ -11,11 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "serve/openai_server.h"
+#include "tests/serve/loopback_server.h"
 
 namespace r1eval::serve {
 namespace {
-
-const std::filesystem::path kModel = std::filesystem::path(R1EVAL_SOURCE_DIR) / "models/toy-arith-r1zero";
 
 class Streaming : public ::testing::Test {
  protected:
@@ -23,19 +22,9 @@ class Streaming : public ::testing::Test {
     ServeOptions options;
     options.served_model = "toy";
     options.seed = 5;
-    server_ = std::make_unique<OpenAiServer>(kModel, options);
-    port_ = server_->bind("127.0.0.1", 0);
-    thread_ = std::thread([this] { server_->listen(); });
+    serving_ = std::make_unique<testing::LoopbackServer>(options);
   }
-  void TearDown() override {
-    server_->stop();
-    thread_.join();
-  }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(120);
-    return c;
-  }
+  httplib::Client client() const { return serving_->client(); }
   static std::string chat_body(bool stream, std::int64_t seed, std::int64_t max_tokens, double temperature) {
     return nlohmann::json{{"model", "toy"},
                           {"messages", {{{"role", "user"}, {"content", "What is 12 + 30?"}}}},
@@ -46,9 +35,7 @@ class Streaming : public ::testing::Test {
         .dump();
   }
 
-  std::unique_ptr<OpenAiServer> server_;
-  int port_ = 0;
-  std::thread thread_;
+  std::unique_ptr<testing::LoopbackServer> serving_;
 };
 
 // The chunks of an SSE body, "[DONE]" last.
@@ -119,15 +106,15 @@ TEST_F(Streaming, AClientThatGoesAwayMidStreamIsCancelled) {
   c.send(request, response, error);
   EXPECT_NE(received.find("\"reasoning\""), std::string::npos) << "tokens should arrive before the reply is done";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (server_->cancelled_requests() == 0 && std::chrono::steady_clock::now() < deadline) {
+  while (serving_->server().cancelled_requests() == 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  EXPECT_EQ(server_->cancelled_requests(), 1u);
+  EXPECT_EQ(serving_->server().cancelled_requests(), 1u);
   // The server still serves, and a reply that runs to its end is not counted as cancelled.
   const auto next = client().Post("/v1/chat/completions", chat_body(true, 4, 8, 1.0), "application/json");
   ASSERT_TRUE(next && next->status == 200);
   EXPECT_EQ(data_lines(next->body).back(), "[DONE]");
-  EXPECT_EQ(server_->cancelled_requests(), 1u);
+  EXPECT_EQ(serving_->server().cancelled_requests(), 1u);
 }
 
 }  // namespace

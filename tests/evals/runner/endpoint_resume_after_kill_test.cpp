@@ -23,6 +23,7 @@
 #include "evals/runner/openai_backend.h"
 #include "evals/runner/runner.h"
 #include "reports/db/results_db.h"
+#include "tests/evals/runner/child_process.h"
 
 namespace r1eval::evals::runner {
 namespace {
@@ -100,18 +101,7 @@ pid_t start_run(const SlowArithServer& server, const fs::path& db) {
   return pid;
 }
 
-// Waits for the child, killing it first when `kill_after` passes; true when it exited 0 by itself.
-bool finish_or_kill(pid_t pid, std::chrono::milliseconds kill_after) {
-  const auto deadline = std::chrono::steady_clock::now() + kill_after;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
+using r1eval::testing::finish_or_kill;
 
 // The seeds of the samples a database holds, as the endpoint received them.
 std::set<std::int64_t> stored_seeds(const fs::path& db) {

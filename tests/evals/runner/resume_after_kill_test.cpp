@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "reports/db/results_db.h"
+#include "tests/evals/runner/child_process.h"
 
 namespace r1eval {
 namespace {
@@ -41,18 +42,7 @@ pid_t start_run(const fs::path& db, const char* limit = "24") {
   return pid;
 }
 
-// Waits for the child; kills it first when `kill_after` passes. Returns true when it exited 0 by itself.
-bool finish_or_kill(pid_t pid, std::chrono::milliseconds kill_after) {
-  const auto deadline = std::chrono::steady_clock::now() + kill_after;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
+using testing::finish_or_kill;
 
 TEST(ResumeAfterKill, RowsEqualAnUninterruptedRun) {
   ASSERT_TRUE(fs::exists(kProgram)) << kProgram;
