@@ -4,9 +4,9 @@
 # 2 when ROOT cannot be read.
 #
 # Offenders:
-#  (a) a file cites a Markdown document (a word ending in .md: NAME.md, dir/NAME.md, dir/*/NAME.md) that is not in
+#  (a) a file cites a Markdown document (a word ending in ".md", bare, under a folder, or behind a glob) that is not in
 #      the repository;
-#  (b) a citation "NAME.md §N" (also §N.M, §N-M, §N–§M, with NAME.md in quotes or backquotes) names a section number
+#  (b) a citation "MODEL.md §N" (also §N.M, §N-M, §N–§M, with the name in quotes or backquotes) names a section number
 #      that is not a numbered heading of that document ("## 5. Forward pass", "### 5.6 MoE"); inside docs/, a "§N"
 #      without a document name refers to the document it is written in;
 #  (c) a repository path written in backquotes in docs/**/*.md (`engine/model/router.cpp`, `reports/db/`,
@@ -14,10 +14,10 @@
 #
 # (a) and (b): a cited name resolves relative to the citing file's folder, then the repository root, then docs/
 # (so "MODEL.md §5" in a code comment means docs/MODEL.md). Not citations: words with a scheme (https://...) or a
-# repository prefix (owner/name:path/FILE.md: another project's document), words with characters no path of ours
+# repository prefix ("owner/name:path", another project's document), words with characters no path of ours
 # has ("datasets/…/SOURCE.md" describes a pattern), the output file names in OUTPUT_NAMES, and the per-folder
 # convention names in CONVENTION_NAMES ("every data folder has a SOURCE.md") as long as one such file exists. An
-# absolute path (/some/where/NOTES.md) never resolves: a user's clone has no such file.
+# absolute path (a ".md" word starting with "/") never resolves: a user's clone has no such file.
 #
 # (c): a repository path is a backquoted span of path characters with a "/" whose first component is a top-level
 # folder of the repository. Other projects' paths are left alone when they start otherwise (`inference/model.py`)
@@ -129,7 +129,7 @@ in_list() {  # in_list WORD LIST...
 }
 
 # A citation is the whole word that ends in .md (up to a blank, quote, bracket or punctuation). A word with a scheme
-# (https://...) or a repository prefix (owner/name:path, as `deepseek-ai/DeepSeek-V3:README_WEIGHTS.md`) names
+# (https://...) or a repository prefix (owner/name:path, as DeepSeek-V3's weights readme cited in docs/MODEL.md) names
 # another project's document, and a word with characters no path of ours has ("datasets/…/SOURCE.md") describes a
 # pattern; both are counted out below. Globs (`evals/*/README.md`) must match a file.
 cite_re="[^][[:space:]\`\"'(){}<>|,;]*[A-Za-z0-9_-]\\.md\\b"
